@@ -1,0 +1,25 @@
+//===- Passes.h - lowbit transformation passes ------------------*- C++ -*-===//
+//
+// Part of the lowbit project.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LOWBIT_DIALECT_LOWBIT_TRANSFORMS_PASSES_H
+#define LOWBIT_DIALECT_LOWBIT_TRANSFORMS_PASSES_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Pass/Pass.h"
+
+namespace mlir {
+namespace lowbit {
+
+#define GEN_PASS_DECL
+#include "lowbit/Dialect/LowBit/Transforms/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "lowbit/Dialect/LowBit/Transforms/Passes.h.inc"
+
+} // namespace lowbit
+} // namespace mlir
+
+#endif // LOWBIT_DIALECT_LOWBIT_TRANSFORMS_PASSES_H

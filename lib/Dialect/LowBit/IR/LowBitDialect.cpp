@@ -1,0 +1,53 @@
+//===- LowBitDialect.cpp - lowbit dialect ---------------------------------===//
+//
+// Part of the lowbit project.
+//
+//===----------------------------------------------------------------------===//
+
+#include "lowbit/Dialect/LowBit/IR/LowBitDialect.h"
+#include "lowbit/Dialect/LowBit/IR/LowBitOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/DialectImplementation.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+using namespace mlir::lowbit;
+
+#include "lowbit/Dialect/LowBit/IR/LowBitDialect.cpp.inc"
+#include "lowbit/Dialect/LowBit/IR/LowBitEnums.cpp.inc"
+
+#define GET_ATTRDEF_CLASSES
+#include "lowbit/Dialect/LowBit/IR/LowBitAttrs.cpp.inc"
+
+void LowBitDialect::initialize() {
+  addOperations<
+#define GET_OP_LIST
+#include "lowbit/Dialect/LowBit/IR/LowBitOps.cpp.inc"
+      >();
+  registerTypes();
+  registerAttributes();
+}
+
+void LowBitDialect::registerAttributes() {
+  addAttributes<
+#define GET_ATTRDEF_LIST
+#include "lowbit/Dialect/LowBit/IR/LowBitAttrs.cpp.inc"
+      >();
+}
+
+LogicalResult LowBitDialect::verifyOperationAttribute(Operation *op,
+                                                      NamedAttribute attr) {
+  if (attr.getName() == kRequantModeAttrName) {
+    if (!isa<RequantModeAttr>(attr.getValue()))
+      return op->emitError()
+             << "'" << kRequantModeAttrName
+             << "' expects #lowbit.requant_mode<fixed_point> or "
+                "#lowbit.requant_mode<float>, got "
+             << attr.getValue();
+    return success();
+  }
+  return op->emitError() << "unknown lowbit attribute '" << attr.getName()
+                         << "'; the only discardable lowbit attribute is '"
+                         << kRequantModeAttrName << "'";
+}
