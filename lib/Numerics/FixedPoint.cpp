@@ -89,7 +89,7 @@ template <typename Float> static Float roundHalfToEven(Float v) {
 /// of range saturate. The sum is formed in double; it is exact whenever the
 /// result is not saturated (|r| < 2^53).
 static int32_t addZeroPointAndSaturate(double r, int32_t zp, int32_t qmin,
-                                int32_t qmax) {
+                                       int32_t qmax) {
   if (std::isnan(r))
     return clampInt32(zp, qmin, qmax);
   const double v = r + static_cast<double>(zp);
@@ -110,8 +110,9 @@ QuantizedMultiplier lowbit::numerics::quantizeMultiplier(double m) {
     return {0, 0};
   int exponent = 0;
   const double q = std::frexp(m, &exponent);
-  // q * 2^31 is exact (a power-of-two scaling) and lies in [2^30, 2^31], so
-  // std::round (ties away from zero, like TfLiteRound) is the only rounding.
+  // q * 2^31 is exact (a power-of-two scaling) and lies in [2^30, 2^31), so
+  // std::round (ties away from zero, like TfLiteRound) is the only rounding;
+  // it may reach 2^31, which the fix-up below renormalises.
   int64_t qFixed = static_cast<int64_t>(std::round(std::ldexp(q, 31)));
   if (qFixed == (int64_t(1) << 31)) {
     qFixed /= 2;
@@ -157,10 +158,9 @@ int32_t lowbit::numerics::multiplyByQuantizedMultiplier(int32_t x,
   // -shift for shift == INT32_MIN would overflow; any right shift >= 63
   // behaves the same.
   const int rightShift = m.shift > 0 ? 0 : (m.shift < -63 ? 63 : -m.shift);
-  return roundingDivideByPOT(
-      saturatingRoundingDoublingHighMul(shiftLeftWrapping(x, leftShift),
-                                        m.multiplier),
-      rightShift);
+  return roundingDivideByPOT(saturatingRoundingDoublingHighMul(
+                                 shiftLeftWrapping(x, leftShift), m.multiplier),
+                             rightShift);
 }
 
 int32_t lowbit::numerics::multiplyByQuantizedMultiplierSingleRounding(
@@ -261,12 +261,15 @@ int32_t lowbit::numerics::addQuantized(int32_t x, int32_t zpX, int32_t y,
   const int32_t input2 = wrapToInt32(static_cast<int64_t>(y) - zpY);
   const int32_t shifted1 = shiftLeftWrapping(input1, params.leftShift);
   const int32_t shifted2 = shiftLeftWrapping(input2, params.leftShift);
-  const int32_t scaled1 = multiplyByQuantizedMultiplier(shifted1, params.input1);
-  const int32_t scaled2 = multiplyByQuantizedMultiplier(shifted2, params.input2);
+  const int32_t scaled1 =
+      multiplyByQuantizedMultiplier(shifted1, params.input1);
+  const int32_t scaled2 =
+      multiplyByQuantizedMultiplier(shifted2, params.input2);
   const int32_t rawSum = wrapToInt32(static_cast<int64_t>(scaled1) + scaled2);
-  const int32_t rawOutput = wrapToInt32(
-      static_cast<int64_t>(multiplyByQuantizedMultiplier(rawSum, params.output)) +
-      zpOut);
+  const int32_t rawOutput =
+      wrapToInt32(static_cast<int64_t>(
+                      multiplyByQuantizedMultiplier(rawSum, params.output)) +
+                  zpOut);
   // TFLite: std::min(actMax, std::max(actMin, rawOutput)).
   const int32_t lowClamped = rawOutput < actMin ? actMin : rawOutput;
   return lowClamped > actMax ? actMax : lowClamped;

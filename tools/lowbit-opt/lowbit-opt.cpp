@@ -8,8 +8,10 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "lowbit/Conversion/Passes.h"
 #include "lowbit/Dialect/LowBit/IR/LowBitDialect.h"
 #include "lowbit/Dialect/LowBit/Transforms/Passes.h"
+#include "lowbit/Pipelines/Pipelines.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/InitAllDialects.h"
@@ -20,6 +22,8 @@
 int main(int argc, char **argv) {
   mlir::registerAllPasses();
   mlir::lowbit::registerLowBitPasses();
+  mlir::lowbit::registerLowBitConversionPasses();
+  mlir::lowbit::registerLowBitPipelines();
 
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);

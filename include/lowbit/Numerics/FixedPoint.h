@@ -24,9 +24,10 @@
 //
 // Where a reference has undefined behaviour (signed overflow, over-wide
 // shifts, float-to-int conversion of out-of-range values), these functions
-// pick a defined result and say which. For every input on which the reference
-// is well defined the result is identical to it. Nothing here depends on the
-// floating-point environment's rounding mode: all rounding is done explicitly.
+// pick a defined result and say which. For every input within the
+// reference's preconditions the result is identical to it. Nothing here
+// depends on the floating-point environment's rounding mode: all rounding is
+// done explicitly.
 //
 // This header is deliberately dependency-free (no LLVM) so that it can be
 // used from tests, tools and generated-code harnesses alike.

@@ -47,7 +47,8 @@ LogicalResult LowBitDialect::verifyOperationAttribute(Operation *op,
              << attr.getValue();
     return success();
   }
-  return op->emitError() << "unknown lowbit attribute '" << attr.getName()
+  return op->emitError() << "unknown lowbit attribute '"
+                         << attr.getName().getValue()
                          << "'; the only discardable lowbit attribute is '"
                          << kRequantModeAttrName << "'";
 }

@@ -12,6 +12,7 @@
 #include "mlir/IR/OpImplementation.h"
 #include "mlir/IR/TypeUtilities.h"
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
 
 #include <cmath>
 
@@ -228,6 +229,9 @@ static LogicalResult verifyBias(Operation *op, Value bias, Value lhs, Value rhs,
     return op->emitOpError("expects a per-tensor bias scale when the weights "
                            "are quantized per tensor, got ")
            << b;
+  if (biasAxis >= 0 && biasScales->size() != rhsScales->size())
+    return op->emitOpError("expects one bias scale per weight scale (")
+           << rhsScales->size() << "), got " << biasScales->size();
   for (size_t i = 0, e = biasScales->size(); i < e; ++i) {
     double rs = (*rhsScales)[rhsScales->size() == 1 ? 0 : i];
     double expected = lhsScales->front() * rs;
@@ -311,11 +315,13 @@ LogicalResult ConstantOp::verify() {
     return success();
   int64_t index = 0;
   for (const APInt &v : *values) {
-    int64_t x = v.getSExtValue();
-    if (x < lo || x > hi || (isa<BinaryType>(element) && x == 0))
+    // A value wider than 64 bits must not wrap into range when narrowed.
+    bool fits = v.getSignificantBits() <= 64;
+    int64_t x = fits ? v.getSExtValue() : 0;
+    if (!fits || x < lo || x > hi || (isa<BinaryType>(element) && x == 0))
       return emitOpError("stored value ")
-             << x << " at flat index " << index << " is not a value of "
-             << element
+             << llvm::toString(v, 10, /*Signed=*/true) << " at flat index "
+             << index << " is not a value of " << element
              << (isa<BinaryType>(element) ? " (expected -1 or +1)"
                                           : " (outside its storage range)");
     ++index;
@@ -560,6 +566,9 @@ LogicalResult Conv2DOp::verify() {
                                       ShapedType::kDynamic, o};
   for (int i = 0; i < 2; ++i) {
     int64_t size = in.getDimSize(1 + i), kernel = filter.getDimSize(1 + i);
+    if (kernel == 0)
+      return emitOpError("expects a filter of non-zero ")
+             << (i == 0 ? "height" : "width") << ", got " << filter;
     if (ShapedType::isDynamic(size) || ShapedType::isDynamic(kernel))
       continue;
     int64_t out = getWindowOutputSize(size, pad[2 * i], pad[2 * i + 1], kernel,

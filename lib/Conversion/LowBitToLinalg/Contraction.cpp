@@ -1,0 +1,630 @@
+//===- Contraction.cpp - lower quantized matmul and conv2d ----------------===//
+//
+// Part of the lowbit project.
+//
+// acc = sum (a - za)(w - zw) + bias in int32, then requantization. When the
+// weights are constant the loop multiplies raw stored values and the
+// zero-point terms (za * column sums of w, K * za * zw) are folded into one
+// per-channel offset at compile time; only zw * (row sums of a) remains at
+// run time, and only when the weights have a nonzero zero point.
+//
+// Every step is exact modulo 2^32, so intermediate wraparound is harmless
+// as long as the true accumulator fits in int32; that bound is checked at
+// compile time and an op that could overflow is rejected.
+//
+//===----------------------------------------------------------------------===//
+
+#include "QuantBuilder.h"
+
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Utils/StructuredOpsUtils.h"
+
+using namespace mlir;
+using namespace mlir::lowbit;
+
+namespace {
+
+/// What the epilogue needs to turn an int32 accumulator into the result.
+struct EpilogueSpec {
+  QuantInfo x, w, z;
+  RequantKind kind;
+  Activation activation;
+  std::optional<APFloat> clampMin, clampMax;
+  int64_t channels;
+  /// Per-channel int32 added to the accumulator (folded zero-point terms
+  /// and constant bias).
+  SmallVector<int64_t> offsets;
+  /// Run-time int32 bias (1-D, channels), or null.
+  Value runtimeBias;
+  /// Float bias (1-D, channels) for float results, or null.
+  Value floatBias;
+};
+
+} // namespace
+
+/// Applies offsets, bias and requantization to `acc` (last dim = channel).
+static Value buildEpilogue(OpBuilder &b, Location loc, Value acc,
+                           RankedTensorType resultType, const EpilogueSpec &s) {
+  QuantBuilder qb(b, loc);
+  int64_t rank = resultType.getRank();
+  int64_t c = s.channels;
+  SmallVector<int32_t> offsets, mult, lsh, rsh;
+  SmallVector<float> fmult, accScale;
+  SmallVector<int32_t> off32(s.offsets.begin(), s.offsets.end());
+  SmallVector<double> real;
+  SmallVector<float> realF;
+  for (int64_t i = 0; i < c; ++i) {
+    double sxw = s.x.scale() * s.w.scale(i);
+    accScale.push_back(static_cast<float>(s.x.scale()) *
+                       static_cast<float>(s.w.scale(i)));
+    if (!s.z.isFloat && !s.z.isBinary) {
+      real.push_back(sxw / s.z.scale());
+      realF.push_back(accScale.back() / static_cast<float>(s.z.scale()));
+    } else {
+      real.push_back(1.0);
+      realF.push_back(1.0f);
+    }
+  }
+  RequantParams p = computeRequantParams(real, realF);
+  bool identity = llvm::all_of(real, [](double m) { return m == 1.0; });
+  std::pair<int32_t, int32_t> act{0, 0};
+  if (!s.z.isFloat && !s.z.isBinary)
+    act = getActivationRange(s.z, s.activation, s.clampMin, s.clampMax);
+
+  SmallVector<Value> channel = {qb.i32Tensor(off32), qb.i32Tensor(p.multiplier),
+                                qb.i32Tensor(p.leftShift),
+                                qb.i32Tensor(p.rightShift),
+                                qb.f32Tensor(p.floatMultiplier),
+                                qb.f32Tensor(accScale)};
+  if (s.runtimeBias)
+    channel.push_back(s.runtimeBias);
+  if (s.floatBias)
+    channel.push_back(s.floatBias);
+  Type storage = resultType.getElementType();
+  return buildElementwise(
+      b, loc, resultType, acc, channel, rank - 1,
+      [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
+        QuantBuilder q(nb, l);
+        Value v = arith::AddIOp::create(nb, l, a[0], a[1]);
+        unsigned next = 7;
+        if (s.runtimeBias)
+          v = arith::AddIOp::create(nb, l, v, a[next++]);
+        if (s.z.isFloat || s.z.isBinary) {
+          Value f = arith::MulFOp::create(
+              nb, l, arith::SIToFPOp::create(nb, l, nb.getF32Type(), v), a[6]);
+          if (s.floatBias)
+            f = arith::AddFOp::create(nb, l, f, a[next++]);
+          if (s.z.isBinary)
+            return arith::CmpFOp::create(nb, l, arith::CmpFPredicate::OLT, f,
+                                         q.f32(0.0));
+          f = applyFloatActivation(nb, l, f, s.activation, s.clampMin,
+                                   s.clampMax);
+          return truncateFloat(nb, l, f, s.z.floatType);
+        }
+        Value zp = q.i32(s.z.zeroPoint());
+        Value lo = q.i32(act.first), hi = q.i32(act.second);
+        Value r;
+        if (identity) {
+          r = q.clampI(arith::AddIOp::create(nb, l, v, zp), lo, hi);
+        } else if (s.kind == RequantKind::Float) {
+          r = q.requantFloat(v, a[5], zp, lo, hi);
+        } else {
+          r = q.mbqm(v, a[2], a[3], a[4]);
+          r = q.clampI(arith::AddIOp::create(nb, l, r, zp), lo, hi);
+        }
+        return q.narrow(r, storage);
+      });
+}
+
+/// Reads the bias operand: constant i32 values are folded into the offsets,
+/// anything else is added at run time.
+static LogicalResult prepareBias(Operation *op, Value origBias,
+                                 Value convertedBias, EpilogueSpec &s) {
+  if (!origBias)
+    return success();
+  if (isSupportedFloat(cast<RankedTensorType>(origBias.getType())
+                           .getElementType())) {
+    s.floatBias = convertedBias;
+    return success();
+  }
+  FailureOr<SmallVector<int64_t>> values = getConstantStoredValues(origBias);
+  if (failed(values)) {
+    s.runtimeBias = convertedBias;
+    return success();
+  }
+  for (int64_t i = 0; i < s.channels; ++i)
+    s.offsets[i] += (*values)[values->size() == 1 ? 0 : i];
+  return success();
+}
+
+/// Checks that the true accumulator fits in int32.
+static LogicalResult checkAccumulatorBound(Operation *op, int64_t k,
+                                           const EpilogueSpec &s) {
+  __int128 bound = static_cast<__int128>(k) * s.x.maxAbsCentered() *
+                   s.w.maxAbsCentered();
+  for (int64_t o : s.offsets)
+    if (o > INT32_MAX || o < INT32_MIN)
+      return op->emitOpError("folded bias/zero-point offset ")
+             << o << " does not fit in int32";
+  if (bound > INT32_MAX)
+    return op->emitOpError("int32 accumulator could overflow: reduction size ")
+           << k << " times |a - za| <= " << s.x.maxAbsCentered()
+           << " times |w - zw| <= " << s.w.maxAbsCentered()
+           << " exceeds 2^31 - 1; split the reduction or narrow the types";
+  return success();
+}
+
+namespace {
+
+struct MatmulLowering : public OpConversionPattern<MatmulOp> {
+  MatmulLowering(const TypeConverter &tc, MLIRContext *ctx, RequantKind fb)
+      : OpConversionPattern(tc, ctx), fallback(fb) {}
+  RequantKind fallback;
+
+  LogicalResult
+  matchAndRewrite(MatmulOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    RankedTensorType lhsT = op.getLhs().getType(), rhsT = op.getRhs().getType();
+    FailureOr<QuantInfo> x = QuantInfo::get(lhsT.getElementType());
+    FailureOr<QuantInfo> w = QuantInfo::get(rhsT.getElementType());
+    FailureOr<QuantInfo> z =
+        QuantInfo::get(op.getResult().getType().getElementType());
+    if (failed(x) || failed(w) || failed(z))
+      return op.emitOpError("unsupported element types for lowering");
+    if (x->isBinary || w->isBinary)
+      return op.emitOpError("binary operands are lowered by "
+                            "--lowbit-lower-binary, not "
+                            "--lowbit-lower-quantized");
+    if (!lhsT.hasStaticShape() || !rhsT.hasStaticShape())
+      return op.emitOpError("lowering needs static shapes");
+    RankedTensorType resultType = cast<RankedTensorType>(
+        getTypeConverter()->convertType(op.getResult().getType()));
+    int64_t rank = lhsT.getRank();
+    int64_t k = lhsT.getDimSize(rank - 1);
+    int64_t n = rhsT.getDimSize(rhsT.getRank() - 1);
+    bool batched = rank == 3;
+    bool rhsBatched = rhsT.getRank() == 3;
+
+    // Iteration space (b?, m, n, k).
+    int64_t loops = rank + 1;
+    SmallVector<AffineExpr> d;
+    for (int64_t i = 0; i < loops; ++i)
+      d.push_back(getAffineDimExpr(i, ctx));
+    AffineExpr dk = d[loops - 1], dn = d[loops - 2], dm = d[loops - 3];
+    SmallVector<AffineExpr> lhsE, rhsE, outE;
+    if (batched) {
+      lhsE.push_back(d[0]);
+      outE.push_back(d[0]);
+      if (rhsBatched)
+        rhsE.push_back(d[0]);
+    }
+    lhsE.append({dm, dk});
+    rhsE.append({dk, dn});
+    outE.append({dm, dn});
+    SmallVector<AffineMap> maps = {AffineMap::get(loops, 0, lhsE, ctx),
+                                   AffineMap::get(loops, 0, rhsE, ctx),
+                                   AffineMap::get(loops, 0, outE, ctx)};
+    SmallVector<utils::IteratorType> iters(loops - 1,
+                                           utils::IteratorType::parallel);
+    iters.push_back(utils::IteratorType::reduction);
+    SmallVector<int64_t> accShape(resultType.getShape());
+    QuantBuilder qb(rewriter, loc);
+
+    if (x->isFloat) {
+      auto accType = RankedTensorType::get(accShape, rewriter.getF32Type());
+      Value init = tensor::EmptyOp::create(rewriter, loc, accShape,
+                                           rewriter.getF32Type());
+      init = linalg::FillOp::create(rewriter, loc, qb.f32(0.0), init)
+                 .getResult(0);
+      Value acc =
+          linalg::GenericOp::create(
+              rewriter, loc, accType,
+              ValueRange{adaptor.getLhs(), adaptor.getRhs()}, ValueRange{init},
+              maps, iters,
+              [&](OpBuilder &b, Location l, ValueRange a) {
+                Value p = arith::MulFOp::create(
+                    b, l, arith::ExtFOp::create(b, l, b.getF32Type(), a[0])
+                              .getResult(),
+                    arith::ExtFOp::create(b, l, b.getF32Type(), a[1])
+                        .getResult());
+                linalg::YieldOp::create(
+                    b, l, Value(arith::AddFOp::create(b, l, a[2], p)));
+              })
+              .getResult(0);
+      if (x->floatType.isF32()) {
+        // ExtF from f32 to f32 is invalid; rebuild without it is not
+        // needed because canonicalization folds identity casts below.
+      }
+      Value bias = adaptor.getBias();
+      auto to = cast<FloatType>(resultType.getElementType());
+      SmallVector<Value> channel;
+      if (bias)
+        channel.push_back(bias);
+      Value result = buildElementwise(
+          rewriter, loc, resultType, acc, channel, resultType.getRank() - 1,
+          [&](OpBuilder &b, Location l, ValueRange a) {
+            Value v = a[0];
+            if (bias)
+              v = arith::AddFOp::create(
+                  b, l, v,
+                  a[1].getType().isF32()
+                      ? a[1]
+                      : Value(arith::ExtFOp::create(b, l, b.getF32Type(), a[1])));
+            v = applyFloatActivation(b, l, v, op.getActivation(),
+                                     op.getClampMin(), op.getClampMax());
+            return truncateFloat(b, l, v, to);
+          });
+      rewriter.replaceOp(op, result);
+      return success();
+    }
+
+    EpilogueSpec s{*x, *w, *z, getRequantKind(op, fallback),
+                   op.getActivation(), op.getClampMin(), op.getClampMax(), n,
+                   SmallVector<int64_t>(n, 0), Value(), Value()};
+    if (failed(prepareBias(op, op.getBias(), adaptor.getBias(), s)))
+      return failure();
+
+    FailureOr<SmallVector<int64_t>> wValues =
+        rhsBatched ? FailureOr<SmallVector<int64_t>>(failure())
+                   : getConstantStoredValues(op.getRhs());
+    bool foldWeights = succeeded(wValues);
+    int64_t za = x->zeroPoint();
+    if (foldWeights) {
+      for (int64_t j = 0; j < n; ++j) {
+        int64_t colsum = 0;
+        for (int64_t i = 0; i < k; ++i)
+          colsum += (*wValues)[i * n + j];
+        s.offsets[j] += -za * colsum + k * za * w->zeroPoint(j);
+      }
+    }
+    if (failed(checkAccumulatorBound(op, k, s)))
+      return failure();
+
+    auto accType = RankedTensorType::get(accShape, rewriter.getI32Type());
+    Value init = tensor::EmptyOp::create(rewriter, loc, accShape,
+                                         rewriter.getI32Type());
+    init = linalg::FillOp::create(rewriter, loc, qb.i32(0), init).getResult(0);
+    SmallVector<Value> inputs = {adaptor.getLhs(), adaptor.getRhs()};
+    SmallVector<int32_t> zw;
+    for (int64_t j = 0; j < n; ++j)
+      zw.push_back(w->zeroPoint(j));
+    bool perChannelZw = !foldWeights && w->axis >= 0;
+    if (perChannelZw) {
+      inputs.push_back(qb.i32Tensor(zw));
+      maps.insert(maps.begin() + 2, AffineMap::get(loops, 0, dn));
+    }
+    Value acc =
+        linalg::GenericOp::create(
+            rewriter, loc, accType, inputs, ValueRange{init}, maps, iters,
+            [&](OpBuilder &b, Location l, ValueRange a) {
+              QuantBuilder q(b, l);
+              Value av = q.extend(a[0], x->isSigned);
+              Value wv = q.extend(a[1], w->isSigned);
+              if (!foldWeights) {
+                av = arith::SubIOp::create(b, l, av, q.i32(za));
+                wv = arith::SubIOp::create(
+                    b, l, wv, perChannelZw ? a[2] : q.i32(w->zeroPoint()));
+              }
+              Value p = arith::MulIOp::create(b, l, av, wv);
+              linalg::YieldOp::create(
+                  b, l, Value(arith::AddIOp::create(b, l, a.back(), p)));
+            })
+            .getResult(0);
+
+    if (foldWeights && w->hasNonZeroZeroPoint()) {
+      // acc -= zw[n] * sum_k a[m, k]
+      SmallVector<int64_t> rowShape(accShape.begin(), accShape.end() - 1);
+      auto rowType = RankedTensorType::get(rowShape, rewriter.getI32Type());
+      Value rInit = tensor::EmptyOp::create(rewriter, loc, rowShape,
+                                            rewriter.getI32Type());
+      rInit = linalg::FillOp::create(rewriter, loc, qb.i32(0), rInit)
+                  .getResult(0);
+      SmallVector<AffineExpr> rowIn, rowOut;
+      for (int64_t i = 0; i < rank - 1; ++i) {
+        rowIn.push_back(getAffineDimExpr(i, ctx));
+        rowOut.push_back(getAffineDimExpr(i, ctx));
+      }
+      rowIn.push_back(getAffineDimExpr(rank - 1, ctx));
+      SmallVector<utils::IteratorType> rIters(rank - 1,
+                                              utils::IteratorType::parallel);
+      rIters.push_back(utils::IteratorType::reduction);
+      Value rows =
+          linalg::GenericOp::create(
+              rewriter, loc, rowType, adaptor.getLhs(), rInit,
+              ArrayRef<AffineMap>{AffineMap::get(rank, 0, rowIn, ctx),
+                                  AffineMap::get(rank, 0, rowOut, ctx)},
+              rIters,
+              [&](OpBuilder &b, Location l, ValueRange a) {
+                QuantBuilder q(b, l);
+                linalg::YieldOp::create(
+                    b, l,
+                    Value(arith::AddIOp::create(
+                        b, l, a[1], q.extend(a[0], x->isSigned))));
+              })
+              .getResult(0);
+      SmallVector<int64_t> expandedShape(rowShape);
+      expandedShape.push_back(1);
+      SmallVector<ReassociationIndices> reassoc;
+      for (int64_t i = 0; i < rank - 1; ++i)
+        reassoc.push_back({i});
+      reassoc.back().push_back(rank - 1);
+      Value rows3 = tensor::ExpandShapeOp::create(
+          rewriter, loc,
+          RankedTensorType::get(expandedShape, rewriter.getI32Type()), rows,
+          reassoc);
+      acc = buildElementwise(
+          rewriter, loc, accType, {acc, rows3}, {qb.i32Tensor(zw)}, rank - 1,
+          [&](OpBuilder &b, Location l, ValueRange a) {
+            return arith::SubIOp::create(
+                b, l, a[0], arith::MulIOp::create(b, l, a[1], a[2]));
+          });
+    }
+    rewriter.replaceOp(op, buildEpilogue(rewriter, loc, acc, resultType, s));
+    return success();
+  }
+};
+
+struct Conv2DLowering : public OpConversionPattern<Conv2DOp> {
+  Conv2DLowering(const TypeConverter &tc, MLIRContext *ctx, RequantKind fb)
+      : OpConversionPattern(tc, ctx), fallback(fb) {}
+  RequantKind fallback;
+
+  LogicalResult
+  matchAndRewrite(Conv2DOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    RankedTensorType inT = op.getInput().getType(),
+                     fT = op.getFilter().getType();
+    FailureOr<QuantInfo> x = QuantInfo::get(inT.getElementType());
+    FailureOr<QuantInfo> w = QuantInfo::get(fT.getElementType());
+    FailureOr<QuantInfo> z =
+        QuantInfo::get(op.getResult().getType().getElementType());
+    if (failed(x) || failed(w) || failed(z))
+      return op.emitOpError("unsupported element types for lowering");
+    if (x->isBinary || w->isBinary)
+      return op.emitOpError("binary operands are lowered by "
+                            "--lowbit-lower-binary, not "
+                            "--lowbit-lower-quantized");
+    if (!inT.hasStaticShape() || !fT.hasStaticShape())
+      return op.emitOpError("lowering needs static shapes");
+    RankedTensorType resultType = cast<RankedTensorType>(
+        getTypeConverter()->convertType(op.getResult().getType()));
+    int64_t nB = inT.getDimSize(0), h = inT.getDimSize(1),
+            wd = inT.getDimSize(2), c = inT.getDimSize(3);
+    int64_t o = fT.getDimSize(0), kh = fT.getDimSize(1), kw = fT.getDimSize(2);
+    int64_t g = op.getGroupCount(), cg = c / g, og = o / g;
+    SmallVector<int64_t, 2> st = op.getStrideValues(),
+                            dl = op.getDilationValues();
+    SmallVector<int64_t, 4> pad = op.getPaddingValues();
+    int64_t oh = resultType.getDimSize(1), ow = resultType.getDimSize(2);
+    QuantBuilder qb(rewriter, loc);
+    Type inStorage = cast<RankedTensorType>(adaptor.getInput().getType())
+                         .getElementType();
+    bool isFloat = x->isFloat;
+    Type accElem = isFloat ? Type(rewriter.getF32Type())
+                           : Type(rewriter.getI32Type());
+
+    // Pad with the real value 0: the zero point (or 0.0 for floats).
+    Value input = adaptor.getInput();
+    if (llvm::any_of(pad, [](int64_t p) { return p != 0; })) {
+      TypedAttr padAttr;
+      if (isFloat)
+        padAttr = rewriter.getFloatAttr(inStorage, 0.0);
+      else
+        padAttr = rewriter.getIntegerAttr(
+            inStorage, APInt(x->width, x->zeroPoint(), /*isSigned=*/true,
+                             /*implicitTrunc=*/true));
+      Value padValue = arith::ConstantOp::create(rewriter, loc, padAttr);
+      SmallVector<OpFoldResult> lowPad = {rewriter.getIndexAttr(0),
+                                          rewriter.getIndexAttr(pad[0]),
+                                          rewriter.getIndexAttr(pad[2]),
+                                          rewriter.getIndexAttr(0)};
+      SmallVector<OpFoldResult> highPad = {rewriter.getIndexAttr(0),
+                                           rewriter.getIndexAttr(pad[1]),
+                                           rewriter.getIndexAttr(pad[3]),
+                                           rewriter.getIndexAttr(0)};
+      auto paddedType = RankedTensorType::get(
+          {nB, h + pad[0] + pad[1], wd + pad[2] + pad[3], c}, inStorage);
+      input = tensor::PadOp::create(rewriter, loc, paddedType, input, lowPad,
+                                    highPad, padValue);
+    }
+    auto inPT = cast<RankedTensorType>(input.getType());
+    Value in5 = tensor::ExpandShapeOp::create(
+        rewriter, loc,
+        RankedTensorType::get({nB, inPT.getDimSize(1), inPT.getDimSize(2), g, cg},
+                              inStorage),
+        input, ArrayRef<ReassociationIndices>{{0}, {1}, {2}, {3, 4}});
+    Type fStorage =
+        cast<RankedTensorType>(adaptor.getFilter().getType()).getElementType();
+    Value f5 = tensor::ExpandShapeOp::create(
+        rewriter, loc, RankedTensorType::get({g, og, kh, kw, cg}, fStorage),
+        adaptor.getFilter(),
+        ArrayRef<ReassociationIndices>{{0, 1}, {2}, {3}, {4}});
+
+    // Loops (n, oh, ow, g, oc, kh, kw, ic).
+    SmallVector<AffineExpr> d;
+    for (int i = 0; i < 8; ++i)
+      d.push_back(getAffineDimExpr(i, ctx));
+    AffineExpr hIdx = d[1] * st[0] + d[5] * dl[0];
+    AffineExpr wIdx = d[2] * st[1] + d[6] * dl[1];
+    SmallVector<AffineMap> maps = {
+        AffineMap::get(8, 0, {d[0], hIdx, wIdx, d[3], d[7]}, ctx),
+        AffineMap::get(8, 0, {d[3], d[4], d[5], d[6], d[7]}, ctx),
+        AffineMap::get(8, 0, {d[0], d[1], d[2], d[3], d[4]}, ctx)};
+    SmallVector<utils::IteratorType> iters(5, utils::IteratorType::parallel);
+    iters.append(3, utils::IteratorType::reduction);
+    SmallVector<int64_t> acc5Shape = {nB, oh, ow, g, og};
+    auto acc5Type = RankedTensorType::get(acc5Shape, accElem);
+
+    int64_t k = kh * kw * cg;
+    EpilogueSpec s{*x, *w, *z, getRequantKind(op, fallback), op.getActivation(),
+                   op.getClampMin(), op.getClampMax(), o,
+                   SmallVector<int64_t>(o, 0), Value(), Value()};
+    bool foldWeights = false;
+    if (!isFloat) {
+      if (failed(prepareBias(op, op.getBias(), adaptor.getBias(), s)))
+        return failure();
+      FailureOr<SmallVector<int64_t>> fValues =
+          getConstantStoredValues(op.getFilter());
+      foldWeights = succeeded(fValues);
+      if (foldWeights) {
+        for (int64_t j = 0; j < o; ++j) {
+          int64_t sum = 0;
+          for (int64_t i = 0; i < k; ++i)
+            sum += (*fValues)[j * k + i];
+          s.offsets[j] += -x->zeroPoint() * sum + k * x->zeroPoint() *
+                                                      w->zeroPoint(j);
+        }
+      }
+      if (failed(checkAccumulatorBound(op, k, s)))
+        return failure();
+    }
+
+    Value init = tensor::EmptyOp::create(rewriter, loc, acc5Shape, accElem);
+    init = linalg::FillOp::create(rewriter, loc,
+                                  isFloat ? qb.f32(0.0) : qb.i32(0), init)
+               .getResult(0);
+    SmallVector<Value> inputs = {in5, f5};
+    bool perChannelZw = !isFloat && !foldWeights && w->axis >= 0;
+    SmallVector<int32_t> zw;
+    for (int64_t j = 0; j < o; ++j)
+      zw.push_back(isFloat ? 0 : w->zeroPoint(j));
+    if (perChannelZw) {
+      Value zwT = tensor::ExpandShapeOp::create(
+          rewriter, loc, RankedTensorType::get({g, og}, rewriter.getI32Type()),
+          qb.i32Tensor(zw), ArrayRef<ReassociationIndices>{{0, 1}});
+      inputs.push_back(zwT);
+      maps.insert(maps.begin() + 2, AffineMap::get(8, 0, {d[3], d[4]}, ctx));
+    }
+    Value acc5 =
+        linalg::GenericOp::create(
+            rewriter, loc, acc5Type, inputs, ValueRange{init}, maps, iters,
+            [&](OpBuilder &b, Location l, ValueRange a) {
+              QuantBuilder q(b, l);
+              Value p;
+              if (isFloat) {
+                Value av = a[0].getType().isF32()
+                               ? a[0]
+                               : Value(arith::ExtFOp::create(b, l, b.getF32Type(), a[0]));
+                Value wv = a[1].getType().isF32()
+                               ? a[1]
+                               : Value(arith::ExtFOp::create(b, l, b.getF32Type(), a[1]));
+                p = arith::MulFOp::create(b, l, av, wv);
+                linalg::YieldOp::create(
+                    b, l, Value(arith::AddFOp::create(b, l, a.back(), p)));
+                return;
+              }
+              Value av = q.extend(a[0], x->isSigned);
+              Value wv = q.extend(a[1], w->isSigned);
+              if (!foldWeights) {
+                av = arith::SubIOp::create(b, l, av, q.i32(x->zeroPoint()));
+                wv = arith::SubIOp::create(
+                    b, l, wv, perChannelZw ? a[2] : q.i32(w->zeroPoint()));
+              }
+              p = arith::MulIOp::create(b, l, av, wv);
+              linalg::YieldOp::create(
+                  b, l, Value(arith::AddIOp::create(b, l, a.back(), p)));
+            })
+            .getResult(0);
+
+    if (foldWeights && w->hasNonZeroZeroPoint()) {
+      // acc -= zw[o] * (window sum of the input), per (n, oh, ow, g).
+      SmallVector<int64_t> winShape = {nB, oh, ow, g};
+      Value wInit = tensor::EmptyOp::create(rewriter, loc, winShape,
+                                            rewriter.getI32Type());
+      wInit = linalg::FillOp::create(rewriter, loc, qb.i32(0), wInit)
+                  .getResult(0);
+      // Loops (n, oh, ow, g, kh, kw, ic).
+      SmallVector<AffineExpr> e;
+      for (int i = 0; i < 7; ++i)
+        e.push_back(getAffineDimExpr(i, ctx));
+      SmallVector<utils::IteratorType> wIters(4, utils::IteratorType::parallel);
+      wIters.append(3, utils::IteratorType::reduction);
+      Value win =
+          linalg::GenericOp::create(
+              rewriter, loc, RankedTensorType::get(winShape, rewriter.getI32Type()),
+              in5, wInit,
+              ArrayRef<AffineMap>{
+                  AffineMap::get(7, 0,
+                                 {e[0], e[1] * st[0] + e[4] * dl[0],
+                                  e[2] * st[1] + e[5] * dl[1], e[3], e[6]},
+                                 ctx),
+                  AffineMap::get(7, 0, {e[0], e[1], e[2], e[3]}, ctx)},
+              wIters,
+              [&](OpBuilder &b, Location l, ValueRange a) {
+                QuantBuilder q(b, l);
+                linalg::YieldOp::create(
+                    b, l,
+                    Value(arith::AddIOp::create(b, l, a[1],
+                                                q.extend(a[0], x->isSigned))));
+              })
+              .getResult(0);
+      Value zwT = tensor::ExpandShapeOp::create(
+          rewriter, loc, RankedTensorType::get({g, og}, rewriter.getI32Type()),
+          qb.i32Tensor(zw), ArrayRef<ReassociationIndices>{{0, 1}});
+      SmallVector<AffineExpr> f;
+      for (int i = 0; i < 5; ++i)
+        f.push_back(getAffineDimExpr(i, ctx));
+      Value corrInit = tensor::EmptyOp::create(rewriter, loc, acc5Shape,
+                                               rewriter.getI32Type());
+      acc5 = linalg::GenericOp::create(
+                 rewriter, loc, acc5Type, ValueRange{acc5, win, zwT}, corrInit,
+                 ArrayRef<AffineMap>{
+                     AffineMap::getMultiDimIdentityMap(5, ctx),
+                     AffineMap::get(5, 0, {f[0], f[1], f[2], f[3]}, ctx),
+                     AffineMap::get(5, 0, {f[3], f[4]}, ctx),
+                     AffineMap::getMultiDimIdentityMap(5, ctx)},
+                 SmallVector<utils::IteratorType>(5,
+                                                  utils::IteratorType::parallel),
+                 [&](OpBuilder &b, Location l, ValueRange a) {
+                   Value corr = arith::MulIOp::create(b, l, a[1], a[2]);
+                   linalg::YieldOp::create(
+                       b, l, Value(arith::SubIOp::create(b, l, a[0], corr)));
+                 })
+                 .getResult(0);
+    }
+
+    Value acc = tensor::CollapseShapeOp::create(
+        rewriter, loc, RankedTensorType::get({nB, oh, ow, o}, accElem), acc5,
+        ArrayRef<ReassociationIndices>{{0}, {1}, {2}, {3, 4}});
+
+    if (isFloat) {
+      Value bias = adaptor.getBias();
+      auto to = cast<FloatType>(resultType.getElementType());
+      SmallVector<Value> channel;
+      if (bias)
+        channel.push_back(bias);
+      rewriter.replaceOp(
+          op, buildElementwise(
+                  rewriter, loc, resultType, acc, channel, 3,
+                  [&](OpBuilder &b, Location l, ValueRange a) {
+                    Value v = a[0];
+                    if (bias)
+                      v = arith::AddFOp::create(
+                          b, l, v,
+                          a[1].getType().isF32()
+                              ? a[1]
+                              : Value(arith::ExtFOp::create(b, l, b.getF32Type(),
+                                                            a[1])));
+                    v = applyFloatActivation(b, l, v, op.getActivation(),
+                                             op.getClampMin(), op.getClampMax());
+                    return truncateFloat(b, l, v, to);
+                  }));
+      return success();
+    }
+    rewriter.replaceOp(op, buildEpilogue(rewriter, loc, acc, resultType, s));
+    return success();
+  }
+};
+
+} // namespace
+
+void mlir::lowbit::populateContractionPatterns(const TypeConverter &converter,
+                                               RewritePatternSet &patterns,
+                                               RequantKind fallback) {
+  patterns.add<MatmulLowering, Conv2DLowering>(converter,
+                                               patterns.getContext(), fallback);
+}

@@ -1,0 +1,147 @@
+//===- QuantBuilder.h - IR builders for quantized arithmetic ----*- C++ -*-===//
+//
+// Part of the lowbit project.
+//
+// Builders shared by the patterns of --lowbit-lower-quantized: quantization
+// parameters read off the types, elementwise linalg.generic construction with
+// numpy broadcasting, and the run-time side of the requantization arithmetic
+// whose compile-time side lives in lowbit/Numerics/FixedPoint.h.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LIB_CONVERSION_LOWBITTOLINALG_QUANTBUILDER_H
+#define LIB_CONVERSION_LOWBITTOLINALG_QUANTBUILDER_H
+
+#include "lowbit/Dialect/LowBit/IR/LowBitOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+namespace mlir {
+namespace lowbit {
+
+/// Quantization parameters of one element type. Scales are rounded to
+/// float32 first, as every reference stores them.
+struct QuantInfo {
+  bool isFloat = false;
+  bool isBinary = false;
+  bool isSigned = true;
+  unsigned width = 0;  ///< storage width (0 for floats)
+  int64_t qmin = 0, qmax = 0;
+  int32_t axis = -1;   ///< quantized axis, -1 per tensor
+  SmallVector<double> scales;   ///< float32-rounded, widened to double
+  SmallVector<int64_t> zeroPoints;
+  FloatType floatType; ///< the float type itself, or the expressed type
+
+  static FailureOr<QuantInfo> get(Type elementType);
+  double scale(size_t i = 0) const {
+    return scales[scales.size() == 1 ? 0 : i];
+  }
+  int64_t zeroPoint(size_t i = 0) const {
+    return zeroPoints[zeroPoints.size() == 1 ? 0 : i];
+  }
+  bool hasNonZeroZeroPoint() const {
+    return llvm::any_of(zeroPoints, [](int64_t z) { return z != 0; });
+  }
+  /// Largest |q - zp| over the storage range and every zero point.
+  int64_t maxAbsCentered() const;
+  /// Largest |q| over the storage range.
+  int64_t maxAbs() const { return std::max(std::abs(qmin), std::abs(qmax)); }
+};
+
+enum class RequantKind { FixedPoint, Float };
+
+/// The requantization mode that applies to `op`: the nearest
+/// `lowbit.requant_mode` attribute on an ancestor, else `fallback`.
+RequantKind getRequantKind(Operation *op, RequantKind fallback);
+
+/// Builder helpers bound to one location.
+class QuantBuilder {
+public:
+  QuantBuilder(OpBuilder &b, Location loc) : b(b), loc(loc) {}
+
+  Value i32(int64_t v);
+  Value i64(int64_t v);
+  Value f32(double v);
+  Value f64(double v);
+
+  /// Widens a stored integer to i32 (sign- or zero-extending).
+  Value extend(Value v, bool isSigned, unsigned bits = 32);
+  /// Narrows an i32 to the storage width (the value is already in range).
+  Value narrow(Value v, Type storageType);
+  /// clamp(v, lo, hi) on i32.
+  Value clampI(Value v, Value lo, Value hi);
+
+  /// gemmlowp SaturatingRoundingDoublingHighMul for b that is never
+  /// INT32_MIN (multipliers are non-negative).
+  Value srdhm(Value a, Value mul);
+  /// gemmlowp RoundingDivideByPOT; `exponent` is an i32 in [0, 31].
+  Value rdbpot(Value x, Value exponent);
+  /// TFLite MultiplyByQuantizedMultiplier with precomputed left/right
+  /// shifts (left = max(shift, 0), right = max(-shift, 0)).
+  Value mbqm(Value x, Value multiplier, Value leftShift, Value rightShift);
+  /// Float-mode requantization: round_half_even(f32(acc) * m) + zp, clamped
+  /// to [lo, hi] (i32 values); `m` is an f32.
+  Value requantFloat(Value acc, Value m, Value zp, Value lo, Value hi);
+
+  /// Dense constant tensor of i32 values.
+  Value i32Tensor(ArrayRef<int32_t> values);
+  Value f32Tensor(ArrayRef<float> values);
+
+private:
+  OpBuilder &b;
+  Location loc;
+};
+
+/// Builds a linalg.generic over `resultType`'s shape whose inputs broadcast
+/// to it numpy-style (aligned right; size-1 dims broadcast). `channelInputs`
+/// are 1-D tensors indexed by `channelDim` of the result. The body gets the
+/// scalars of `inputs` then `channelInputs`.
+Value buildElementwise(
+    OpBuilder &b, Location loc, RankedTensorType resultType, ValueRange inputs,
+    ValueRange channelInputs, int64_t channelDim,
+    function_ref<Value(OpBuilder &, Location, ValueRange)> body);
+
+/// Per-channel requantization parameters of an int32 accumulator with real
+/// scale `accScale[c]` into the (per-tensor) type `out`.
+struct RequantParams {
+  SmallVector<int32_t> multiplier, leftShift, rightShift;
+  SmallVector<float> floatMultiplier;
+};
+RequantParams computeRequantParams(ArrayRef<double> realMultipliers,
+                                   ArrayRef<float> floatMultipliers);
+
+/// [lo, hi] of the stored output after a fused activation (TFLite
+/// CalculateActivationRangeQuantized).
+std::pair<int32_t, int32_t> getActivationRange(const QuantInfo &out,
+                                               Activation activation,
+                                               std::optional<APFloat> lo,
+                                               std::optional<APFloat> hi);
+
+/// Applies a fused activation to an f32 scalar.
+Value applyFloatActivation(OpBuilder &b, Location loc, Value x,
+                           Activation activation, std::optional<APFloat> lo,
+                           std::optional<APFloat> hi);
+
+/// Converts an f32 scalar to a float storage type (round to nearest even;
+/// f8E4M3FN saturates to +-448).
+Value truncateFloat(OpBuilder &b, Location loc, Value x, FloatType to);
+
+/// The values of a lowbit.constant / arith.constant that defines `v`, as
+/// int64 (stored integers), or failure if `v` is not a known constant.
+FailureOr<SmallVector<int64_t>> getConstantStoredValues(Value v);
+
+/// Patterns of the contraction and pooling families.
+void populateContractionPatterns(const TypeConverter &converter,
+                                 RewritePatternSet &patterns,
+                                 RequantKind fallback);
+void populatePoolingPatterns(const TypeConverter &converter,
+                             RewritePatternSet &patterns);
+
+} // namespace lowbit
+} // namespace mlir
+
+#endif // LIB_CONVERSION_LOWBITTOLINALG_QUANTBUILDER_H

@@ -1,0 +1,59 @@
+//===- Pipelines.cpp - lowbit pass pipelines ------------------------------===//
+//
+// Part of the lowbit project.
+//
+//===----------------------------------------------------------------------===//
+
+#include "lowbit/Pipelines/Pipelines.h"
+
+#include "lowbit/Conversion/Passes.h"
+#include "lowbit/Dialect/LowBit/Transforms/Passes.h"
+
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Arith/Transforms/Passes.h"
+#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+using namespace mlir::lowbit;
+
+void mlir::lowbit::buildLowBitToLLVMPipeline(
+    OpPassManager &pm, const LowBitToLLVMOptions &options) {
+  LowBitLowerQuantizedOptions lower;
+  lower.requantMode = options.requantMode;
+  pm.addPass(createLowBitLowerQuantized(lower));
+  pm.addPass(createCanonicalizerPass());
+  pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
+  pm.addNestedPass<func::FuncOp>(createLinalgElementwiseOpFusionPass());
+  pm.addPass(createCanonicalizerPass());
+
+  bufferization::OneShotBufferizePassOptions bufferize;
+  bufferize.bufferizeFunctionBoundaries = true;
+  bufferize.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  bufferization::BufferDeallocationPipelineOptions dealloc;
+  bufferization::buildBufferDeallocationPipeline(pm, dealloc);
+
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(arith::createArithExpandOpsPass());
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createConvertToLLVMPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+  pm.addPass(createCanonicalizerPass());
+}
+
+void mlir::lowbit::registerLowBitPipelines() {
+  PassPipelineRegistration<LowBitToLLVMOptions>(
+      "lowbit-to-llvm",
+      "lower lowbit ops on tensors all the way to the LLVM dialect",
+      buildLowBitToLLVMPipeline);
+}

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# lowbit developer entry point.
+#
+#   ./run.sh example   install what is missing, build, run the main job on the
+#                      bundled example models
+#   ./run.sh test      install what is missing, build, run every test
+#
+# Works as root on a fresh Debian 12 machine (packages come from apt-get);
+# as another user it uses sudo when packages are missing.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+BUILD="${LOWBIT_BUILD_DIR:-$ROOT/build}"
+LLVM_BIN=/usr/lib/llvm-22/bin
+JOBS="${LOWBIT_JOBS:-$(nproc)}"
+
+PACKAGES=(
+  cmake ninja-build g++ python3 python3-numpy
+  llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools clang-22
+  libgtest-dev libgemmlowp-dev
+)
+
+log() { printf '==> %s\n' "$*" >&2; }
+
+install_packages() {
+  local missing=()
+  for p in "${PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \
+      || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  log "installing: ${missing[*]}"
+  local sudo=()
+  [ "$(id -u)" -ne 0 ] && sudo=(sudo)
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+build() {
+  if [ ! -f "$BUILD/build.ninja" ]; then
+    log "configuring in $BUILD"
+    cmake -G Ninja -S "$ROOT" -B "$BUILD" \
+      -DCMAKE_BUILD_TYPE=Release \
+      -DCMAKE_C_COMPILER=clang-22 -DCMAKE_CXX_COMPILER=clang++-22 >/dev/null
+  fi
+  log "building"
+  ninja -C "$BUILD" -j "$JOBS" all
+}
+
+run_example() {
+  local opt="$BUILD/bin/lowbit-opt"
+  for model in "$ROOT"/examples/*.mlir; do
+    log "lowbit-opt --lowbit-lower-quantized $(basename "$model")"
+    "$opt" --lowbit-lower-quantized "$model"
+  done
+}
+
+run_tests() {
+  local lit_rc=0 ctest_rc=0 lit_log ctest_log
+  lit_log="$(mktemp)"; ctest_log="$(mktemp)"
+  log "lit tests"
+  "$LLVM_BIN/lit" -sv "$BUILD/test" 2>&1 | tee "$lit_log" || lit_rc=$?
+  log "unit tests"
+  ctest --test-dir "$BUILD" -E '^lit$' --output-on-failure -j "$JOBS" 2>&1 \
+    | tee "$ctest_log" || ctest_rc=$?
+  # One summary line over both runners.
+  local lp lf up uf
+  lp=$(sed -n 's/^ *Passed *: *\([0-9]*\).*/\1/p' "$lit_log" | head -1)
+  lf=$(sed -n 's/^ *Failed *: *\([0-9]*\).*/\1/p' "$lit_log" | head -1)
+  up=$(sed -n 's/.*tests passed, \([0-9]*\) tests failed out of \([0-9]*\).*/\2 \1/p' "$ctest_log" \
+       | awk '{print $1 - $2}')
+  uf=$(sed -n 's/.*tests passed, \([0-9]*\) tests failed out of.*/\1/p' "$ctest_log")
+  lp=${lp:-0}; lf=${lf:-0}; up=${up:-0}; uf=${uf:-0}
+  rm -f "$lit_log" "$ctest_log"
+  if [ "$lit_rc" -ne 0 ] && [ "$lf" -eq 0 ]; then lf=1; fi
+  if [ "$ctest_rc" -ne 0 ] && [ "$uf" -eq 0 ]; then uf=1; fi
+  echo "$((lp + up)) passed, $((lf + uf)) failed"
+  [ "$lit_rc" -eq 0 ] && [ "$ctest_rc" -eq 0 ]
+}
+
+case "${1:-}" in
+  example) install_packages; build; run_example ;;
+  test) install_packages; build; run_tests ;;
+  *) echo "usage: $0 example|test" >&2; exit 2 ;;
+esac
