@@ -225,10 +225,8 @@ struct MatmulLowering : public OpConversionPattern<MatmulOp> {
               maps, iters,
               [&](OpBuilder &b, Location l, ValueRange a) {
                 Value p = arith::MulFOp::create(
-                    b, l, arith::ExtFOp::create(b, l, b.getF32Type(), a[0])
-                              .getResult(),
-                    arith::ExtFOp::create(b, l, b.getF32Type(), a[1])
-                        .getResult());
+                    b, l, extendToF32(b, l, a[0]),
+                    extendToF32(b, l, a[1]));
                 linalg::YieldOp::create(
                     b, l, Value(arith::AddFOp::create(b, l, a[2], p)));
               })
@@ -251,7 +249,7 @@ struct MatmulLowering : public OpConversionPattern<MatmulOp> {
                   b, l, v,
                   a[1].getType().isF32()
                       ? a[1]
-                      : Value(arith::ExtFOp::create(b, l, b.getF32Type(), a[1])));
+                      : extendToF32(b, l, a[1]));
             v = applyFloatActivation(b, l, v, op.getActivation(),
                                      op.getClampMin(), op.getClampMax());
             return truncateFloat(b, l, v, to);
@@ -508,10 +506,10 @@ struct Conv2DLowering : public OpConversionPattern<Conv2DOp> {
               if (isFloat) {
                 Value av = a[0].getType().isF32()
                                ? a[0]
-                               : Value(arith::ExtFOp::create(b, l, b.getF32Type(), a[0]));
+                               : extendToF32(b, l, a[0]);
                 Value wv = a[1].getType().isF32()
                                ? a[1]
-                               : Value(arith::ExtFOp::create(b, l, b.getF32Type(), a[1]));
+                               : extendToF32(b, l, a[1]);
                 p = arith::MulFOp::create(b, l, av, wv);
                 linalg::YieldOp::create(
                     b, l, Value(arith::AddFOp::create(b, l, a.back(), p)));
@@ -607,8 +605,7 @@ struct Conv2DLowering : public OpConversionPattern<Conv2DOp> {
                           b, l, v,
                           a[1].getType().isF32()
                               ? a[1]
-                              : Value(arith::ExtFOp::create(b, l, b.getF32Type(),
-                                                            a[1])));
+                              : extendToF32(b, l, a[1]));
                     v = applyFloatActivation(b, l, v, op.getActivation(),
                                              op.getClampMin(), op.getClampMax());
                     return truncateFloat(b, l, v, to);

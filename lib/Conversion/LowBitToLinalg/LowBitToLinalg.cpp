@@ -142,9 +142,7 @@ static Value quantizeScalar(OpBuilder &b, Location loc, Value x, Value scale,
 }
 
 static Value toF32(OpBuilder &b, Location loc, Value x) {
-  if (x.getType().isF32())
-    return x;
-  return arith::ExtFOp::create(b, loc, b.getF32Type(), x);
+  return extendToF32(b, loc, x);
 }
 
 /// Per-channel scale/zero-point inputs for a generic: returns the 1-D

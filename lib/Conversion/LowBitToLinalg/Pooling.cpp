@@ -166,7 +166,7 @@ struct AvgPoolLowering : public OpConversionPattern<AvgPool2DOp> {
                 b, l, acc,
                 v.getType().isF32()
                     ? v
-                    : Value(arith::ExtFOp::create(b, l, b.getF32Type(), v)));
+                    : extendToF32(b, l, v));
           QuantBuilder q(b, l);
           return arith::AddIOp::create(b, l, acc, q.extend(v, isSigned));
         });

@@ -291,20 +291,143 @@ Value mlir::lowbit::applyFloatActivation(OpBuilder &b, Location loc, Value x,
   llvm_unreachable("unknown activation");
 }
 
+namespace {
+/// Layout of a small binary float format.
+struct SmallFloatFormat {
+  unsigned exponentBits, mantissaBits;
+  int bias;
+  bool hasInfinity; ///< false for f8E4M3FN (saturating, NaN = S.1111.111)
+  unsigned width() const { return 1 + exponentBits + mantissaBits; }
+};
+} // namespace
+
+static SmallFloatFormat getFormat(FloatType t) {
+  if (t.isF16())
+    return {5, 10, 15, true};
+  if (t.isBF16())
+    return {8, 7, 127, true};
+  if (isa<Float8E5M2Type>(t))
+    return {5, 2, 15, true};
+  assert(isa<Float8E4M3FNType>(t) && "unsupported small float");
+  return {4, 3, 7, false};
+}
+
 Value mlir::lowbit::truncateFloat(OpBuilder &b, Location loc, Value x,
                                   FloatType to) {
   if (x.getType() == to)
     return x;
-  if (isa<Float8E4M3FNType>(to)) {
+  QuantBuilder q(b, loc);
+  SmallFloatFormat f = getFormat(to);
+  if (!f.hasInfinity) {
     // E4M3FN has no infinity: saturate to the largest finite value. NaN
-    // stays NaN (maxnum/minnum would drop it, so select explicitly).
-    QuantBuilder qb(b, loc);
-    Value clamped = arith::MinimumFOp::create(
-        b, loc, arith::MaximumFOp::create(b, loc, x, qb.f32(-448.0)),
-        qb.f32(448.0));
-    x = clamped;
+    // propagates through maximumf/minimumf.
+    x = arith::MinimumFOp::create(
+        b, loc, arith::MaximumFOp::create(b, loc, x, q.f32(-448.0)),
+        q.f32(448.0));
   }
-  return arith::TruncFOp::create(b, loc, to, x);
+  Type i32T = b.getI32Type();
+  auto c = [&](int64_t v) { return q.i32(v); };
+  Value bits = arith::BitcastOp::create(b, loc, i32T, x);
+  Value abs = arith::AndIOp::create(b, loc, bits, c(0x7fffffff));
+  Value sign = arith::ShRUIOp::create(b, loc, bits, c(31));
+  int shift = 23 - static_cast<int>(f.mantissaBits);
+  // Normal range: rebias the exponent, then round the mantissa to nearest
+  // even; a carry out of the mantissa correctly bumps the exponent.
+  Value rebased = arith::SubIOp::create(
+      b, loc, abs, c(static_cast<int64_t>(127 - f.bias) << 23));
+  Value lsb = arith::AndIOp::create(
+      b, loc, arith::ShRUIOp::create(b, loc, rebased, c(shift)), c(1));
+  Value rounded = arith::AddIOp::create(
+      b, loc, rebased,
+      arith::AddIOp::create(b, loc, c((1LL << (shift - 1)) - 1), lsb));
+  Value normal = arith::ShRUIOp::create(b, loc, rounded, c(shift));
+  // Subnormal range: adding 2^(24 - bias - mantissaBits) makes the f32 adder
+  // round |x| to a multiple of the subnormal spacing (to nearest even); the
+  // low bits of the sum are then the subnormal encoding.
+  int magicExp = 24 - f.bias - static_cast<int>(f.mantissaBits);
+  Value magic = q.f32(std::ldexp(1.0, magicExp));
+  Value absF = arith::BitcastOp::create(b, loc, b.getF32Type(), abs);
+  Value sum = arith::BitcastOp::create(
+      b, loc, i32T, arith::AddFOp::create(b, loc, absF, magic));
+  Value magicBits = c(static_cast<int64_t>(127 + magicExp) << 23);
+  Value subnormal = arith::SubIOp::create(b, loc, sum, magicBits);
+  Value isSub = arith::CmpIOp::create(
+      b, loc, arith::CmpIPredicate::slt, abs,
+      c(static_cast<int64_t>(127 - f.bias + 1) << 23));
+  Value enc = arith::SelectOp::create(b, loc, isSub, subnormal, normal);
+  int64_t expMask = (1LL << f.exponentBits) - 1;
+  int64_t infEnc = expMask << f.mantissaBits;
+  int64_t nanEnc = f.hasInfinity ? infEnc | (1LL << (f.mantissaBits - 1))
+                                 : (1LL << (f.width() - 1)) - 1;
+  if (f.hasInfinity) {
+    // Overflow (including infinite inputs) becomes infinity.
+    Value over =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, enc, c(infEnc));
+    enc = arith::SelectOp::create(b, loc, over, c(infEnc), enc);
+  }
+  Value isNan = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, abs,
+                                      c(0x7f800000));
+  enc = arith::SelectOp::create(b, loc, isNan, c(nanEnc), enc);
+  enc = arith::OrIOp::create(
+      b, loc, enc,
+      arith::ShLIOp::create(b, loc, sign, c(f.width() - 1)));
+  Type intT = b.getIntegerType(f.width());
+  Value narrowBits = arith::TruncIOp::create(b, loc, intT, enc);
+  return arith::BitcastOp::create(b, loc, to, narrowBits);
+}
+
+Value mlir::lowbit::extendToF32(OpBuilder &b, Location loc, Value x) {
+  auto from = cast<FloatType>(x.getType());
+  if (from.isF32())
+    return x;
+  QuantBuilder q(b, loc);
+  SmallFloatFormat f = getFormat(from);
+  Type i32T = b.getI32Type();
+  auto c = [&](int64_t v) { return q.i32(v); };
+  Value bits = arith::ExtUIOp::create(
+      b, loc, i32T,
+      arith::BitcastOp::create(b, loc, b.getIntegerType(f.width()), x));
+  Value sign = arith::ShLIOp::create(
+      b, loc, arith::ShRUIOp::create(b, loc, bits, c(f.width() - 1)), c(31));
+  int64_t mantMask = (1LL << f.mantissaBits) - 1;
+  int64_t expMask = (1LL << f.exponentBits) - 1;
+  Value mant = arith::AndIOp::create(b, loc, bits, c(mantMask));
+  Value exp = arith::AndIOp::create(
+      b, loc, arith::ShRUIOp::create(b, loc, bits, c(f.mantissaBits)),
+      c(expMask));
+  int shift = 23 - static_cast<int>(f.mantissaBits);
+  // Normal: rebias the exponent and widen the mantissa.
+  Value normal = arith::OrIOp::create(
+      b, loc,
+      arith::ShLIOp::create(b, loc,
+                            arith::AddIOp::create(b, loc, exp, c(127 - f.bias)),
+                            c(23)),
+      arith::ShLIOp::create(b, loc, mant, c(shift)));
+  // Subnormal (and zero): mant * 2^(1 - bias - mantissaBits), exact in f32.
+  Value subF = arith::MulFOp::create(
+      b, loc, arith::UIToFPOp::create(b, loc, b.getF32Type(), mant),
+      q.f32(std::ldexp(1.0, 1 - f.bias - static_cast<int>(f.mantissaBits))));
+  Value sub = arith::BitcastOp::create(b, loc, i32T, subF);
+  Value isSub =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, exp, c(0));
+  Value mag = arith::SelectOp::create(b, loc, isSub, sub, normal);
+  Value special;
+  if (f.hasInfinity) {
+    // Exponent all ones: infinity or NaN (keep the payload's top bit set).
+    special = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, exp,
+                                    c(expMask));
+    Value infOrNan = arith::OrIOp::create(
+        b, loc, c(0x7f800000), arith::ShLIOp::create(b, loc, mant, c(shift)));
+    mag = arith::SelectOp::create(b, loc, special, infOrNan, mag);
+  } else {
+    // E4M3FN: only S.1111.111 is NaN.
+    Value low = arith::AndIOp::create(b, loc, bits, c((1LL << (f.width() - 1)) - 1));
+    special = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, low,
+                                    c((1LL << (f.width() - 1)) - 1));
+    mag = arith::SelectOp::create(b, loc, special, c(0x7fc00000), mag);
+  }
+  Value out = arith::OrIOp::create(b, loc, mag, sign);
+  return arith::BitcastOp::create(b, loc, b.getF32Type(), out);
 }
 
 FailureOr<SmallVector<int64_t>> mlir::lowbit::getConstantStoredValues(Value v) {

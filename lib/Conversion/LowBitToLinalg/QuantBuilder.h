@@ -127,8 +127,15 @@ Value applyFloatActivation(OpBuilder &b, Location loc, Value x,
                            std::optional<APFloat> hi);
 
 /// Converts an f32 scalar to a float storage type (round to nearest even;
-/// f8E4M3FN saturates to +-448).
+/// f8E4M3FN saturates to +-448, the others overflow to infinity). The
+/// rounding is spelled out in integer ops rather than arith.truncf, so it
+/// needs no soft-float library calls and works for the fp8 types, which
+/// LLVM has no instructions for.
 Value truncateFloat(OpBuilder &b, Location loc, Value x, FloatType to);
+
+/// Widens a float storage scalar (f16, bf16, fp8, f32) to f32 exactly, in
+/// integer ops for the same reasons.
+Value extendToF32(OpBuilder &b, Location loc, Value x);
 
 /// The values of a lowbit.constant / arith.constant that defines `v`, as
 /// int64 (stored integers), or failure if `v` is not a known constant.
