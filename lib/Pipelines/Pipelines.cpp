@@ -27,6 +27,7 @@ void mlir::lowbit::buildLowBitToLLVMPipeline(
   LowBitLowerQuantizedOptions lower;
   lower.requantMode = options.requantMode;
   pm.addPass(createLowBitLowerQuantized(lower));
+  pm.addPass(createLowBitPackSubByte());
   pm.addPass(createCanonicalizerPass());
   pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
   pm.addNestedPass<func::FuncOp>(createLinalgElementwiseOpFusionPass());

@@ -19,4 +19,26 @@ def LowBitVerifyModel : Pass<"lowbit-verify-model", "ModuleOp"> {
   }];
 }
 
+def LowBitPackSubByte : Pass<"lowbit-pack-subbyte", "ModuleOp"> {
+  let summary = "store 2- and 4-bit integer tensors packed in bytes";
+  let description = [{
+    Runs after `--lowbit-lower-quantized`. LLVM gives every `i4` or `i2`
+    element a whole byte in memory; this pass packs them instead, as ONNX
+    does for int4: two 4-bit or four 2-bit values per byte, the first
+    element in the least-significant bits, along the flattened row-major
+    order, the last byte padded with zero bits.
+
+    * Constant `i4`/`i2` tensors become packed `i8` constants (half or a
+      quarter of the bytes in the object file) unpacked where used.
+    * Arguments and results of public functions with `i4`/`i2` tensor types
+      become 1-D `i8` tensors of packed bytes, so callers pass packed data.
+
+    Other widths (3, 5, 6, 7 bits) keep one storage byte per element.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::linalg::LinalgDialect",
+    "::mlir::tensor::TensorDialect"
+  ];
+}
+
 #endif // LOWBIT_DIALECT_LOWBIT_TRANSFORMS_PASSES_TD
