@@ -15,6 +15,7 @@ config.test_exec_root = os.path.join(config.lowbit_obj_root, "test")
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.substitutions.append(("%mlir_lib_dir", config.mlir_lib_dir))
 config.substitutions.append(("%lowbit_src_root", config.lowbit_src_root))
+config.substitutions.append(("%llvm_include_dir", config.llvm_include_dir))
 
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()

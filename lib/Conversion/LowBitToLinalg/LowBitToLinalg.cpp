@@ -632,6 +632,35 @@ struct MulLowering : public LowBitPattern<MulOp> {
 };
 
 //===----------------------------------------------------------------------===//
+// Other ops on quantized tensors
+//===----------------------------------------------------------------------===//
+
+/// Rebuilds a region-free op from another dialect (tensor.collapse_shape,
+/// tensor.extract_slice, tensor.concat, ...) on the storage types: these ops
+/// only move values, so the stored integers move unchanged.
+struct StructuralTypeConversion : public ConversionPattern {
+  StructuralTypeConversion(const TypeConverter &converter, MLIRContext *ctx)
+      : ConversionPattern(converter, MatchAnyOpTypeTag(), /*benefit=*/1, ctx) {}
+
+  LogicalResult
+  matchAndRewrite(Operation *op, ArrayRef<Value> operands,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (isa<LowBitDialect>(op->getDialect()) || op->getNumRegions() != 0 ||
+        isa<func::FuncOp, func::ReturnOp, func::CallOp>(op))
+      return failure();
+    SmallVector<Type> resultTypes;
+    if (failed(getTypeConverter()->convertTypes(op->getResultTypes(),
+                                                resultTypes)))
+      return failure();
+    OperationState state(op->getLoc(), op->getName().getStringRef(), operands,
+                         resultTypes, op->getAttrs());
+    Operation *converted = rewriter.create(state);
+    rewriter.replaceOp(op, converted->getResults());
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
 // The pass
 //===----------------------------------------------------------------------===//
 
@@ -674,7 +703,7 @@ struct LowerQuantizedPass
 
     ConversionTarget target(*ctx);
     target.addLegalDialect<arith::ArithDialect, linalg::LinalgDialect,
-                           math::MathDialect, tensor::TensorDialect>();
+                           math::MathDialect>();
     target.addIllegalDialect<LowBitDialect>();
     // Bit packing belongs to the binary lowering.
     target.addLegalOp<PackOp, UnpackOp>();
@@ -690,7 +719,7 @@ struct LowerQuantizedPass
     patterns.add<ConstantLowering, QuantizeLowering, DequantizeLowering,
                  RequantizeLowering, SignLowering, ThresholdLowering,
                  AddLowering, MulLowering>(converter, ctx, fallback);
-    patterns.add<StorageCastLowering>(converter, ctx);
+    patterns.add<StorageCastLowering, StructuralTypeConversion>(converter, ctx);
     populateContractionPatterns(converter, patterns, fallback);
     populatePoolingPatterns(converter, patterns);
     populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,

@@ -8,6 +8,8 @@
 #include "lowbit/Dialect/LowBit/IR/LowBitOps.h"
 
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
 #include "mlir/IR/DialectImplementation.h"
 #include "llvm/ADT/TypeSwitch.h"
 
@@ -45,6 +47,11 @@ LogicalResult LowBitDialect::verifyOperationAttribute(Operation *op,
              << "' expects #lowbit.requant_mode<fixed_point> or "
                 "#lowbit.requant_mode<float>, got "
              << attr.getValue();
+    if (!isa<ModuleOp, FunctionOpInterface>(op))
+      return op->emitError()
+             << "'" << kRequantModeAttrName
+             << "' belongs on a module or a function, not on '"
+             << op->getName() << "'";
     return success();
   }
   return op->emitError() << "unknown lowbit attribute '"

@@ -1,0 +1,5 @@
+// A '<' of a !lowbit.binary type is never closed.
+func.func @f(%x: tensor<4xf32>) {
+  %0 = lowbit.quantize %x : tensor<4xf32> -> tensor<4x!lowbit.binary<f32, 0.5>
+  return
+}

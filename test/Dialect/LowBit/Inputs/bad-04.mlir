@@ -1,0 +1,5 @@
+// One closing brace too many.
+func.func @f() {
+  return
+}
+}

@@ -1,0 +1,5 @@
+// A negative dimension.
+func.func @f(%x: tensor<4xf32>) {
+  %0 = lowbit.sign %x : tensor<4xf32> -> tensor<-4x!lowbit.binary>
+  return
+}
