@@ -24,6 +24,9 @@ using namespace mlir::lowbit;
 
 void mlir::lowbit::buildLowBitToLLVMPipeline(
     OpPassManager &pm, const LowBitToLLVMOptions &options) {
+  LowBitLowerBinaryOptions binary;
+  binary.requantMode = options.requantMode;
+  pm.addPass(createLowBitLowerBinary(binary));
   LowBitLowerQuantizedOptions lower;
   lower.requantMode = options.requantMode;
   pm.addPass(createLowBitLowerQuantized(lower));

@@ -44,4 +44,39 @@ def LowBitLowerQuantized : Pass<"lowbit-lower-quantized", "ModuleOp"> {
   ];
 }
 
+def LowBitLowerBinary : Pass<"lowbit-lower-binary", "ModuleOp"> {
+  let summary = "lower binary and ternary matmul/conv2d to popcount on "
+                "packed bits";
+  let description = [{
+    Rewrites the lowbit ops whose operands are binary (`!lowbit.binary`) or
+    ternary (`!quant.uniform<i2<-1:1>:f, s>`), and `lowbit.pack` /
+    `lowbit.unpack`, into linalg on words packed along the reduction axis
+    (bit 1 = -1, least-significant bit first):
+
+    * binary x binary: XOR + popcount, `dot = K - 2 * popcount`;
+    * ternary x ternary or binary: mask and sign bit-planes,
+      `dot = popcount(m) - 2 * popcount(m & (s_a ^ s_w))`;
+    * binary or ternary x integer: add where the weight is +1, subtract
+      where it is -1, no multiplies.
+
+    conv2d honours `pad_value`: `one` padding costs nothing; `zero` padding
+    subtracts a per-position correction computed from the weights. Constant
+    weights are transposed and packed at compile time. The exact int32 dot
+    product then goes through the same epilogue as
+    `--lowbit-lower-quantized` (float scales and bias, requantization,
+    activation, or the sign for a binary result). Run it before
+    `--lowbit-lower-quantized`, which lowers everything else.
+  }];
+  let options = [
+    Option<"requantMode", "requant-mode", "std::string",
+           /*default=*/"\"fixed-point\"",
+           "requantization for functions that record no lowbit.requant_mode: "
+           "fixed-point (TFLite, integer only) or float (ONNX)">
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::linalg::LinalgDialect",
+    "::mlir::math::MathDialect", "::mlir::tensor::TensorDialect"
+  ];
+}
+
 #endif // LOWBIT_CONVERSION_PASSES_TD

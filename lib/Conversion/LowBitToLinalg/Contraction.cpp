@@ -22,29 +22,11 @@
 using namespace mlir;
 using namespace mlir::lowbit;
 
-namespace {
-
-/// What the epilogue needs to turn an int32 accumulator into the result.
-struct EpilogueSpec {
-  QuantInfo x, w, z;
-  RequantKind kind;
-  Activation activation;
-  std::optional<APFloat> clampMin, clampMax;
-  int64_t channels;
-  /// Per-channel int32 added to the accumulator (folded zero-point terms
-  /// and constant bias).
-  SmallVector<int64_t> offsets;
-  /// Run-time int32 bias (1-D, channels), or null.
-  Value runtimeBias;
-  /// Float bias (1-D, channels) for float results, or null.
-  Value floatBias;
-};
-
-} // namespace
 
 /// Applies offsets, bias and requantization to `acc` (last dim = channel).
-static Value buildEpilogue(OpBuilder &b, Location loc, Value acc,
-                           RankedTensorType resultType, const EpilogueSpec &s) {
+Value mlir::lowbit::buildEpilogue(OpBuilder &b, Location loc, Value acc,
+                                  RankedTensorType resultType,
+                                  const EpilogueSpec &s) {
   QuantBuilder qb(b, loc);
   int64_t rank = resultType.getRank();
   int64_t c = s.channels;
@@ -118,8 +100,8 @@ static Value buildEpilogue(OpBuilder &b, Location loc, Value acc,
 
 /// Reads the bias operand: constant i32 values are folded into the offsets,
 /// anything else is added at run time.
-static LogicalResult prepareBias(Operation *op, Value origBias,
-                                 Value convertedBias, EpilogueSpec &s) {
+LogicalResult mlir::lowbit::prepareBias(Operation *op, Value origBias,
+                                        Value convertedBias, EpilogueSpec &s) {
   if (!origBias)
     return success();
   if (isSupportedFloat(cast<RankedTensorType>(origBias.getType())
@@ -138,8 +120,8 @@ static LogicalResult prepareBias(Operation *op, Value origBias,
 }
 
 /// Checks that the true accumulator fits in int32.
-static LogicalResult checkAccumulatorBound(Operation *op, int64_t k,
-                                           const EpilogueSpec &s) {
+LogicalResult mlir::lowbit::checkAccumulatorBound(Operation *op, int64_t k,
+                                                  const EpilogueSpec &s) {
   __int128 bound = static_cast<__int128>(k) * s.x.maxAbsCentered() *
                    s.w.maxAbsCentered();
   for (int64_t o : s.offsets)
@@ -173,10 +155,8 @@ struct MatmulLowering : public OpConversionPattern<MatmulOp> {
         QuantInfo::get(op.getResult().getType().getElementType());
     if (failed(x) || failed(w) || failed(z))
       return op.emitOpError("unsupported element types for lowering");
-    if (x->isBinary || w->isBinary)
-      return op.emitOpError("binary operands are lowered by "
-                            "--lowbit-lower-binary, not "
-                            "--lowbit-lower-quantized");
+    if (isBinaryLoweringOp(op))
+      return failure();
     if (!lhsT.hasStaticShape() || !rhsT.hasStaticShape())
       return op.emitOpError("lowering needs static shapes");
     RankedTensorType resultType = cast<RankedTensorType>(
@@ -382,10 +362,8 @@ struct Conv2DLowering : public OpConversionPattern<Conv2DOp> {
         QuantInfo::get(op.getResult().getType().getElementType());
     if (failed(x) || failed(w) || failed(z))
       return op.emitOpError("unsupported element types for lowering");
-    if (x->isBinary || w->isBinary)
-      return op.emitOpError("binary operands are lowered by "
-                            "--lowbit-lower-binary, not "
-                            "--lowbit-lower-quantized");
+    if (isBinaryLoweringOp(op))
+      return failure();
     if (!inT.hasStaticShape() || !fT.hasStaticShape())
       return op.emitOpError("lowering needs static shapes");
     RankedTensorType resultType = cast<RankedTensorType>(

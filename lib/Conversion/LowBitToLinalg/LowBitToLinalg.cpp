@@ -22,6 +22,7 @@
 namespace mlir {
 namespace lowbit {
 #define GEN_PASS_DEF_LOWBITLOWERQUANTIZED
+#define GEN_PASS_DEF_LOWBITLOWERBINARY
 #include "lowbit/Conversion/Passes.h.inc"
 } // namespace lowbit
 } // namespace mlir
@@ -664,49 +665,33 @@ struct StructuralTypeConversion : public ConversionPattern {
 // The pass
 //===----------------------------------------------------------------------===//
 
+/// Parses the requant-mode option.
+static FailureOr<RequantKind> parseRequantMode(Operation *op, StringRef mode) {
+  if (mode == "fixed-point")
+    return RequantKind::FixedPoint;
+  if (mode == "float")
+    return RequantKind::Float;
+  return op->emitError() << "unknown requant-mode '" << mode
+                         << "'; expected fixed-point or float";
+}
+
 struct LowerQuantizedPass
     : public mlir::lowbit::impl::LowBitLowerQuantizedBase<LowerQuantizedPass> {
   using LowBitLowerQuantizedBase::LowBitLowerQuantizedBase;
 
   void runOnOperation() override {
-    RequantKind fallback;
-    if (requantMode == "fixed-point") {
-      fallback = RequantKind::FixedPoint;
-    } else if (requantMode == "float") {
-      fallback = RequantKind::Float;
-    } else {
-      getOperation().emitError()
-          << "unknown requant-mode '" << requantMode
-          << "'; expected fixed-point or float";
+    FailureOr<RequantKind> fallback =
+        parseRequantMode(getOperation(), requantMode);
+    if (failed(fallback))
       return signalPassFailure();
-    }
     MLIRContext *ctx = &getContext();
-
     TypeConverter converter;
-    converter.addConversion([](Type t) -> Type {
-      if (isa<quant::QuantizedType, BinaryType>(t))
-        return convertElementType(t);
-      return t;
-    });
-    converter.addConversion([](RankedTensorType t) -> Type {
-      return RankedTensorType::get(t.getShape(),
-                                   convertElementType(t.getElementType()),
-                                   t.getEncoding());
-    });
-    auto materialize = [](OpBuilder &b, Type type, ValueRange inputs,
-                          Location loc) -> Value {
-      return UnrealizedConversionCastOp::create(b, loc, type, inputs)
-          .getResult(0);
-    };
-    converter.addSourceMaterialization(materialize);
-    converter.addTargetMaterialization(materialize);
+    populateStorageTypeConversion(converter);
 
     ConversionTarget target(*ctx);
     target.addLegalDialect<arith::ArithDialect, linalg::LinalgDialect,
                            math::MathDialect>();
     target.addIllegalDialect<LowBitDialect>();
-    // Bit packing belongs to the binary lowering.
-    target.addLegalOp<PackOp, UnpackOp>();
     target.addIllegalOp<quant::StorageCastOp>();
     target.addDynamicallyLegalOp<func::FuncOp>([&](func::FuncOp op) {
       return converter.isSignatureLegal(op.getFunctionType()) &&
@@ -718,10 +703,13 @@ struct LowerQuantizedPass
     RewritePatternSet patterns(ctx);
     patterns.add<ConstantLowering, QuantizeLowering, DequantizeLowering,
                  RequantizeLowering, SignLowering, ThresholdLowering,
-                 AddLowering, MulLowering>(converter, ctx, fallback);
+                 AddLowering, MulLowering>(converter, ctx, *fallback);
     patterns.add<StorageCastLowering, StructuralTypeConversion>(converter, ctx);
-    populateContractionPatterns(converter, patterns, fallback);
+    populateContractionPatterns(converter, patterns, *fallback);
     populatePoolingPatterns(converter, patterns);
+    // Binary and ternary ops left over from --lowbit-lower-binary (or when
+    // it did not run) are lowered here too.
+    populateBinaryPatterns(converter, patterns, *fallback);
     populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
                                                                    converter);
     populateCallOpTypeConversionPattern(patterns, converter);
@@ -733,4 +721,54 @@ struct LowerQuantizedPass
   }
 };
 
+struct LowerBinaryPass
+    : public mlir::lowbit::impl::LowBitLowerBinaryBase<LowerBinaryPass> {
+  using LowBitLowerBinaryBase::LowBitLowerBinaryBase;
+
+  void runOnOperation() override {
+    FailureOr<RequantKind> fallback =
+        parseRequantMode(getOperation(), requantMode);
+    if (failed(fallback))
+      return signalPassFailure();
+    MLIRContext *ctx = &getContext();
+    TypeConverter converter;
+    populateStorageTypeConversion(converter);
+
+    ConversionTarget target(*ctx);
+    target.addLegalDialect<arith::ArithDialect, linalg::LinalgDialect,
+                           math::MathDialect, tensor::TensorDialect,
+                           LowBitDialect, func::FuncDialect>();
+    target.addLegalOp<UnrealizedConversionCastOp>();
+    target.addDynamicallyLegalDialect<LowBitDialect>(
+        [](Operation *op) { return !isBinaryLoweringOp(op); });
+
+    RewritePatternSet patterns(ctx);
+    populateBinaryPatterns(converter, patterns, *fallback);
+    if (failed(applyPartialConversion(getOperation(), target,
+                                      std::move(patterns))))
+      signalPassFailure();
+  }
+};
+
 } // namespace
+
+void mlir::lowbit::populateStorageTypeConversion(TypeConverter &converter) {
+  converter.addConversion([](Type t) -> Type {
+    if (isa<quant::QuantizedType, BinaryType>(t))
+      return convertElementType(t);
+    return t;
+  });
+  converter.addConversion([](RankedTensorType t) -> Type {
+    return RankedTensorType::get(t.getShape(),
+                                 convertElementType(t.getElementType()),
+                                 t.getEncoding());
+  });
+  auto materialize = [](OpBuilder &b, Type type, ValueRange inputs,
+                        Location loc) -> Value {
+    return UnrealizedConversionCastOp::create(b, loc, type, inputs)
+        .getResult(0);
+  };
+  converter.addSourceMaterialization(materialize);
+  converter.addTargetMaterialization(materialize);
+}
+

@@ -141,12 +141,52 @@ Value extendToF32(OpBuilder &b, Location loc, Value x);
 /// int64 (stored integers), or failure if `v` is not a known constant.
 FailureOr<SmallVector<int64_t>> getConstantStoredValues(Value v);
 
+/// What the epilogue needs to turn an int32 accumulator into the result.
+struct EpilogueSpec {
+  QuantInfo x, w, z;
+  RequantKind kind;
+  Activation activation;
+  std::optional<APFloat> clampMin, clampMax;
+  int64_t channels;
+  /// Per-channel int32 added to the accumulator (folded zero-point terms
+  /// and constant bias).
+  SmallVector<int64_t> offsets;
+  /// Run-time int32 bias (1-D, channels), or null.
+  Value runtimeBias;
+  /// Float bias (1-D, channels) for float results, or null.
+  Value floatBias;
+};
+
+
+/// Applies offsets, bias and requantization to an int32 accumulator whose
+/// last dim is the output channel, producing `resultType` (storage).
+Value buildEpilogue(OpBuilder &b, Location loc, Value acc,
+                    RankedTensorType resultType, const EpilogueSpec &s);
+
+/// Reads a bias operand into `s`: constant i32 values are folded into the
+/// offsets, anything else is added at run time.
+LogicalResult prepareBias(Operation *op, Value origBias, Value convertedBias,
+                          EpilogueSpec &s);
+
+/// Checks that the true accumulator (and the folded offsets) fit in int32.
+LogicalResult checkAccumulatorBound(Operation *op, int64_t k,
+                                   const EpilogueSpec &s);
+
 /// Patterns of the contraction and pooling families.
 void populateContractionPatterns(const TypeConverter &converter,
                                  RewritePatternSet &patterns,
                                  RequantKind fallback);
 void populatePoolingPatterns(const TypeConverter &converter,
                              RewritePatternSet &patterns);
+/// Patterns of --lowbit-lower-binary (binary and ternary operands, packing).
+void populateBinaryPatterns(const TypeConverter &converter,
+                            RewritePatternSet &patterns, RequantKind fallback);
+
+/// True for the ops --lowbit-lower-binary rewrites.
+bool isBinaryLoweringOp(Operation *op);
+
+/// The storage type conversion shared by both lowering passes.
+void populateStorageTypeConversion(TypeConverter &converter);
 
 } // namespace lowbit
 } // namespace mlir

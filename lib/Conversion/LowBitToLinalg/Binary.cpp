@@ -1,0 +1,856 @@
+//===- Binary.cpp - binary and ternary arithmetic on packed bits ----------===//
+//
+// Part of the lowbit project.
+//
+// --lowbit-lower-binary: matmul and conv2d whose operands are binary
+// ({-1, +1}) or ternary ({-1, 0, +1}) become bit operations on words packed
+// along the reduction axis (bit 1 = -1, least-significant bit first):
+//
+//   binary x binary:   dot = K - 2 * popcount(a XOR w)
+//   ternary operands:  dot = popcount(m) - 2 * popcount(m AND (s_a XOR s_w)),
+//                      m = m_a AND m_w (mask and sign bit-planes; a binary
+//                      operand has an all-ones mask)
+//   binary/ternary x integer: no multiplies, the integer is added where the
+//                      weight is +1 and subtracted where it is -1.
+//
+// Tail bits past K are 0 in every plane, so they cancel in the XOR and drop
+// out of the masks. The dot product is an exact int32 accumulator that goes
+// through the same epilogue as the integer lowering (scales, bias,
+// requantization, activation, or a sign for a binary result).
+//
+// Loops put the reduction over packed words innermost, on contiguous data,
+// so LLVM can vectorize it; weights are transposed to N-major and packed at
+// compile time when they are constants.
+//
+//===----------------------------------------------------------------------===//
+
+#include "QuantBuilder.h"
+
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Utils/StructuredOpsUtils.h"
+
+using namespace mlir;
+using namespace mlir::lowbit;
+
+static constexpr int64_t kWordBits = 64;
+
+namespace {
+enum class OperandKind { Binary, Ternary, Integer, Float };
+} // namespace
+
+static OperandKind getKind(Type element) {
+  if (isa<BinaryType>(element))
+    return OperandKind::Binary;
+  if (isTernary(element))
+    return OperandKind::Ternary;
+  if (isSupportedFloat(element))
+    return OperandKind::Float;
+  return OperandKind::Integer;
+}
+
+static bool isBitKind(OperandKind k) {
+  return k == OperandKind::Binary || k == OperandKind::Ternary;
+}
+
+bool mlir::lowbit::isBinaryLoweringOp(Operation *op) {
+  if (isa<PackOp, UnpackOp>(op))
+    return true;
+  Value a, w;
+  if (auto m = dyn_cast<MatmulOp>(op)) {
+    a = m.getLhs();
+    w = m.getRhs();
+  } else if (auto c = dyn_cast<Conv2DOp>(op)) {
+    a = c.getInput();
+    w = c.getFilter();
+  } else {
+    return false;
+  }
+  OperandKind ka = getKind(getElementTypeOrSelf(a.getType()));
+  OperandKind kw = getKind(getElementTypeOrSelf(w.getType()));
+  if (ka == OperandKind::Float || kw == OperandKind::Float)
+    return false;
+  return isBitKind(ka) || isBitKind(kw);
+}
+
+//===----------------------------------------------------------------------===//
+// Packing
+//===----------------------------------------------------------------------===//
+
+/// Packs an i1 tensor [..., K] into words [..., ceil(K / W)] of `wordType`,
+/// least-significant bit first; tail bits are 0.
+static Value packBits(OpBuilder &b, Location loc, Value bits,
+                      IntegerType wordType) {
+  auto t = cast<RankedTensorType>(bits.getType());
+  int64_t rank = t.getRank();
+  int64_t k = t.getDimSize(rank - 1);
+  int64_t w = wordType.getWidth();
+  int64_t kw = llvm::divideCeil(k, w);
+  MLIRContext *ctx = b.getContext();
+  if (kw * w != k) {
+    SmallVector<OpFoldResult> lo(rank, b.getIndexAttr(0));
+    SmallVector<OpFoldResult> hi(rank, b.getIndexAttr(0));
+    hi.back() = b.getIndexAttr(kw * w - k);
+    SmallVector<int64_t> shape(t.getShape());
+    shape.back() = kw * w;
+    Value zero = arith::ConstantIntOp::create(b, loc, b.getI1Type(), 0);
+    bits = tensor::PadOp::create(b, loc,
+                                 RankedTensorType::get(shape, b.getI1Type()),
+                                 bits, lo, hi, zero);
+  }
+  SmallVector<int64_t> expanded(t.getShape().drop_back());
+  expanded.append({kw, w});
+  SmallVector<ReassociationIndices> reassoc;
+  for (int64_t i = 0; i < rank - 1; ++i)
+    reassoc.push_back({i});
+  reassoc.push_back({rank - 1, rank});
+  Value split = tensor::ExpandShapeOp::create(
+      b, loc, RankedTensorType::get(expanded, b.getI1Type()), bits, reassoc);
+  SmallVector<int64_t> outShape(expanded.begin(), expanded.end() - 1);
+  Value init = tensor::EmptyOp::create(b, loc, outShape, wordType);
+  init = linalg::FillOp::create(
+             b, loc, arith::ConstantIntOp::create(b, loc, wordType, 0).getResult(),
+             init)
+             .getResult(0);
+  SmallVector<AffineExpr> outExprs;
+  for (int64_t i = 0; i < rank; ++i)
+    outExprs.push_back(getAffineDimExpr(i, ctx));
+  SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
+  iters.push_back(utils::IteratorType::reduction);
+  return linalg::GenericOp::create(
+             b, loc, init.getType(), split, init,
+             ArrayRef<AffineMap>{AffineMap::getMultiDimIdentityMap(rank + 1, ctx),
+                                 AffineMap::get(rank + 1, 0, outExprs, ctx)},
+             iters,
+             [&](OpBuilder &nb, Location l, ValueRange a) {
+               Value bit = arith::ExtUIOp::create(nb, l, wordType, a[0]);
+               Value pos = arith::IndexCastOp::create(
+                   nb, l, wordType, linalg::IndexOp::create(nb, l, rank));
+               Value shifted = arith::ShLIOp::create(nb, l, bit, pos);
+               linalg::YieldOp::create(
+                   nb, l, Value(arith::OrIOp::create(nb, l, a[1], shifted)));
+             })
+      .getResult(0);
+}
+
+/// Unpacks words [..., Kw] into an i1 tensor of `type` ([..., K]).
+static Value unpackBits(OpBuilder &b, Location loc, Value words,
+                        RankedTensorType type) {
+  MLIRContext *ctx = b.getContext();
+  int64_t rank = type.getRank();
+  auto wordType = cast<IntegerType>(
+      cast<RankedTensorType>(words.getType()).getElementType());
+  int64_t w = wordType.getWidth();
+  SmallVector<AffineExpr> in;
+  for (int64_t i = 0; i < rank - 1; ++i)
+    in.push_back(getAffineDimExpr(i, ctx));
+  in.push_back(getAffineDimExpr(rank - 1, ctx).floorDiv(w));
+  Value init = tensor::EmptyOp::create(b, loc, type.getShape(), b.getI1Type());
+  return linalg::GenericOp::create(
+             b, loc, type, words, init,
+             ArrayRef<AffineMap>{AffineMap::get(rank, 0, in, ctx),
+                                 AffineMap::getMultiDimIdentityMap(rank, ctx)},
+             SmallVector<utils::IteratorType>(rank,
+                                              utils::IteratorType::parallel),
+             [&](OpBuilder &nb, Location l, ValueRange a) {
+               Value k = linalg::IndexOp::create(nb, l, rank - 1);
+               Value pos = arith::RemUIOp::create(
+                   nb, l, k, arith::ConstantIndexOp::create(nb, l, w));
+               Value shift = arith::IndexCastOp::create(nb, l, wordType, pos);
+               Value bit = arith::TruncIOp::create(
+                   nb, l, nb.getI1Type(),
+                   arith::ShRUIOp::create(nb, l, a[0], shift));
+               linalg::YieldOp::create(nb, l, bit);
+             })
+      .getResult(0);
+}
+
+/// i1 planes of a ternary (i2) tensor: mask (nonzero) and sign (negative).
+static std::pair<Value, Value> ternaryBits(OpBuilder &b, Location loc,
+                                           Value values) {
+  auto t = cast<RankedTensorType>(values.getType());
+  auto bitsType = RankedTensorType::get(t.getShape(), b.getI1Type());
+  Value mask = buildElementwise(
+      b, loc, bitsType, values, {}, 0,
+      [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
+        Value zero = arith::ConstantIntOp::create(nb, l, a[0].getType(), 0);
+        return arith::CmpIOp::create(nb, l, arith::CmpIPredicate::ne, a[0],
+                                     zero);
+      });
+  Value sign = buildElementwise(
+      b, loc, bitsType, values, {}, 0,
+      [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
+        Value zero = arith::ConstantIntOp::create(nb, l, a[0].getType(), 0);
+        return arith::CmpIOp::create(nb, l, arith::CmpIPredicate::slt, a[0],
+                                     zero);
+      });
+  return {mask, sign};
+}
+
+/// Packs stored values (row-major [rows, K]) into words at compile time.
+/// `plane` selects the bit: sign (v < 0) or mask (v != 0).
+static DenseElementsAttr packConstant(ArrayRef<int64_t> values, int64_t rows,
+                                      int64_t k, bool maskPlane,
+                                      RankedTensorType wordsType) {
+  int64_t kw = llvm::divideCeil(k, kWordBits);
+  SmallVector<APInt> words(rows * kw, APInt(kWordBits, 0));
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t i = 0; i < k; ++i) {
+      int64_t v = values[r * k + i];
+      bool bit = maskPlane ? v != 0 : v < 0;
+      if (bit)
+        words[r * kw + i / kWordBits].setBit(i % kWordBits);
+    }
+  return DenseElementsAttr::get(wordsType, words);
+}
+
+namespace {
+/// The packed planes of one operand: `sign` always, `mask` for ternary
+/// (null for binary, whose mask is all ones).
+struct Planes {
+  Value sign, mask;
+};
+} // namespace
+
+/// Packs a runtime operand whose last axis is the reduction axis.
+static Planes packOperand(OpBuilder &b, Location loc, Value storage,
+                          OperandKind kind) {
+  IntegerType word = b.getIntegerType(kWordBits);
+  if (kind == OperandKind::Binary)
+    return {packBits(b, loc, storage, word), Value()};
+  auto [mask, sign] = ternaryBits(b, loc, storage);
+  return {packBits(b, loc, sign, word), packBits(b, loc, mask, word)};
+}
+
+/// All-ones mask words for a binary operand next to a ternary one.
+static Value onesMask(OpBuilder &b, Location loc, ArrayRef<int64_t> shape) {
+  auto t = RankedTensorType::get(shape, b.getI1Type());
+  Value ones = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(t, true));
+  return packBits(b, loc, ones, b.getIntegerType(kWordBits));
+}
+
+//===----------------------------------------------------------------------===//
+// Popcount contraction
+//===----------------------------------------------------------------------===//
+
+/// Builds the popcount reduction over packed words and returns the exact
+/// dot products (int32). `aMap`/`wMap`/`outMap` index the packed operands
+/// and the accumulator; the last loop is the word loop.
+static Value popcountDot(OpBuilder &b, Location loc, Planes a, Planes w,
+                         ArrayRef<int64_t> accShape, ArrayRef<AffineMap> maps,
+                         ArrayRef<utils::IteratorType> iters, int64_t k,
+                         Value aOnes, Value wOnes) {
+  Type i32 = b.getI32Type();
+  QuantBuilder qb(b, loc);
+  auto accType = RankedTensorType::get(accShape, i32);
+  Value zero = tensor::EmptyOp::create(b, loc, accShape, i32);
+  zero = linalg::FillOp::create(b, loc, qb.i32(0), zero).getResult(0);
+  bool ternary = a.mask || w.mask;
+  auto popcount = [&](OpBuilder &nb, Location l, Value word) -> Value {
+    Value c = math::CtPopOp::create(nb, l, word);
+    return arith::TruncIOp::create(nb, l, nb.getI32Type(), c);
+  };
+  if (!ternary) {
+    Value pop =
+        linalg::GenericOp::create(
+            b, loc, accType, ValueRange{a.sign, w.sign}, ValueRange{zero},
+            {maps[0], maps[1], maps[2]}, iters,
+            [&](OpBuilder &nb, Location l, ValueRange v) {
+              Value x = arith::XOrIOp::create(nb, l, v[0], v[1]);
+              linalg::YieldOp::create(
+                  nb, l,
+                  Value(arith::AddIOp::create(nb, l, v[2], popcount(nb, l, x))));
+            })
+            .getResult(0);
+    // dot = K - 2 * popcount(a XOR w)
+    return buildElementwise(b, loc, accType, pop, {}, 0,
+                            [&](OpBuilder &nb, Location l, ValueRange v) {
+                              QuantBuilder q(nb, l);
+                              Value twice = arith::ShLIOp::create(nb, l, v[0],
+                                                                  q.i32(1));
+                              return arith::SubIOp::create(nb, l, q.i32(k),
+                                                           twice);
+                            });
+  }
+  Value aMask = a.mask ? a.mask : aOnes;
+  Value wMask = w.mask ? w.mask : wOnes;
+  auto generic = linalg::GenericOp::create(
+      b, loc, TypeRange{accType, accType},
+      ValueRange{a.sign, aMask, w.sign, wMask}, ValueRange{zero, zero},
+      {maps[0], maps[0], maps[1], maps[1], maps[2], maps[2]}, iters,
+      [&](OpBuilder &nb, Location l, ValueRange v) {
+        Value m = arith::AndIOp::create(nb, l, v[1], v[3]);
+        Value s = arith::XOrIOp::create(nb, l, v[0], v[2]);
+        Value ms = arith::AndIOp::create(nb, l, m, s);
+        Value c1 = arith::AddIOp::create(nb, l, v[4], popcount(nb, l, m));
+        Value c2 = arith::AddIOp::create(nb, l, v[5], popcount(nb, l, ms));
+        linalg::YieldOp::create(nb, l, ValueRange{c1, c2});
+      });
+  // dot = popcount(m) - 2 * popcount(m AND (s_a XOR s_w))
+  return buildElementwise(
+      b, loc, accType, {generic.getResult(0), generic.getResult(1)}, {}, 0,
+      [&](OpBuilder &nb, Location l, ValueRange v) {
+        QuantBuilder q(nb, l);
+        return arith::SubIOp::create(
+            nb, l, v[0], arith::ShLIOp::create(nb, l, v[1], q.i32(1)));
+      });
+}
+
+/// The body of the multiply-free kernel: +x where the weight is +1, -x where
+/// it is -1, 0 where it is 0. `x` is the centered integer operand (i32),
+/// `w` the stored binary (i1, 1 = -1) or ternary (i2) weight.
+static Value addSub(OpBuilder &b, Location loc, Value x, Value w,
+                    OperandKind wKind) {
+  QuantBuilder q(b, loc);
+  Value neg = arith::SubIOp::create(b, loc, q.i32(0), x);
+  if (wKind == OperandKind::Binary)
+    return arith::SelectOp::create(b, loc, w, neg, x);
+  Value zero = arith::ConstantIntOp::create(b, loc, w.getType(), 0);
+  Value isNeg =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, w, zero);
+  Value isZero =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, w, zero);
+  Value signed_ = arith::SelectOp::create(b, loc, isNeg, neg, x);
+  return arith::SelectOp::create(b, loc, isZero, q.i32(0), signed_);
+}
+
+/// Transposes the last two dims.
+static Value transposeLast2(OpBuilder &b, Location loc, Value v) {
+  auto t = cast<RankedTensorType>(v.getType());
+  int64_t rank = t.getRank();
+  SmallVector<int64_t> perm;
+  for (int64_t i = 0; i < rank; ++i)
+    perm.push_back(i);
+  std::swap(perm[rank - 1], perm[rank - 2]);
+  SmallVector<int64_t> shape(t.getShape());
+  std::swap(shape[rank - 1], shape[rank - 2]);
+  Value init = tensor::EmptyOp::create(b, loc, shape, t.getElementType());
+  return linalg::TransposeOp::create(b, loc, v, init, perm).getResult()[0];
+}
+
+namespace {
+
+//===----------------------------------------------------------------------===//
+// matmul
+//===----------------------------------------------------------------------===//
+
+struct BinaryMatmulLowering : public OpConversionPattern<MatmulOp> {
+  BinaryMatmulLowering(const TypeConverter &tc, MLIRContext *ctx,
+                       RequantKind fb)
+      : OpConversionPattern(tc, ctx), fallback(fb) {}
+  RequantKind fallback;
+
+  LogicalResult
+  matchAndRewrite(MatmulOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (!isBinaryLoweringOp(op))
+      return failure();
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    RankedTensorType lhsT = op.getLhs().getType(), rhsT = op.getRhs().getType();
+    if (!lhsT.hasStaticShape() || !rhsT.hasStaticShape())
+      return op.emitOpError("lowering needs static shapes");
+    FailureOr<QuantInfo> x = QuantInfo::get(lhsT.getElementType());
+    FailureOr<QuantInfo> w = QuantInfo::get(rhsT.getElementType());
+    FailureOr<QuantInfo> z =
+        QuantInfo::get(op.getResult().getType().getElementType());
+    if (failed(x) || failed(w) || failed(z))
+      return op.emitOpError("unsupported element types for lowering");
+    OperandKind ka = getKind(lhsT.getElementType());
+    OperandKind kw = getKind(rhsT.getElementType());
+    auto resultType = cast<RankedTensorType>(
+        getTypeConverter()->convertType(op.getResult().getType()));
+    int64_t rank = lhsT.getRank();
+    bool batched = rank == 3, rhsBatched = rhsT.getRank() == 3;
+    int64_t k = lhsT.getDimSize(rank - 1);
+    int64_t n = rhsT.getDimSize(rhsT.getRank() - 1);
+    SmallVector<int64_t> accShape(resultType.getShape());
+
+    EpilogueSpec s{*x, *w, *z, getRequantKind(op, fallback),
+                   op.getActivation(), op.getClampMin(), op.getClampMax(), n,
+                   SmallVector<int64_t>(n, 0), Value(), Value()};
+    if (failed(prepareBias(op, op.getBias(), adaptor.getBias(), s)) ||
+        failed(checkAccumulatorBound(op, k, s)))
+      return failure();
+
+    // Loops (b?, m, n, r): r runs over packed words or over K.
+    int64_t loops = rank + 1;
+    SmallVector<AffineExpr> d;
+    for (int64_t i = 0; i < loops; ++i)
+      d.push_back(getAffineDimExpr(i, ctx));
+    AffineExpr dr = d[loops - 1], dn = d[loops - 2], dm = d[loops - 3];
+    SmallVector<utils::IteratorType> iters(loops - 1,
+                                           utils::IteratorType::parallel);
+    iters.push_back(utils::IteratorType::reduction);
+    SmallVector<AffineExpr> aE, wE, oE;
+    if (batched) {
+      aE.push_back(d[0]);
+      oE.push_back(d[0]);
+      if (rhsBatched)
+        wE.push_back(d[0]);
+    }
+    oE.append({dm, dn});
+
+    Value dot;
+    if (isBitKind(ka) && isBitKind(kw)) {
+      // Both packed along K; the weights become N-major.
+      aE.append({dm, dr});
+      wE.append({dn, dr});
+      SmallVector<AffineMap> maps = {AffineMap::get(loops, 0, aE, ctx),
+                                     AffineMap::get(loops, 0, wE, ctx),
+                                     AffineMap::get(loops, 0, oE, ctx)};
+      Planes a = packOperand(rewriter, loc, adaptor.getLhs(), ka);
+      Planes wp;
+      int64_t kw64 = llvm::divideCeil(k, kWordBits);
+      FailureOr<SmallVector<int64_t>> values =
+          rhsBatched ? FailureOr<SmallVector<int64_t>>(failure())
+                     : getConstantStoredValues(op.getRhs());
+      if (succeeded(values)) {
+        // Transpose to [N, K] and pack at compile time.
+        SmallVector<int64_t> t(n * k);
+        for (int64_t i = 0; i < k; ++i)
+          for (int64_t j = 0; j < n; ++j)
+            t[j * k + i] = (*values)[i * n + j];
+        auto wordsType =
+            RankedTensorType::get({n, kw64}, rewriter.getIntegerType(kWordBits));
+        wp.sign = arith::ConstantOp::create(
+            rewriter, loc, packConstant(t, n, k, false, wordsType));
+        if (kw == OperandKind::Ternary)
+          wp.mask = arith::ConstantOp::create(
+              rewriter, loc, packConstant(t, n, k, true, wordsType));
+      } else {
+        wp = packOperand(rewriter, loc,
+                         transposeLast2(rewriter, loc, adaptor.getRhs()), kw);
+      }
+      Value aOnes, wOnes;
+      if (ka == OperandKind::Binary && kw == OperandKind::Ternary)
+        aOnes = onesMask(rewriter, loc, lhsT.getShape());
+      if (kw == OperandKind::Binary && ka == OperandKind::Ternary) {
+        SmallVector<int64_t> shape(rhsT.getShape());
+        std::swap(shape[shape.size() - 1], shape[shape.size() - 2]);
+        wOnes = onesMask(rewriter, loc, shape);
+      }
+      dot = popcountDot(rewriter, loc, a, wp, accShape, maps, iters, k, aOnes,
+                        wOnes);
+    } else {
+      // One integer operand: add or subtract it, never multiply.
+      aE.append({dm, dr});
+      wE.append({dr, dn});
+      SmallVector<AffineMap> maps = {AffineMap::get(loops, 0, aE, ctx),
+                                     AffineMap::get(loops, 0, wE, ctx),
+                                     AffineMap::get(loops, 0, oE, ctx)};
+      QuantBuilder qb(rewriter, loc);
+      Value zero = tensor::EmptyOp::create(rewriter, loc, accShape,
+                                           rewriter.getI32Type());
+      zero = linalg::FillOp::create(rewriter, loc, qb.i32(0), zero)
+                 .getResult(0);
+      bool lhsIsInt = ka == OperandKind::Integer;
+      const QuantInfo &intInfo = lhsIsInt ? *x : *w;
+      OperandKind bitKind = lhsIsInt ? kw : ka;
+      if (intInfo.axis >= 0)
+        return op.emitOpError("a per-channel quantized integer operand next "
+                              "to binary or ternary weights is not supported");
+      dot = linalg::GenericOp::create(
+                rewriter, loc, zero.getType(),
+                ValueRange{adaptor.getLhs(), adaptor.getRhs()},
+                ValueRange{zero}, maps, iters,
+                [&](OpBuilder &nb, Location l, ValueRange v) {
+                  QuantBuilder q(nb, l);
+                  Value iv = lhsIsInt ? v[0] : v[1];
+                  Value bv = lhsIsInt ? v[1] : v[0];
+                  Value xc = arith::SubIOp::create(
+                      nb, l, q.extend(iv, intInfo.isSigned),
+                      q.i32(intInfo.zeroPoint()));
+                  Value term = addSub(nb, l, xc, bv, bitKind);
+                  linalg::YieldOp::create(
+                      nb, l, Value(arith::AddIOp::create(nb, l, v[2], term)));
+                })
+                .getResult(0);
+    }
+    rewriter.replaceOp(op, buildEpilogue(rewriter, loc, dot, resultType, s));
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// conv2d
+//===----------------------------------------------------------------------===//
+
+struct BinaryConv2DLowering : public OpConversionPattern<Conv2DOp> {
+  BinaryConv2DLowering(const TypeConverter &tc, MLIRContext *ctx,
+                       RequantKind fb)
+      : OpConversionPattern(tc, ctx), fallback(fb) {}
+  RequantKind fallback;
+
+  LogicalResult
+  matchAndRewrite(Conv2DOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (!isBinaryLoweringOp(op))
+      return failure();
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    RankedTensorType inT = op.getInput().getType(),
+                     fT = op.getFilter().getType();
+    if (!inT.hasStaticShape() || !fT.hasStaticShape())
+      return op.emitOpError("lowering needs static shapes");
+    FailureOr<QuantInfo> x = QuantInfo::get(inT.getElementType());
+    FailureOr<QuantInfo> w = QuantInfo::get(fT.getElementType());
+    FailureOr<QuantInfo> z =
+        QuantInfo::get(op.getResult().getType().getElementType());
+    if (failed(x) || failed(w) || failed(z))
+      return op.emitOpError("unsupported element types for lowering");
+    OperandKind ka = getKind(inT.getElementType());
+    OperandKind kw = getKind(fT.getElementType());
+    auto resultType = cast<RankedTensorType>(
+        getTypeConverter()->convertType(op.getResult().getType()));
+    int64_t nB = inT.getDimSize(0), h = inT.getDimSize(1),
+            wd = inT.getDimSize(2), c = inT.getDimSize(3);
+    int64_t o = fT.getDimSize(0), kh = fT.getDimSize(1), kwd = fT.getDimSize(2);
+    int64_t g = op.getGroupCount(), cg = c / g, og = o / g;
+    SmallVector<int64_t, 2> st = op.getStrideValues(),
+                            dl = op.getDilationValues();
+    SmallVector<int64_t, 4> pad = op.getPaddingValues();
+    int64_t oh = resultType.getDimSize(1), ow = resultType.getDimSize(2);
+    bool anyPad = llvm::any_of(pad, [](int64_t p) { return p != 0; });
+    int64_t k = kh * kwd * cg;
+    QuantBuilder qb(rewriter, loc);
+
+    EpilogueSpec s{*x, *w, *z, getRequantKind(op, fallback),
+                   op.getActivation(), op.getClampMin(), op.getClampMax(), o,
+                   SmallVector<int64_t>(o, 0), Value(), Value()};
+    if (failed(prepareBias(op, op.getBias(), adaptor.getBias(), s)) ||
+        failed(checkAccumulatorBound(op, k, s)))
+      return failure();
+
+    SmallVector<AffineExpr> d;
+    for (int i = 0; i < 8; ++i)
+      d.push_back(getAffineDimExpr(i, ctx));
+    // Loops (n, oh, ow, g, oc, kh, kw, r).
+    AffineExpr hIdx = d[1] * st[0] + d[5] * dl[0];
+    AffineExpr wIdx = d[2] * st[1] + d[6] * dl[1];
+    SmallVector<utils::IteratorType> iters(5, utils::IteratorType::parallel);
+    iters.append(3, utils::IteratorType::reduction);
+    SmallVector<int64_t> acc5Shape = {nB, oh, ow, g, og};
+    SmallVector<AffineMap> maps = {
+        AffineMap::get(8, 0, {d[0], hIdx, wIdx, d[3], d[7]}, ctx),
+        AffineMap::get(8, 0, {d[3], d[4], d[5], d[6], d[7]}, ctx),
+        AffineMap::get(8, 0, {d[0], d[1], d[2], d[3], d[4]}, ctx)};
+
+    auto padSpatial = [&](Value v, TypedAttr value) -> Value {
+      if (!anyPad)
+        return v;
+      auto t = cast<RankedTensorType>(v.getType());
+      SmallVector<OpFoldResult> lo(t.getRank(), rewriter.getIndexAttr(0));
+      SmallVector<OpFoldResult> hi(t.getRank(), rewriter.getIndexAttr(0));
+      lo[1] = rewriter.getIndexAttr(pad[0]);
+      hi[1] = rewriter.getIndexAttr(pad[1]);
+      lo[2] = rewriter.getIndexAttr(pad[2]);
+      hi[2] = rewriter.getIndexAttr(pad[3]);
+      SmallVector<int64_t> shape(t.getShape());
+      shape[1] += pad[0] + pad[1];
+      shape[2] += pad[2] + pad[3];
+      Value pv = arith::ConstantOp::create(rewriter, loc, value);
+      return tensor::PadOp::create(
+          rewriter, loc, RankedTensorType::get(shape, t.getElementType()), v,
+          lo, hi, pv);
+    };
+    auto expandGroups = [&](Value v) -> Value {
+      auto t = cast<RankedTensorType>(v.getType());
+      SmallVector<int64_t> shape(t.getShape().drop_back());
+      shape.append({g, t.getDimSize(3) / g});
+      return tensor::ExpandShapeOp::create(
+          rewriter, loc, RankedTensorType::get(shape, t.getElementType()), v,
+          ArrayRef<ReassociationIndices>{{0}, {1}, {2}, {3, 4}});
+    };
+
+    Value acc5;
+    if (isBitKind(ka) && isBitKind(kw)) {
+      // Pack the input per group along its channels, then pad spatially
+      // with 0 words: +1 taps for a binary input (one padding), masked-out
+      // taps for a ternary one.
+      Value in5 = expandGroups(adaptor.getInput());
+      Planes a = packOperand(rewriter, loc, in5, ka);
+      auto zeroWord = rewriter.getIntegerAttr(
+          rewriter.getIntegerType(kWordBits), 0);
+      a.sign = padSpatial(a.sign, zeroWord);
+      if (a.mask)
+        a.mask = padSpatial(a.mask, zeroWord);
+      int64_t cw = llvm::divideCeil(cg, kWordBits);
+      Planes wp;
+      FailureOr<SmallVector<int64_t>> values =
+          getConstantStoredValues(op.getFilter());
+      auto wordsType = RankedTensorType::get(
+          {g, og, kh, kwd, cw}, rewriter.getIntegerType(kWordBits));
+      if (succeeded(values)) {
+        wp.sign = arith::ConstantOp::create(
+            rewriter, loc, packConstant(*values, o * kh * kwd, cg, false,
+                                        wordsType));
+        if (kw == OperandKind::Ternary)
+          wp.mask = arith::ConstantOp::create(
+              rewriter, loc, packConstant(*values, o * kh * kwd, cg, true,
+                                          wordsType));
+      } else {
+        Value f5 = tensor::ExpandShapeOp::create(
+            rewriter, loc,
+            RankedTensorType::get(
+                {g, og, kh, kwd, cg},
+                cast<RankedTensorType>(adaptor.getFilter().getType())
+                    .getElementType()),
+            adaptor.getFilter(),
+            ArrayRef<ReassociationIndices>{{0, 1}, {2}, {3}, {4}});
+        wp = packOperand(rewriter, loc, f5, kw);
+      }
+      Value aOnes, wOnes;
+      if (ka == OperandKind::Binary && kw == OperandKind::Ternary) {
+        // Padding taps are +1 (one padding: part of the mask) or real zeros
+        // (zero padding: outside the mask).
+        if (op.getPadValueOrDefault() == PadValue::one)
+          aOnes = onesMask(rewriter, loc,
+                           {nB, h + pad[0] + pad[1], wd + pad[2] + pad[3], g,
+                            cg});
+        else
+          aOnes = padSpatial(onesMask(rewriter, loc, {nB, h, wd, g, cg}),
+                             zeroWord);
+      }
+      if (kw == OperandKind::Binary && ka == OperandKind::Ternary)
+        wOnes = onesMask(rewriter, loc, {g, og, kh, kwd, cg});
+      // For a binary input every tap counts (+1 padding); popcountDot's
+      // "K" is the full window for the XOR form.
+      acc5 = popcountDot(rewriter, loc, a, wp, acc5Shape, maps, iters, k,
+                         aOnes, wOnes);
+      if (ka == OperandKind::Binary && !aOnes && kw == OperandKind::Binary &&
+          anyPad && op.getPadValueOrDefault() == PadValue::zero) {
+        // True zero padding: remove what the +1 padding taps added,
+        // sum over padded taps of sum_c w[o, kh, kw, c].
+        Value corr = zeroPaddingCorrection(rewriter, loc, op, adaptor,
+                                           {h, wd}, {oh, ow}, {kh, kwd}, st,
+                                           dl, pad, g, og, cg);
+        acc5 = buildElementwise(
+            rewriter, loc, cast<RankedTensorType>(acc5.getType()),
+            {acc5, corr}, {}, 0, [&](OpBuilder &nb, Location l, ValueRange v) {
+              return arith::SubIOp::create(nb, l, v[0], v[1]);
+            });
+      }
+    } else {
+      // One integer operand, one binary/ternary: add/subtract kernel on the
+      // stored values; the integer input pads with its zero point.
+      bool inIsInt = ka == OperandKind::Integer;
+      const QuantInfo &intInfo = inIsInt ? *x : *w;
+      OperandKind bitKind = inIsInt ? kw : ka;
+      if (intInfo.axis >= 0)
+        return op.emitOpError("a per-channel quantized integer operand next "
+                              "to binary or ternary weights is not supported");
+      Type inStorage = cast<RankedTensorType>(adaptor.getInput().getType())
+                           .getElementType();
+      TypedAttr padAttr;
+      if (inIsInt)
+        padAttr = rewriter.getIntegerAttr(
+            inStorage, APInt(x->width, x->zeroPoint(), true, true));
+      else if (ka == OperandKind::Binary)
+        padAttr = rewriter.getIntegerAttr(inStorage, 0);
+      else
+        padAttr = rewriter.getIntegerAttr(inStorage, 0);
+      if (!inIsInt && ka == OperandKind::Binary && anyPad &&
+          op.getPadValueOrDefault() == PadValue::zero)
+        return op.emitOpError("zero padding of a binary input with integer "
+                              "weights is not supported; use pad_value one "
+                              "or pad explicitly");
+      Value in5 = expandGroups(padSpatial(adaptor.getInput(), padAttr));
+      Value f5 = tensor::ExpandShapeOp::create(
+          rewriter, loc,
+          RankedTensorType::get(
+              {g, og, kh, kwd, cg},
+              cast<RankedTensorType>(adaptor.getFilter().getType())
+                  .getElementType()),
+          adaptor.getFilter(),
+          ArrayRef<ReassociationIndices>{{0, 1}, {2}, {3}, {4}});
+      Value zero = tensor::EmptyOp::create(rewriter, loc, acc5Shape,
+                                           rewriter.getI32Type());
+      zero = linalg::FillOp::create(rewriter, loc, qb.i32(0), zero)
+                 .getResult(0);
+      acc5 = linalg::GenericOp::create(
+                 rewriter, loc, zero.getType(), ValueRange{in5, f5},
+                 ValueRange{zero}, maps, iters,
+                 [&](OpBuilder &nb, Location l, ValueRange v) {
+                   QuantBuilder q(nb, l);
+                   Value iv = inIsInt ? v[0] : v[1];
+                   Value bv = inIsInt ? v[1] : v[0];
+                   Value xc = arith::SubIOp::create(
+                       nb, l, q.extend(iv, intInfo.isSigned),
+                       q.i32(intInfo.zeroPoint()));
+                   Value term = addSub(nb, l, xc, bv, bitKind);
+                   linalg::YieldOp::create(
+                       nb, l, Value(arith::AddIOp::create(nb, l, v[2], term)));
+                 })
+                 .getResult(0);
+    }
+    Value acc = tensor::CollapseShapeOp::create(
+        rewriter, loc,
+        RankedTensorType::get({nB, oh, ow, o}, rewriter.getI32Type()), acc5,
+        ArrayRef<ReassociationIndices>{{0}, {1}, {2}, {3, 4}});
+    rewriter.replaceOp(op, buildEpilogue(rewriter, loc, acc, resultType, s));
+    return success();
+  }
+
+  /// corr[oh, ow, g, oc] = sum over (kh, kw) taps that fall into the padding
+  /// of sum_c w[g * og + oc, kh, kw, c], broadcast over the batch.
+  static Value zeroPaddingCorrection(ConversionPatternRewriter &rewriter,
+                                     Location loc, Conv2DOp op,
+                                     OpAdaptor adaptor,
+                                     std::array<int64_t, 2> in,
+                                     std::array<int64_t, 2> out,
+                                     std::array<int64_t, 2> kernel,
+                                     ArrayRef<int64_t> st, ArrayRef<int64_t> dl,
+                                     ArrayRef<int64_t> pad, int64_t g,
+                                     int64_t og, int64_t cg) {
+    MLIRContext *ctx = rewriter.getContext();
+    QuantBuilder qb(rewriter, loc);
+    Type i32 = rewriter.getI32Type();
+    // Per-tap weight sums ws[g, oc, kh, kw] = cg - 2 * (number of -1).
+    Value f5 = tensor::ExpandShapeOp::create(
+        rewriter, loc,
+        RankedTensorType::get({g, og, kernel[0], kernel[1], cg},
+                              rewriter.getI1Type()),
+        adaptor.getFilter(),
+        ArrayRef<ReassociationIndices>{{0, 1}, {2}, {3}, {4}});
+    SmallVector<int64_t> wsShape = {g, og, kernel[0], kernel[1]};
+    Value wsInit = tensor::EmptyOp::create(rewriter, loc, wsShape, i32);
+    wsInit = linalg::FillOp::create(rewriter, loc, qb.i32(cg), wsInit)
+                 .getResult(0);
+    SmallVector<AffineExpr> e;
+    for (int i = 0; i < 5; ++i)
+      e.push_back(getAffineDimExpr(i, ctx));
+    SmallVector<utils::IteratorType> wIters(4, utils::IteratorType::parallel);
+    wIters.push_back(utils::IteratorType::reduction);
+    Value ws = linalg::GenericOp::create(
+                   rewriter, loc, wsInit.getType(), f5, wsInit,
+                   ArrayRef<AffineMap>{
+                       AffineMap::getMultiDimIdentityMap(5, ctx),
+                       AffineMap::get(5, 0, {e[0], e[1], e[2], e[3]}, ctx)},
+                   wIters,
+                   [&](OpBuilder &nb, Location l, ValueRange v) {
+                     QuantBuilder q(nb, l);
+                     Value neg = arith::ExtUIOp::create(nb, l, nb.getI32Type(),
+                                                        v[0]);
+                     Value two = arith::ShLIOp::create(nb, l, neg, q.i32(1));
+                     linalg::YieldOp::create(
+                         nb, l, Value(arith::SubIOp::create(nb, l, v[1], two)));
+                   })
+                   .getResult(0);
+    // Loops (oh, ow, g, oc, kh, kw).
+    SmallVector<AffineExpr> f;
+    for (int i = 0; i < 6; ++i)
+      f.push_back(getAffineDimExpr(i, ctx));
+    SmallVector<int64_t> corrShape = {out[0], out[1], g, og};
+    Value cInit = tensor::EmptyOp::create(rewriter, loc, corrShape, i32);
+    cInit = linalg::FillOp::create(rewriter, loc, qb.i32(0), cInit).getResult(0);
+    SmallVector<utils::IteratorType> cIters(4, utils::IteratorType::parallel);
+    cIters.append(2, utils::IteratorType::reduction);
+    Value corr =
+        linalg::GenericOp::create(
+            rewriter, loc, cInit.getType(), ws, cInit,
+            ArrayRef<AffineMap>{
+                AffineMap::get(6, 0, {f[2], f[3], f[4], f[5]}, ctx),
+                AffineMap::get(6, 0, {f[0], f[1], f[2], f[3]}, ctx)},
+            cIters,
+            [&](OpBuilder &nb, Location l, ValueRange v) {
+              QuantBuilder q(nb, l);
+              auto outside = [&](unsigned outDim, unsigned kDim, int64_t s,
+                                 int64_t dil, int64_t before, int64_t size) {
+                Value o = arith::IndexCastOp::create(
+                    nb, l, nb.getI32Type(), linalg::IndexOp::create(nb, l, outDim));
+                Value kk = arith::IndexCastOp::create(
+                    nb, l, nb.getI32Type(), linalg::IndexOp::create(nb, l, kDim));
+                Value pos = arith::SubIOp::create(
+                    nb, l,
+                    arith::AddIOp::create(
+                        nb, l, arith::MulIOp::create(nb, l, o, q.i32(s)),
+                        arith::MulIOp::create(nb, l, kk, q.i32(dil))),
+                    q.i32(before));
+                Value lo = arith::CmpIOp::create(
+                    nb, l, arith::CmpIPredicate::slt, pos, q.i32(0));
+                Value hi = arith::CmpIOp::create(
+                    nb, l, arith::CmpIPredicate::sge, pos, q.i32(size));
+                return arith::OrIOp::create(nb, l, lo, hi);
+              };
+              Value isPad = arith::OrIOp::create(
+                  nb, l, outside(0, 4, st[0], dl[0], pad[0], in[0]),
+                  outside(1, 5, st[1], dl[1], pad[2], in[1]));
+              Value add = arith::SelectOp::create(nb, l, isPad, v[0], q.i32(0));
+              linalg::YieldOp::create(
+                  nb, l, Value(arith::AddIOp::create(nb, l, v[1], add)));
+            })
+            .getResult(0);
+    Value corr5 = tensor::ExpandShapeOp::create(
+        rewriter, loc, RankedTensorType::get({1, out[0], out[1], g, og}, i32),
+        corr, ArrayRef<ReassociationIndices>{{0, 1}, {2}, {3}, {4}});
+    return corr5;
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// pack / unpack
+//===----------------------------------------------------------------------===//
+
+struct PackLowering : public OpConversionPattern<PackOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(PackOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto word = cast<IntegerType>(
+        cast<RankedTensorType>(op.getResult(0).getType()).getElementType());
+    if (op.getNumResults() == 1) {
+      rewriter.replaceOp(op, packBits(rewriter, loc, adaptor.getInput(), word));
+      return success();
+    }
+    auto [mask, sign] = ternaryBits(rewriter, loc, adaptor.getInput());
+    rewriter.replaceOp(op, {packBits(rewriter, loc, mask, word),
+                            packBits(rewriter, loc, sign, word)});
+    return success();
+  }
+};
+
+struct UnpackLowering : public OpConversionPattern<UnpackOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(UnpackOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto resultType = cast<RankedTensorType>(
+        getTypeConverter()->convertType(op.getResult().getType()));
+    auto bitsType =
+        RankedTensorType::get(resultType.getShape(), rewriter.getI1Type());
+    if (adaptor.getInputs().size() == 1) {
+      rewriter.replaceOp(
+          op, unpackBits(rewriter, loc, adaptor.getInputs()[0], bitsType));
+      return success();
+    }
+    Value mask = unpackBits(rewriter, loc, adaptor.getInputs()[0], bitsType);
+    Value sign = unpackBits(rewriter, loc, adaptor.getInputs()[1], bitsType);
+    Type storage = resultType.getElementType();
+    rewriter.replaceOp(
+        op, buildElementwise(
+                rewriter, loc, resultType, {mask, sign}, {}, 0,
+                [&](OpBuilder &b, Location l, ValueRange v) -> Value {
+                  Value one = arith::ConstantIntOp::create(b, l, storage, 1);
+                  Value minusOne =
+                      arith::ConstantIntOp::create(b, l, storage, -1);
+                  Value zero = arith::ConstantIntOp::create(b, l, storage, 0);
+                  Value nz = arith::SelectOp::create(b, l, v[1], minusOne, one);
+                  return arith::SelectOp::create(b, l, v[0], nz, zero);
+                }));
+    return success();
+  }
+};
+
+} // namespace
+
+void mlir::lowbit::populateBinaryPatterns(const TypeConverter &converter,
+                                          RewritePatternSet &patterns,
+                                          RequantKind fallback) {
+  MLIRContext *ctx = patterns.getContext();
+  patterns.add<BinaryMatmulLowering, BinaryConv2DLowering>(converter, ctx,
+                                                           fallback);
+  patterns.add<PackLowering, UnpackLowering>(converter, ctx);
+}
