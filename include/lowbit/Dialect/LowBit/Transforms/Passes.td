@@ -41,4 +41,33 @@ def LowBitPackSubByte : Pass<"lowbit-pack-subbyte", "ModuleOp"> {
   ];
 }
 
+def LowBitFuseThresholds : Pass<"lowbit-fuse-thresholds", "ModuleOp"> {
+  let summary = "fold scale, bias, batch norm, activation and the next "
+                "sign into per-channel integer thresholds";
+  let description = [{
+    Finds, on IR written the plain way,
+
+    ```
+    %y = lowbit.conv2d / lowbit.matmul  (binary or ternary operands, constant
+                                         weights, f32 result, optional
+                                         constant bias and activation)
+    %z = lowbit.mul / lowbit.add %y, <constant per-channel or scalar f32>
+         (any number, each with an optional activation)
+    %b = lowbit.sign %z             or   lowbit.threshold %z, <constant f32>
+    ```
+
+    and replaces it with the integer dot product followed by one
+    `lowbit.threshold` on it, so the popcount accumulator is compared with
+    one integer per channel and level (Larq Compute Engine, FINN
+    MultiThreshold). The thresholds are found by evaluating the float
+    computation the unfused graph performs (float32, in the same order) on
+    every possible dot product in [-K, K] (by bisection, since every step is
+    monotonic), so the fused graph produces exactly the bits of the unfused
+    one. A channel whose function decreases has its weights negated at
+    compile time; a channel whose output never changes gets a threshold of
+    INT32_MIN (always on) or INT32_MAX (never on).
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
 #endif // LOWBIT_DIALECT_LOWBIT_TRANSFORMS_PASSES_TD

@@ -1,0 +1,309 @@
+//===- FuseThresholds.cpp - fold epilogues into integer thresholds --------===//
+//
+// Part of the lowbit project.
+//
+//===----------------------------------------------------------------------===//
+
+#include "lowbit/Dialect/LowBit/IR/LowBitOps.h"
+#include "lowbit/Dialect/LowBit/Transforms/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/Matchers.h"
+
+#include <cmath>
+#include <limits>
+
+namespace mlir {
+namespace lowbit {
+#define GEN_PASS_DEF_LOWBITFUSETHRESHOLDS
+#include "lowbit/Dialect/LowBit/Transforms/Passes.h.inc"
+} // namespace lowbit
+} // namespace mlir
+
+using namespace mlir;
+using namespace mlir::lowbit;
+
+namespace {
+
+/// One float32 step of the unfused epilogue, per channel.
+struct Step {
+  enum Kind { Mul, Add } kind;
+  SmallVector<float> values; ///< one per channel, or one for all
+  Activation activation;
+  float clampMin = 0, clampMax = 0;
+  float at(int64_t c) const { return values[values.size() == 1 ? 0 : c]; }
+};
+
+float applyActivation(float x, Activation a, float lo, float hi) {
+  switch (a) {
+  case Activation::none:
+    return x;
+  case Activation::relu:
+    return std::isnan(x) ? x : std::max(x, 0.0f);
+  case Activation::relu6:
+    return std::isnan(x) ? x : std::min(std::max(x, 0.0f), 6.0f);
+  case Activation::clamp:
+    return std::isnan(x) ? x : std::min(std::max(x, lo), hi);
+  }
+  return x;
+}
+
+/// Per-channel f32 values of a constant operand whose shape broadcasts to
+/// [..., C] only along the last axis (or is a splat).
+FailureOr<SmallVector<float>> channelConstant(Value v, int64_t channels) {
+  DenseFPElementsAttr attr;
+  if (auto c = v.getDefiningOp<ConstantOp>())
+    attr = dyn_cast<DenseFPElementsAttr>(c.getValue());
+  else if (!matchPattern(v, m_Constant(&attr)))
+    return failure();
+  if (!attr || !attr.getElementType().isF32())
+    return failure();
+  if (attr.isSplat())
+    return SmallVector<float>{attr.getSplatValue<float>()};
+  auto t = cast<ShapedType>(attr.getType());
+  for (int64_t d = 0; d + 1 < t.getRank(); ++d)
+    if (t.getDimSize(d) != 1)
+      return failure();
+  if (t.getRank() == 0 || t.getDimSize(t.getRank() - 1) != channels)
+    return failure();
+  return SmallVector<float>(attr.getValues<float>());
+}
+
+float floatOf(std::optional<APFloat> v) {
+  return v ? static_cast<float>(v->convertToDouble()) : 0.0f;
+}
+
+struct FuseThresholdsPass
+    : public mlir::lowbit::impl::LowBitFuseThresholdsBase<FuseThresholdsPass> {
+  void runOnOperation() override {
+    SmallVector<Operation *> ends;
+    getOperation().walk([&](Operation *op) {
+      if (isa<SignOp, ThresholdOp>(op))
+        ends.push_back(op);
+    });
+    for (Operation *end : ends)
+      (void)fuse(end);
+  }
+
+  LogicalResult fuse(Operation *end) {
+    Value cur = end->getOperand(0);
+    auto curType = cast<RankedTensorType>(cur.getType());
+    if (!curType.getElementType().isF32())
+      return failure();
+    int64_t channels = curType.getDimSize(curType.getRank() - 1);
+
+    // Levels: sign is one threshold at 0 (y >= 0 gives +1).
+    SmallVector<SmallVector<float>> levels; // [C or 1][L]
+    if (auto t = dyn_cast<ThresholdOp>(end)) {
+      DenseFPElementsAttr attr;
+      if (!matchPattern(t.getThresholds(), m_Constant(&attr)) ||
+          !attr.getElementType().isF32())
+        return failure();
+      auto tt = cast<ShapedType>(attr.getType());
+      SmallVector<float> flat(attr.getValues<float>());
+      int64_t l = tt.getDimSize(1);
+      for (int64_t r = 0; r < tt.getDimSize(0); ++r)
+        levels.emplace_back(flat.begin() + r * l, flat.begin() + (r + 1) * l);
+    } else {
+      levels.push_back({0.0f});
+    }
+
+    // Walk back through mul/add with constant per-channel operands.
+    SmallVector<Step> steps;
+    SmallVector<Operation *> chain;
+    while (Operation *def = cur.getDefiningOp()) {
+      if (!isa<MulOp, AddOp>(def) || !def->hasOneUse())
+        break;
+      Value lhs = def->getOperand(0), rhs = def->getOperand(1);
+      FailureOr<SmallVector<float>> values = channelConstant(rhs, channels);
+      Value other = lhs;
+      if (failed(values)) {
+        values = channelConstant(lhs, channels);
+        other = rhs;
+      }
+      if (failed(values) || other.getType() != def->getResult(0).getType())
+        break;
+      Step step;
+      step.kind = isa<MulOp>(def) ? Step::Mul : Step::Add;
+      step.values = *values;
+      if (auto m = dyn_cast<MulOp>(def)) {
+        step.activation = m.getActivation();
+        step.clampMin = floatOf(m.getClampMin());
+        step.clampMax = floatOf(m.getClampMax());
+      } else {
+        auto a = cast<AddOp>(def);
+        step.activation = a.getActivation();
+        step.clampMin = floatOf(a.getClampMin());
+        step.clampMax = floatOf(a.getClampMax());
+      }
+      steps.push_back(step);
+      chain.push_back(def);
+      cur = other;
+    }
+    std::reverse(steps.begin(), steps.end());
+
+    Operation *producer = cur.getDefiningOp();
+    if (!producer || !producer->hasOneUse() ||
+        !isa<MatmulOp, Conv2DOp>(producer))
+      return failure();
+    bool isConv = isa<Conv2DOp>(producer);
+    if (!isConv && cast<ShapedType>(producer->getOperand(1).getType()).getRank() != 2)
+      return failure();
+    Value input = producer->getOperand(0), weights = producer->getOperand(1);
+    Type inElement = getElementTypeOrSelf(input.getType());
+    Type wElement = getElementTypeOrSelf(weights.getType());
+    auto isBits = [](Type t) { return isa<BinaryType>(t) || isTernary(t); };
+    if (!isBits(inElement) || !isBits(wElement))
+      return failure();
+    auto wConst = weights.getDefiningOp<ConstantOp>();
+    if (!wConst)
+      return failure();
+    auto wAttr = dyn_cast<DenseIntElementsAttr>(wConst.getValue());
+    if (!wAttr)
+      return failure();
+    FailureOr<double> inScale = getPerTensorScale(inElement);
+    int32_t wAxis;
+    FailureOr<SmallVector<double>> wScales = getScales(wElement, wAxis);
+    if (failed(inScale) || failed(wScales))
+      return failure();
+
+    // The producer's own epilogue: f32(dot) * (f32(s_in) * f32(s_w[c])),
+    // plus a constant float bias, then its activation.
+    Activation prodAct;
+    float prodLo, prodHi;
+    Value bias;
+    if (auto m = dyn_cast<MatmulOp>(producer)) {
+      prodAct = m.getActivation();
+      prodLo = floatOf(m.getClampMin());
+      prodHi = floatOf(m.getClampMax());
+      bias = m.getBias();
+    } else {
+      auto c = cast<Conv2DOp>(producer);
+      prodAct = c.getActivation();
+      prodLo = floatOf(c.getClampMin());
+      prodHi = floatOf(c.getClampMax());
+      bias = c.getBias();
+    }
+    SmallVector<float> biasValues;
+    if (bias) {
+      FailureOr<SmallVector<float>> b = channelConstant(bias, channels);
+      if (failed(b))
+        return failure();
+      biasValues = *b;
+    }
+
+    auto wType = cast<RankedTensorType>(weights.getType());
+    int64_t k;
+    if (isConv)
+      k = wType.getDimSize(1) * wType.getDimSize(2) * wType.getDimSize(3);
+    else
+      k = wType.getDimSize(wType.getRank() - 2);
+
+    auto evaluate = [&](int64_t c, int64_t dot) {
+      float s = static_cast<float>(*inScale) *
+                static_cast<float>((*wScales)[wScales->size() == 1 ? 0 : c]);
+      float f = static_cast<float>(dot) * s;
+      if (!biasValues.empty())
+        f = f + biasValues[biasValues.size() == 1 ? 0 : c];
+      f = applyActivation(f, prodAct, prodLo, prodHi);
+      for (const Step &step : steps) {
+        f = step.kind == Step::Mul ? f * step.at(c) : f + step.at(c);
+        f = applyActivation(f, step.activation, step.clampMin, step.clampMax);
+      }
+      return f;
+    };
+
+    int64_t numLevels = levels.front().size();
+    SmallVector<int32_t> taus(channels * numLevels);
+    SmallVector<bool> flip(channels, false);
+    for (int64_t c = 0; c < channels; ++c) {
+      // Monotonic in dot; decreasing channels are flipped so that the
+      // fused comparison is always dot' >= tau.
+      flip[c] = evaluate(c, -k) > evaluate(c, k);
+      auto g = [&](int64_t d) { return evaluate(c, flip[c] ? -d : d); };
+      const SmallVector<float> &row = levels[levels.size() == 1 ? 0 : c];
+      for (int64_t l = 0; l < numLevels; ++l) {
+        float t = row[l];
+        int32_t tau;
+        if (g(-k) >= t) {
+          tau = std::numeric_limits<int32_t>::min();
+        } else if (!(g(k) >= t)) {
+          tau = std::numeric_limits<int32_t>::max();
+        } else {
+          int64_t lo = -k, hi = k; // g(lo) < t <= g(hi)
+          while (hi - lo > 1) {
+            int64_t mid = lo + (hi - lo) / 2;
+            if (g(mid) >= t)
+              hi = mid;
+            else
+              lo = mid;
+          }
+          tau = static_cast<int32_t>(hi);
+        }
+        taus[c * numLevels + l] = tau;
+      }
+    }
+
+    // Negate the weights of flipped channels and drop their scales.
+    OpBuilder b(producer);
+    Location loc = producer->getLoc();
+    MLIRContext *ctx = b.getContext();
+    SmallVector<APInt> wValues(wAttr.getValues<APInt>());
+    int64_t n = wType.getDimSize(wType.getRank() - 1);
+    for (int64_t i = 0, e = wValues.size(); i < e; ++i) {
+      int64_t c = isConv ? i / (wType.getNumElements() / channels) : i % n;
+      if (flip[c])
+        wValues[i] = -wValues[i];
+    }
+    Type unscaled;
+    if (isa<BinaryType>(wElement))
+      unscaled = BinaryType::get(ctx);
+    else
+      unscaled = quant::UniformQuantizedType::get(
+          quant::QuantizationFlags::Signed, IntegerType::get(ctx, 2),
+          Float32Type::get(ctx), 1.0, 0, -1, 1);
+    auto newWType = RankedTensorType::get(wType.getShape(), unscaled);
+    Value newWeights = ConstantOp::create(
+        b, loc, newWType,
+        DenseElementsAttr::get(cast<ShapedType>(wAttr.getType()), wValues));
+    // The exact dot product as an i32 value with the input's scale.
+    auto accElement = quant::UniformQuantizedType::get(
+        quant::QuantizationFlags::Signed, IntegerType::get(ctx, 32),
+        Float32Type::get(ctx), *inScale, 0,
+        std::numeric_limits<int32_t>::min(),
+        std::numeric_limits<int32_t>::max());
+    auto accType = RankedTensorType::get(curType.getShape(), accElement);
+    Value acc;
+    if (auto m = dyn_cast<MatmulOp>(producer)) {
+      acc = MatmulOp::create(b, loc, accType, m.getLhs(), newWeights, Value(),
+                             ActivationAttr::get(ctx, Activation::none),
+                             FloatAttr(), FloatAttr());
+    } else {
+      auto c = cast<Conv2DOp>(producer);
+      acc = Conv2DOp::create(b, loc, accType, c.getInput(), newWeights, Value(),
+                             c.getStridesAttr(), c.getDilationsAttr(),
+                             c.getPaddingAttr(), c.getPadValueAttr(),
+                             c.getGroupsAttr(),
+                             ActivationAttr::get(ctx, Activation::none),
+                             FloatAttr(), FloatAttr());
+    }
+    auto tauType = RankedTensorType::get({channels, numLevels},
+                                         IntegerType::get(ctx, 32));
+    Value tau = arith::ConstantOp::create(
+        b, loc, DenseIntElementsAttr::get(tauType, taus));
+    b.setInsertionPoint(end);
+    Value fused = ThresholdOp::create(b, end->getLoc(),
+                                      end->getResult(0).getType(), acc, tau);
+    end->getResult(0).replaceAllUsesWith(fused);
+    end->erase();
+    for (Operation *op : chain)
+      op->erase();
+    producer->erase();
+    if (wConst->use_empty())
+      wConst->erase();
+    return success();
+  }
+};
+
+} // namespace
