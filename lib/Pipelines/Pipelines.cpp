@@ -50,6 +50,12 @@ void mlir::lowbit::buildLowBitToLLVMPipeline(
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(arith::createArithExpandOpsPass());
   pm.addPass(createConvertMathToLLVMPass());
+  // aligned_alloc returns the aligned pointer itself, so LLVM's alias
+  // analysis sees a fresh allocation (malloc plus pointer rounding hides it
+  // behind an inttoptr) and can keep reduction accumulators in registers.
+  FinalizeMemRefToLLVMConversionPassOptions memrefOptions;
+  memrefOptions.useAlignedAlloc = true;
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass(memrefOptions));
   pm.addPass(createConvertToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
   pm.addPass(createCanonicalizerPass());

@@ -221,6 +221,44 @@ static Planes packOperand(OpBuilder &b, Location loc, Value storage,
   return {packBits(b, loc, sign, word), packBits(b, loc, mask, word)};
 }
 
+/// When `v` was unpacked from 64-bit words in the same layout (a binary
+/// tensor that arrives packed, e.g. from a previous layer), the words are
+/// used as they are instead of unpacking and packing again.
+static Planes packedSource(ConversionPatternRewriter &rewriter, Value v,
+                           OperandKind kind) {
+  auto unpack = v.getDefiningOp<UnpackOp>();
+  if (!unpack)
+    return {};
+  auto words = cast<RankedTensorType>(unpack.getInputs()[0].getType());
+  if (words.getElementTypeBitWidth() != kWordBits)
+    return {};
+  // unpack ignores the bits past K; the popcount kernels need them 0.
+  int64_t k = unpack.getResult().getType().getShape().back();
+  auto clearTail = [&](Value w) -> Value {
+    w = rewriter.getRemappedValue(w);
+    if (k % kWordBits == 0)
+      return w;
+    auto t = cast<RankedTensorType>(w.getType());
+    int64_t kw = t.getShape().back();
+    SmallVector<APInt> masks(kw, APInt::getAllOnes(kWordBits));
+    masks.back() = APInt::getLowBitsSet(kWordBits, k % kWordBits);
+    Location loc = unpack.getLoc();
+    Value maskValues = arith::ConstantOp::create(
+        rewriter, loc,
+        DenseElementsAttr::get(RankedTensorType::get({kw}, t.getElementType()),
+                               masks));
+    return buildElementwise(rewriter, loc, t, w, maskValues, t.getRank() - 1,
+                            [](OpBuilder &b, Location l, ValueRange a) {
+                              return arith::AndIOp::create(b, l, a[0], a[1]);
+                            });
+  };
+  if (kind == OperandKind::Binary && unpack.getInputs().size() == 1)
+    return {clearTail(unpack.getInputs()[0]), Value()};
+  if (kind == OperandKind::Ternary && unpack.getInputs().size() == 2)
+    return {clearTail(unpack.getInputs()[1]), clearTail(unpack.getInputs()[0])};
+  return {};
+}
+
 /// All-ones mask words for a binary operand next to a ternary one.
 static Value onesMask(OpBuilder &b, Location loc, ArrayRef<int64_t> shape) {
   auto t = RankedTensorType::get(shape, b.getI1Type());
@@ -399,7 +437,9 @@ struct BinaryMatmulLowering : public OpConversionPattern<MatmulOp> {
       SmallVector<AffineMap> maps = {AffineMap::get(loops, 0, aE, ctx),
                                      AffineMap::get(loops, 0, wE, ctx),
                                      AffineMap::get(loops, 0, oE, ctx)};
-      Planes a = packOperand(rewriter, loc, adaptor.getLhs(), ka);
+      Planes a = packedSource(rewriter, op.getLhs(), ka);
+      if (!a.sign)
+        a = packOperand(rewriter, loc, adaptor.getLhs(), ka);
       Planes wp;
       int64_t kw64 = llvm::divideCeil(k, kWordBits);
       FailureOr<SmallVector<int64_t>> values =
@@ -568,8 +608,25 @@ struct BinaryConv2DLowering : public OpConversionPattern<Conv2DOp> {
       // Pack the input per group along its channels, then pad spatially
       // with 0 words: +1 taps for a binary input (one padding), masked-out
       // taps for a ternary one.
-      Value in5 = expandGroups(adaptor.getInput());
-      Planes a = packOperand(rewriter, loc, in5, ka);
+      Planes a;
+      if (g == 1) {
+        // A packed NHWC input already has the layout [N, H, W, 1, Cw].
+        a = packedSource(rewriter, op.getInput(), ka);
+        auto expand = [&](Value words) -> Value {
+          if (!words)
+            return words;
+          auto t = cast<RankedTensorType>(words.getType());
+          return tensor::ExpandShapeOp::create(
+              rewriter, loc,
+              RankedTensorType::get({nB, h, wd, 1, t.getDimSize(3)},
+                                    t.getElementType()),
+              words, ArrayRef<ReassociationIndices>{{0}, {1}, {2}, {3, 4}});
+        };
+        a.sign = expand(a.sign);
+        a.mask = expand(a.mask);
+      }
+      if (!a.sign)
+        a = packOperand(rewriter, loc, expandGroups(adaptor.getInput()), ka);
       auto zeroWord = rewriter.getIntegerAttr(
           rewriter.getIntegerType(kWordBits), 0);
       a.sign = padSpatial(a.sign, zeroWord);

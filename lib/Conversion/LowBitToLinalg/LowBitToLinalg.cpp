@@ -94,14 +94,16 @@ struct ConstantLowering : public LowBitPattern<ConstantOp> {
   }
 };
 
-/// quant.scast between a quantized tensor and its storage is the identity
-/// once types are converted.
-struct StorageCastLowering : public OpConversionPattern<quant::StorageCastOp> {
-  using OpConversionPattern::OpConversionPattern;
+/// quant.scast and lowbit.storage_cast between a quantized tensor and its
+/// storage are the identity once types are converted.
+template <typename CastOp>
+struct StorageCastLowering : public OpConversionPattern<CastOp> {
+  using OpConversionPattern<CastOp>::OpConversionPattern;
+  using OpAdaptor = typename CastOp::Adaptor;
   LogicalResult
-  matchAndRewrite(quant::StorageCastOp op, OpAdaptor adaptor,
+  matchAndRewrite(CastOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    Type resultType = getTypeConverter()->convertType(op.getType());
+    Type resultType = this->getTypeConverter()->convertType(op.getType());
     Value input = adaptor.getInput();
     if (input.getType() != resultType)
       return rewriter.notifyMatchFailure(op, "storage types differ");
@@ -704,7 +706,9 @@ struct LowerQuantizedPass
     patterns.add<ConstantLowering, QuantizeLowering, DequantizeLowering,
                  RequantizeLowering, SignLowering, ThresholdLowering,
                  AddLowering, MulLowering>(converter, ctx, *fallback);
-    patterns.add<StorageCastLowering, StructuralTypeConversion>(converter, ctx);
+    patterns.add<StorageCastLowering<quant::StorageCastOp>,
+                 StorageCastLowering<StorageCastOp>, StructuralTypeConversion>(
+        converter, ctx);
     populateContractionPatterns(converter, patterns, *fallback);
     populatePoolingPatterns(converter, patterns);
     // Binary and ternary ops left over from --lowbit-lower-binary (or when

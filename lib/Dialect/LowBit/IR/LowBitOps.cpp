@@ -802,3 +802,40 @@ LogicalResult UnpackOp::verify() {
   return verifyPacked(*this, getResult().getType(), getInputs().getTypes(),
                       "operands");
 }
+
+//===----------------------------------------------------------------------===//
+// StorageCastOp
+//===----------------------------------------------------------------------===//
+
+/// The storage type of a quantized element type (null for other types).
+static Type getStorageType(Type element) {
+  if (isa<BinaryType>(element))
+    return IntegerType::get(element.getContext(), 1);
+  if (auto q = dyn_cast<quant::QuantizedType>(element))
+    return IntegerType::get(element.getContext(),
+                            q.getStorageTypeIntegralWidth());
+  return {};
+}
+
+LogicalResult StorageCastOp::verify() {
+  if (failed(verifySameShape(*this, getInput(), getResult())))
+    return failure();
+  Type in = getInput().getType().getElementType();
+  Type out = getResult().getType().getElementType();
+  Type quantized = isQuantized(in) ? in : out;
+  Type other = isQuantized(in) ? out : in;
+  if (!isQuantized(quantized) || isQuantized(other))
+    return emitOpError("expects exactly one of input and result to have a "
+                       "quantized element type, got ")
+           << in << " and " << out;
+  if (failed(verifyLowBitTensorType([this]() { return emitOpError(); },
+                                    isQuantized(in) ? getInput().getType()
+                                                    : getResult().getType(),
+                                    "quantized side")))
+    return failure();
+  Type storage = getStorageType(quantized);
+  if (other != storage)
+    return emitOpError("expects the storage type ")
+           << storage << " of " << quantized << ", got " << other;
+  return success();
+}

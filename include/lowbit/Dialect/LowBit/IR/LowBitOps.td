@@ -376,6 +376,26 @@ def LowBit_ThresholdOp : LowBit_Op<"threshold", [Pure]> {
   let hasVerifier = 1;
 }
 
+def LowBit_StorageCastOp : LowBit_Op<"storage_cast", [Pure]> {
+  let summary = "reinterpret a tensor as its storage type or back";
+  let description = [{
+    Converts between a tensor of a quantized element type and a tensor of
+    its storage type without changing any stored value: `iN` for an affine
+    type with N-bit storage (unsigned types too; the bits are the same),
+    `i1` for `!lowbit.binary` (1 means -1). Like `quant.scast`, which does
+    not know `!lowbit.binary`. Shapes must match.
+
+    ```mlir
+    %q = lowbit.storage_cast %bits : tensor<4x64xi1> to tensor<4x64x!lowbit.binary>
+    %s = lowbit.storage_cast %q8 : tensor<8x!quant.uniform<u8:f32, 0.1:128>> to tensor<8xi8>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `to` type($result)";
+  let hasVerifier = 1;
+}
+
 //===----------------------------------------------------------------------===//
 // Bit packing
 //===----------------------------------------------------------------------===//
