@@ -114,8 +114,11 @@ LogicalResult mlir::lowbit::prepareBias(Operation *op, Value origBias,
     s.runtimeBias = convertedBias;
     return success();
   }
-  for (int64_t i = 0; i < s.channels; ++i)
-    s.offsets[i] += (*values)[values->size() == 1 ? 0 : i];
+  for (int64_t i = 0; i < s.channels; ++i) {
+    int64_t b = (*values)[values->size() == 1 ? 0 : i];
+    s.offsets[i] += b;
+    s.maxAbsBias = std::max(s.maxAbsBias, std::abs(b));
+  }
   return success();
 }
 
@@ -123,16 +126,22 @@ LogicalResult mlir::lowbit::prepareBias(Operation *op, Value origBias,
 LogicalResult mlir::lowbit::checkAccumulatorBound(Operation *op, int64_t k,
                                                   const EpilogueSpec &s) {
   __int128 bound = static_cast<__int128>(k) * s.x.maxAbsCentered() *
-                   s.w.maxAbsCentered();
+                       s.w.maxAbsCentered() +
+                   s.maxAbsBias;
   for (int64_t o : s.offsets)
     if (o > INT32_MAX || o < INT32_MIN)
       return op->emitOpError("folded bias/zero-point offset ")
              << o << " does not fit in int32";
-  if (bound > INT32_MAX)
-    return op->emitOpError("int32 accumulator could overflow: reduction size ")
-           << k << " times |a - za| <= " << s.x.maxAbsCentered()
-           << " times |w - zw| <= " << s.w.maxAbsCentered()
-           << " exceeds 2^31 - 1; split the reduction or narrow the types";
+  if (bound > INT32_MAX) {
+    InFlightDiagnostic diag =
+        op->emitOpError("int32 accumulator could overflow: reduction size ")
+        << k << " times |a - za| <= " << s.x.maxAbsCentered()
+        << " times |w - zw| <= " << s.w.maxAbsCentered();
+    if (s.maxAbsBias)
+      diag << " plus |bias| <= " << s.maxAbsBias;
+    diag << " exceeds 2^31 - 1; split the reduction or narrow the types";
+    return diag;
+  }
   return success();
 }
 
@@ -519,22 +528,28 @@ struct Conv2DLowering : public OpConversionPattern<Conv2DOp> {
         e.push_back(getAffineDimExpr(i, ctx));
       SmallVector<utils::IteratorType> wIters(4, utils::IteratorType::parallel);
       wIters.append(3, utils::IteratorType::reduction);
+      // The kernel window is carried by a dummy operand (as linalg's
+      // pooling ops do) so every loop has a bound.
+      Value window = tensor::EmptyOp::create(rewriter, loc,
+                                             ArrayRef<int64_t>{kh, kw, cg},
+                                             rewriter.getI1Type());
       Value win =
           linalg::GenericOp::create(
               rewriter, loc, RankedTensorType::get(winShape, rewriter.getI32Type()),
-              in5, wInit,
+              ValueRange{in5, window}, wInit,
               ArrayRef<AffineMap>{
                   AffineMap::get(7, 0,
                                  {e[0], e[1] * st[0] + e[4] * dl[0],
                                   e[2] * st[1] + e[5] * dl[1], e[3], e[6]},
                                  ctx),
+                  AffineMap::get(7, 0, {e[4], e[5], e[6]}, ctx),
                   AffineMap::get(7, 0, {e[0], e[1], e[2], e[3]}, ctx)},
               wIters,
               [&](OpBuilder &b, Location l, ValueRange a) {
                 QuantBuilder q(b, l);
                 linalg::YieldOp::create(
                     b, l,
-                    Value(arith::AddIOp::create(b, l, a[1],
+                    Value(arith::AddIOp::create(b, l, a[2],
                                                 q.extend(a[0], x->isSigned))));
               })
               .getResult(0);

@@ -133,14 +133,18 @@ static Value quantizeScalar(OpBuilder &b, Location loc, Value x, Value scale,
                 ? Value(math::RoundEvenOp::create(b, loc, y))
                 : Value(math::RoundOp::create(b, loc, y));
   Value zpF = arith::SIToFPOp::create(b, loc, b.getF32Type(), zp);
-  // Saturate in float so huge values and infinities clamp; NaN maps to
-  // qmin (maxnumf returns the non-NaN operand).
+  // Saturate in float so huge values and infinities clamp.
   Value lo = arith::SubFOp::create(b, loc, qb.f32(out.qmin), zpF);
   Value hi = arith::SubFOp::create(b, loc, qb.f32(out.qmax), zpF);
   r = arith::MinNumFOp::create(b, loc, arith::MaxNumFOp::create(b, loc, r, lo),
                                hi);
   Value i = arith::AddIOp::create(
       b, loc, arith::FPToSIOp::create(b, loc, b.getI32Type(), r), zp);
+  // NaN has no nearest value; it maps to the zero point (real 0), as the
+  // numerics library documents.
+  Value isNan =
+      arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO, x, x);
+  i = arith::SelectOp::create(b, loc, isNan, zp, i);
   return qb.narrow(i, storage);
 }
 

@@ -173,9 +173,17 @@ struct AvgPoolLowering : public OpConversionPattern<AvgPool2DOp> {
 
     // Epilogue with the window position from linalg.index.
     auto outType = cast<RankedTensorType>(resultType);
+    // Padding holds zp[0]; a per-channel input (axis 3) needs its own zero
+    // point per channel when padding taps count.
     int64_t zp = isFloat ? 0 : info->zeroPoint();
+    bool perChannel = !isFloat && info->axis >= 0;
+    SmallVector<Value> channel;
+    if (perChannel) {
+      SmallVector<int32_t> zps(info->zeroPoints.begin(), info->zeroPoints.end());
+      channel.push_back(qb.i32Tensor(zps));
+    }
     Value result = buildElementwise(
-        rewriter, loc, outType, sum, {}, 0,
+        rewriter, loc, outType, sum, channel, 3,
         [&](OpBuilder &b, Location l, ValueRange a) -> Value {
           QuantBuilder q(b, l);
           auto validCount = [&](unsigned dim, int64_t stride, int64_t padBefore,
@@ -205,10 +213,17 @@ struct AvgPoolLowering : public OpConversionPattern<AvgPool2DOp> {
           Value padTaps = arith::SubIOp::create(b, l, full, count);
           Value padSum = arith::MulIOp::create(b, l, padTaps, q.i32(zp));
           Value divisor = count;
-          if (!includePad)
+          if (!includePad) {
             s = arith::SubIOp::create(b, l, s, padSum);
-          else
+          } else {
             divisor = full;
+            if (perChannel) {
+              // Padding taps count as real zeros of their own channel.
+              Value diff = arith::SubIOp::create(b, l, a[1], q.i32(zp));
+              s = arith::AddIOp::create(
+                  b, l, s, arith::MulIOp::create(b, l, padTaps, diff));
+            }
+          }
           // TFLite: (sum +- count / 2) / count, C division.
           Value half = arith::DivSIOp::create(b, l, divisor, q.i32(2));
           Value pos =

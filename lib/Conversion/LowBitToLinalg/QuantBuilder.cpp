@@ -36,7 +36,7 @@ FailureOr<QuantInfo> QuantInfo::get(Type type) {
     info.axis = b.getAxis();
     for (double s : b.getScales())
       info.scales.push_back(roundToF32(s));
-    info.zeroPoints.push_back(0);
+    info.zeroPoints.assign(info.scales.size(), 0);
     info.floatType = b.getExpressedType();
     return info;
   }

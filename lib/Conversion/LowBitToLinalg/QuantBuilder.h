@@ -155,6 +155,8 @@ struct EpilogueSpec {
   Value runtimeBias;
   /// Float bias (1-D, channels) for float results, or null.
   Value floatBias;
+  /// Largest |bias| of a constant bias (for the overflow check).
+  int64_t maxAbsBias = 0;
 };
 
 

@@ -1065,3 +1065,11 @@ func.func @requant_mode_on_op(%x: tensor<4xf32>) -> tensor<4x!quant.uniform<i8:f
   %q = lowbit.quantize %x {lowbit.requant_mode = #lowbit.requant_mode<float>} : tensor<4xf32> -> tensor<4x!quant.uniform<i8:f32, 0.1>>
   return %q : tensor<4x!quant.uniform<i8:f32, 0.1>>
 }
+
+// -----
+
+func.func @pool_axis(%x: tensor<1x2x2x2x!quant.uniform<i8:f32:1, {0.1, 0.2}>>) {
+  // expected-error@+1 {{pooling mixes values along N, H and W, so its input may only be quantized per channel (axis 3), got axis 1}}
+  %y = lowbit.max_pool2d %x kernel [1, 1] : tensor<1x2x2x2x!quant.uniform<i8:f32:1, {0.1, 0.2}>> -> tensor<1x2x2x2x!quant.uniform<i8:f32:1, {0.1, 0.2}>>
+  return
+}

@@ -630,6 +630,13 @@ static LogicalResult verifyPool(OpTy op) {
     return op.emitOpError("expects the result element type to equal the "
                           "input element type ")
            << in.getElementType() << ", got " << res.getElementType();
+  int32_t axis = -1;
+  if (isPerAxis(in.getElementType()) &&
+      succeeded(getScales(in.getElementType(), axis)) && axis != 3)
+    return op.emitOpError("pooling mixes values along N, H and W, so its "
+                          "input may only be quantized per channel (axis 3), "
+                          "got axis ")
+           << axis;
   if (failed(verifyArrayAttr(op, "kernel", op.getKernel(), 2, 1)) ||
       (op.getStrides() &&
        failed(verifyArrayAttr(op, "strides", *op.getStrides(), 2, 1))) ||
