@@ -21,6 +21,12 @@ struct LowBitToLLVMOptions
       llvm::cl::desc("requantization for functions that record none: "
                      "fixed-point or float"),
       llvm::cl::init("fixed-point")};
+  PassOptions::Option<bool> cABI{
+      *this, "c-abi",
+      llvm::cl::desc("give public functions the C ABI of lowbit-compile: "
+                     "one pointer per input, then one per output "
+                     "(caller-allocated), returning an int32 status"),
+      llvm::cl::init(false)};
 };
 
 /// lowbit ops on tensors -> integer linalg -> bufferized loops -> LLVM

@@ -26,13 +26,16 @@ namespace lowbit {
 
 using namespace mlir;
 
-/// The tensor types this pass packs: static i2/i4 tensors.
-static bool isPackable(Type type) {
+/// The tensor types this pass packs: static i1/i2/i4 tensors (i1 only at
+/// function boundaries: binary constants are packed into words by the
+/// binary lowering, and i1 masks are not data).
+static bool isPackable(Type type, bool allowI1 = true) {
   auto t = dyn_cast<RankedTensorType>(type);
   if (!t || !t.hasStaticShape())
     return false;
   auto i = dyn_cast<IntegerType>(t.getElementType());
-  return i && (i.getWidth() == 2 || i.getWidth() == 4);
+  return i && (i.getWidth() == 2 || i.getWidth() == 4 ||
+               (allowI1 && i.getWidth() == 1));
 }
 
 static RankedTensorType packedType(RankedTensorType t) {
@@ -173,7 +176,8 @@ struct PackSubBytePass
     // Constants.
     module.walk([&](arith::ConstantOp op) {
       auto attr = dyn_cast<DenseElementsAttr>(op.getValue());
-      if (!attr || !isPackable(op.getType()))
+      if (!attr || attr.isSplat() ||
+          !isPackable(op.getType(), /*allowI1=*/false))
         return;
       b.setInsertionPoint(op);
       Value packed =

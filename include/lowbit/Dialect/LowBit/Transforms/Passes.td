@@ -31,7 +31,8 @@ def LowBitPackSubByte : Pass<"lowbit-pack-subbyte", "ModuleOp"> {
     * Constant `i4`/`i2` tensors become packed `i8` constants (half or a
       quarter of the bytes in the object file) unpacked where used.
     * Arguments and results of public functions with `i4`/`i2` tensor types
-      become 1-D `i8` tensors of packed bytes, so callers pass packed data.
+      become 1-D `i8` tensors of packed bytes, so callers pass packed data;
+      so do binary (`i1`) ones, eight values per byte (bit 1 = -1).
 
     Other widths (3, 5, 6, 7 bits) keep one storage byte per element.
   }];
@@ -68,6 +69,27 @@ def LowBitFuseThresholds : Pass<"lowbit-fuse-thresholds", "ModuleOp"> {
     INT32_MIN (always on) or INT32_MAX (never on).
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
+def LowBitCReturnStatus : Pass<"lowbit-c-return-status", "ModuleOp"> {
+  let summary = "make public functions without results return an i32 status";
+  let description = [{
+    Part of the C ABI of compiled models: after results have become
+    out-parameters, every public function returns `i32` 0 (success), so the
+    exported C function is `int name(inputs..., outputs...)`.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
+def LowBitCopiesToLinalg : Pass<"lowbit-copies-to-linalg"> {
+  let summary = "rewrite memref.copy as linalg.copy";
+  let description = [{
+    memref.copy between buffers with non-identity layouts (padding
+    windows, reshaped views) lowers to a call into MLIR's C runner library
+    (`memrefCopy`). Compiled models link against libc only, so copies
+    become linalg.copy, which later lowers to plain loops.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
 #endif // LOWBIT_DIALECT_LOWBIT_TRANSFORMS_PASSES_TD

@@ -1,0 +1,58 @@
+//===- ObjectEmitter.h - native code for lowbit models ----------*- C++ -*-===//
+//
+// Part of the lowbit project.
+//
+// In-process code generation through LLVM's TargetMachine (no llc, no C
+// compiler) and the C header that documents a compiled model's ABI.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LOWBIT_TARGET_OBJECTEMITTER_H
+#define LOWBIT_TARGET_OBJECTEMITTER_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/Support/raw_ostream.h"
+#include "llvm/Target/TargetMachine.h"
+
+#include <memory>
+#include <string>
+
+namespace mlir {
+namespace lowbit {
+
+enum class EmitKind { MLIR, LLVM, Assembly, Object };
+
+struct TargetSpec {
+  /// Target triple, e.g. x86_64-linux-gnu; empty means the host.
+  std::string triple;
+  /// CPU name, "native" for the host CPU, empty for the generic CPU.
+  std::string cpu;
+  /// Comma-separated features, e.g. "+avx2,+fma".
+  std::string features;
+  /// 0..3.
+  unsigned optLevel = 2;
+};
+
+/// Registers every LLVM target that the installed LLVM was built with.
+void initializeLLVMTargets();
+
+/// Creates the TargetMachine for `spec`, or returns null and sets `error`
+/// to a message for an unknown triple, CPU or feature.
+std::unique_ptr<llvm::TargetMachine> createTargetMachine(const TargetSpec &spec,
+                                                         std::string &error);
+
+/// Translates a module in the LLVM dialect to LLVM IR for `tm`, optimizes it
+/// at `optLevel` and writes it as LLVM IR, assembly or an object file.
+LogicalResult emitModule(ModuleOp module, llvm::TargetMachine &tm,
+                         unsigned optLevel, EmitKind kind,
+                         llvm::raw_pwrite_stream &os, std::string &error);
+
+/// A C header declaring every public function of a lowbit model (given
+/// before lowering, so the quantization of every tensor is known), with
+/// shapes, element types, scales and zero points as comments and constants.
+std::string generateCHeader(ModuleOp model, llvm::StringRef headerName);
+
+} // namespace lowbit
+} // namespace mlir
+
+#endif // LOWBIT_TARGET_OBJECTEMITTER_H

@@ -1,0 +1,149 @@
+//===- ObjectEmitter.cpp - native code for lowbit models ------------------===//
+//
+// Part of the lowbit project.
+//
+//===----------------------------------------------------------------------===//
+
+#include "lowbit/Target/ObjectEmitter.h"
+
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/Target/LLVMIR/Export.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/IR/LegacyPassManager.h"
+#include "llvm/IR/Module.h"
+#include "llvm/MC/MCSubtargetInfo.h"
+#include "llvm/MC/TargetRegistry.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/TargetParser/Host.h"
+#include "llvm/TargetParser/Triple.h"
+
+using namespace mlir;
+using namespace mlir::lowbit;
+
+void mlir::lowbit::initializeLLVMTargets() {
+  llvm::InitializeAllTargetInfos();
+  llvm::InitializeAllTargets();
+  llvm::InitializeAllTargetMCs();
+  llvm::InitializeAllAsmPrinters();
+  llvm::InitializeAllAsmParsers();
+}
+
+std::unique_ptr<llvm::TargetMachine>
+mlir::lowbit::createTargetMachine(const TargetSpec &spec, std::string &error) {
+  llvm::Triple host(llvm::sys::getDefaultTargetTriple());
+  llvm::Triple triple(spec.triple.empty()
+                          ? host.str()
+                          : llvm::Triple::normalize(spec.triple));
+  if (triple.getArch() == llvm::Triple::UnknownArch) {
+    error = "unknown target '" + spec.triple + "'";
+    return nullptr;
+  }
+  std::string lookupError;
+  const llvm::Target *target =
+      llvm::TargetRegistry::lookupTarget(triple, lookupError);
+  if (!target) {
+    error = "unknown target '" + spec.triple + "': " + lookupError;
+    return nullptr;
+  }
+
+  std::string cpu = spec.cpu;
+  if (cpu == "native") {
+    if (triple.getArch() != host.getArch()) {
+      error = "--mcpu=native names the host CPU (" + host.getArchName().str() +
+              "), which cannot run target '" + triple.str() + "'";
+      return nullptr;
+    }
+    cpu = llvm::sys::getHostCPUName().str();
+  }
+  std::unique_ptr<llvm::MCSubtargetInfo> sti(
+      target->createMCSubtargetInfo(triple, "", ""));
+  if (!cpu.empty() && cpu != "generic" && !sti->isCPUStringValid(cpu)) {
+    error = "unknown CPU '" + spec.cpu + "' for target '" + triple.str() +
+            "' (see llc -mtriple=" + triple.str() + " -mcpu=help)";
+    return nullptr;
+  }
+  std::string features = spec.features;
+  if (spec.cpu == "native" && features.empty()) {
+    // The host CPU's features, so --mcpu=native uses everything it has.
+    llvm::StringMap<bool> hostFeatures = llvm::sys::getHostCPUFeatures();
+    for (auto &f : hostFeatures)
+      features += (features.empty() ? "" : ",") +
+                  std::string(f.second ? "+" : "-") + f.first().str();
+  } else if (!features.empty()) {
+    llvm::StringSet<> known;
+    for (const llvm::SubtargetFeatureKV &kv : sti->getAllProcessorFeatures())
+      known.insert(kv.Key);
+    llvm::SmallVector<llvm::StringRef> parts;
+    llvm::StringRef(features).split(parts, ',', -1, false);
+    for (llvm::StringRef f : parts) {
+      f = f.trim();
+      if (f.size() < 2 || (f[0] != '+' && f[0] != '-')) {
+        error = "malformed feature '" + f.str() +
+                "' in --mattr; expected +name or -name";
+        return nullptr;
+      }
+      if (!known.contains(f.drop_front())) {
+        error = "unknown feature '" + f.drop_front().str() +
+                "' for target '" + triple.str() + "'";
+        return nullptr;
+      }
+    }
+  }
+
+  llvm::CodeGenOptLevel level;
+  switch (spec.optLevel) {
+  case 0:
+    level = llvm::CodeGenOptLevel::None;
+    break;
+  case 1:
+    level = llvm::CodeGenOptLevel::Less;
+    break;
+  case 2:
+    level = llvm::CodeGenOptLevel::Default;
+    break;
+  default:
+    level = llvm::CodeGenOptLevel::Aggressive;
+    break;
+  }
+  llvm::TargetOptions options;
+  std::unique_ptr<llvm::TargetMachine> tm(target->createTargetMachine(
+      triple, cpu.empty() ? "generic" : cpu, features, options,
+      llvm::Reloc::PIC_, std::nullopt, level));
+  if (!tm)
+    error = "cannot create a code generator for '" + triple.str() + "'";
+  return tm;
+}
+
+LogicalResult mlir::lowbit::emitModule(ModuleOp module, llvm::TargetMachine &tm,
+                                       unsigned optLevel, EmitKind kind,
+                                       llvm::raw_pwrite_stream &os,
+                                       std::string &error) {
+  llvm::LLVMContext context;
+  std::unique_ptr<llvm::Module> llvmModule =
+      translateModuleToLLVMIR(module, context, "lowbit");
+  if (!llvmModule) {
+    error = "cannot translate the lowered module to LLVM IR";
+    return failure();
+  }
+  llvmModule->setTargetTriple(tm.getTargetTriple());
+  llvmModule->setDataLayout(tm.createDataLayout());
+  auto optimize = makeOptimizingTransformer(optLevel, /*sizeLevel=*/0, &tm);
+  if (llvm::Error err = optimize(llvmModule.get())) {
+    error = "LLVM optimization failed: " + llvm::toString(std::move(err));
+    return failure();
+  }
+  if (kind == EmitKind::LLVM) {
+    llvmModule->print(os, nullptr);
+    return success();
+  }
+  llvm::legacy::PassManager pm;
+  if (tm.addPassesToEmitFile(pm, os, nullptr,
+                             kind == EmitKind::Object
+                                 ? llvm::CodeGenFileType::ObjectFile
+                                 : llvm::CodeGenFileType::AssemblyFile)) {
+    error = "the target cannot emit this file type";
+    return failure();
+  }
+  pm.run(*llvmModule);
+  return success();
+}

@@ -1,0 +1,242 @@
+//===- lowbit-compile.cpp - ahead-of-time compiler for lowbit models ------===//
+//
+// Part of the lowbit project.
+//
+// Reads a model (lowbit ops on tensors), runs the lowbit-to-llvm pipeline
+// with the C ABI, and writes an object file (or assembly, LLVM IR, the
+// lowered MLIR) for the requested target, plus a C header. Code generation
+// runs in process through LLVM's TargetMachine. Every failure prints one
+// message and exits with status 1; outputs are written to a temporary file
+// and renamed, so a failed run never leaves a partial file behind.
+//
+//===----------------------------------------------------------------------===//
+
+#include "lowbit/Conversion/Passes.h"
+#include "lowbit/Dialect/LowBit/IR/LowBitDialect.h"
+#include "lowbit/Dialect/LowBit/Transforms/Passes.h"
+#include "lowbit/Pipelines/Pipelines.h"
+#include "lowbit/Target/ObjectEmitter.h"
+
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Support/FileUtilities.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/ToolOutputFile.h"
+
+using namespace mlir;
+using namespace llvm;
+
+static cl::OptionCategory category("lowbit-compile options");
+
+static cl::opt<std::string> inputFile(cl::Positional, cl::desc("<model.mlir>"),
+                                      cl::init("-"), cl::cat(category));
+static cl::opt<std::string>
+    outputFile("o", cl::desc("output file ('-' for stdout; default: the "
+                             "input name with the extension of --emit)"),
+               cl::value_desc("file"), cl::cat(category));
+static cl::opt<std::string>
+    targetTriple("target", cl::desc("target triple (default: the host), "
+                                    "e.g. x86_64-linux-gnu, aarch64-linux-gnu"),
+                 cl::value_desc("triple"), cl::cat(category));
+static cl::opt<std::string>
+    targetCPU("mcpu", cl::desc("target CPU, or 'native' for the host CPU"),
+              cl::value_desc("cpu"), cl::cat(category));
+static cl::opt<std::string>
+    targetFeatures("mattr", cl::desc("target features, e.g. +avx2,+fma or "
+                                     "+dotprod"),
+                   cl::value_desc("features"), cl::cat(category));
+static cl::opt<char> optLevel("O", cl::desc("optimization level 0-3 "
+                                            "(default 2)"),
+                              cl::Prefix, cl::init('2'), cl::cat(category));
+static cl::opt<lowbit::EmitKind> emitKind(
+    "emit", cl::desc("what to write"), cl::init(lowbit::EmitKind::Object),
+    cl::values(clEnumValN(lowbit::EmitKind::MLIR, "mlir",
+                          "the model lowered to the LLVM dialect"),
+               clEnumValN(lowbit::EmitKind::LLVM, "llvm", "LLVM IR"),
+               clEnumValN(lowbit::EmitKind::Assembly, "asm", "assembly"),
+               clEnumValN(lowbit::EmitKind::Object, "obj",
+                          "an object file (default)")),
+    cl::cat(category));
+static cl::opt<std::string>
+    headerFile("header", cl::desc("C header to write (default with "
+                                  "--emit=obj: the output name with .h)"),
+               cl::value_desc("file"), cl::cat(category));
+static cl::opt<std::string>
+    requantMode("requant-mode",
+                cl::desc("requantization for models that record none: "
+                         "fixed-point (default) or float"),
+                cl::init("fixed-point"), cl::cat(category));
+
+static int fail(const Twine &message) {
+  errs() << "lowbit-compile: error: " << message << "\n";
+  return 1;
+}
+
+/// Writes `data` to `path` through a temporary file in the same directory,
+/// renamed into place only once everything is written.
+static LogicalResult writeAtomically(StringRef path, StringRef data,
+                                     std::string &error) {
+  if (path == "-") {
+    outs() << data;
+    outs().flush();
+    return success();
+  }
+  SmallString<256> tmp;
+  int fd;
+  if (std::error_code ec =
+          sys::fs::createUniqueFile(path + ".tmp-%%%%%%", fd, tmp)) {
+    error = "cannot write '" + path.str() + "': " + ec.message();
+    return failure();
+  }
+  {
+    raw_fd_ostream os(fd, /*shouldClose=*/true);
+    os << data;
+    os.close();
+    if (os.has_error()) {
+      error = "cannot write '" + path.str() + "': " + os.error().message();
+      os.clear_error();
+      sys::fs::remove(tmp);
+      return failure();
+    }
+  }
+  if (std::error_code ec = sys::fs::rename(tmp, path)) {
+    sys::fs::remove(tmp);
+    error = "cannot write '" + path.str() + "': " + ec.message();
+    return failure();
+  }
+  return success();
+}
+
+static bool isCIdentifier(StringRef name) {
+  if (name.empty() || !(isAlpha(name[0]) || name[0] == '_'))
+    return false;
+  return llvm::all_of(name, [](char c) { return isAlnum(c) || c == '_'; });
+}
+
+int main(int argc, char **argv) {
+  InitLLVM init(argc, argv);
+  cl::HideUnrelatedOptions(category);
+  cl::ParseCommandLineOptions(
+      argc, argv,
+      "lowbit-compile: ahead-of-time compiler for quantized models\n\n"
+      "  lowbit-compile model.mlir --target=aarch64-linux-gnu "
+      "--mattr=+dotprod -O3 -o model.o\n");
+
+  if (optLevel < '0' || optLevel > '3')
+    return fail(Twine("invalid optimization level -O") + Twine(optLevel) +
+                "; expected -O0, -O1, -O2 or -O3");
+  if (requantMode != "fixed-point" && requantMode != "float")
+    return fail("unknown --requant-mode '" + requantMode +
+                "'; expected fixed-point or float");
+
+  lowbit::initializeLLVMTargets();
+  lowbit::TargetSpec spec{targetTriple, targetCPU, targetFeatures,
+                          static_cast<unsigned>(optLevel - '0')};
+  std::string error;
+  std::unique_ptr<TargetMachine> tm = lowbit::createTargetMachine(spec, error);
+  if (!tm)
+    return fail(error);
+
+  // Output names.
+  std::string output = outputFile;
+  if (output.empty()) {
+    if (inputFile == "-")
+      return fail("-o is required when reading from standard input");
+    SmallString<256> path(inputFile);
+    const char *ext = emitKind == lowbit::EmitKind::Object     ? ".o"
+                      : emitKind == lowbit::EmitKind::Assembly ? ".s"
+                      : emitKind == lowbit::EmitKind::LLVM     ? ".ll"
+                                                               : ".llvm.mlir";
+    sys::path::replace_extension(path, ext);
+    output = std::string(path);
+  }
+  std::string header = headerFile;
+  if (header.empty() && emitKind == lowbit::EmitKind::Object && output != "-") {
+    SmallString<256> path(output);
+    sys::path::replace_extension(path, ".h");
+    header = std::string(path);
+  }
+
+  DialectRegistry registry;
+  registerAllDialects(registry);
+  registerAllExtensions(registry);
+  registerBuiltinDialectTranslation(registry);
+  registerLLVMDialectTranslation(registry);
+  registry.insert<lowbit::LowBitDialect>();
+  MLIRContext context(registry);
+  context.loadAllAvailableDialects();
+
+  std::unique_ptr<MemoryBuffer> buffer = openInputFile(inputFile, &error);
+  if (!buffer)
+    return fail(error);
+  SourceMgr sourceMgr;
+  sourceMgr.AddNewSourceBuffer(std::move(buffer), SMLoc());
+  SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
+  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+  if (!module)
+    return 1;
+
+  bool anyPublic = false;
+  for (auto func : module->getOps<func::FuncOp>()) {
+    if (func.isPrivate() || func.isExternal())
+      continue;
+    anyPublic = true;
+    if (!isCIdentifier(func.getSymName())) {
+      func.emitError() << "public function name '" << func.getSymName()
+                       << "' is not a C identifier";
+      return 1;
+    }
+  }
+  if (!anyPublic)
+    return fail("'" + inputFile + "' has no public function to compile");
+
+  {
+    mlir::PassManager pm(&context);
+    pm.addPass(lowbit::createLowBitVerifyModel());
+    if (failed(pm.run(*module)))
+      return 1;
+  }
+  std::string headerText;
+  if (!header.empty())
+    headerText = lowbit::generateCHeader(*module, sys::path::filename(header));
+
+  mlir::PassManager pm(&context);
+  lowbit::LowBitToLLVMOptions options;
+  options.requantMode = requantMode;
+  options.cABI = true;
+  lowbit::buildLowBitToLLVMPipeline(pm, options);
+  if (failed(pm.run(*module)))
+    return 1;
+
+  std::string text;
+  if (emitKind == lowbit::EmitKind::MLIR) {
+    raw_string_ostream os(text);
+    module->print(os);
+  } else {
+    SmallVector<char, 0> bytes;
+    raw_svector_ostream os(bytes);
+    if (failed(lowbit::emitModule(*module, *tm, spec.optLevel, emitKind, os,
+                                  error)))
+      return fail(error);
+    text.assign(bytes.begin(), bytes.end());
+  }
+  if (failed(writeAtomically(output, text, error)))
+    return fail(error);
+  if (!header.empty() && failed(writeAtomically(header, headerText, error))) {
+    if (output != "-")
+      sys::fs::remove(output);
+    return fail(error);
+  }
+  return 0;
+}
