@@ -24,7 +24,13 @@ llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 tool_dirs = [config.lowbit_tools_dir, config.llvm_tools_dir]
 tools = [
     "lowbit-opt",
+    "lowbit-compile",
     "mlir-runner",
     ToolSubst("%python", "/usr/bin/python3", unresolved="ignore"),
 ]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
+
+# Cross-compilation and emulation for the AArch64 integration tests.
+import shutil
+if shutil.which("aarch64-linux-gnu-gcc") and shutil.which("qemu-aarch64"):
+    config.available_features.add("aarch64-cross")
