@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # lowbit developer entry point.
 #
-#   ./run.sh example   install what is missing, build, run the main job on the
-#                      bundled example models
+#   ./run.sh example   install what is missing, build, compile the bundled
+#                      example models for x86-64 and AArch64, run them
+#                      (AArch64 under qemu) and print outputs and timings
 #   ./run.sh test      install what is missing, build, run every test
 #
 # Works as root on a fresh Debian 12 machine (packages come from apt-get);
@@ -18,6 +19,7 @@ PACKAGES=(
   cmake ninja-build g++ python3 python3-numpy
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools clang-22
   libgtest-dev libgemmlowp-dev
+  gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
 )
 
 log() { printf '==> %s\n' "$*" >&2; }
@@ -49,10 +51,23 @@ build() {
 }
 
 run_example() {
-  local opt="$BUILD/bin/lowbit-opt"
+  local compile="$BUILD/bin/lowbit-compile" out="$BUILD/examples"
+  mkdir -p "$out/x86_64" "$out/aarch64"
   for model in "$ROOT"/examples/*.mlir; do
-    log "lowbit-opt --lowbit-lower-quantized $(basename "$model")"
-    "$opt" --lowbit-lower-quantized "$model"
+    local name driver
+    name="$(basename "$model" .mlir)"
+    driver="$ROOT/examples/${name}_main.c"
+    [ -f "$driver" ] || continue
+    log "$name: lowbit-compile -O3 for x86-64, run natively"
+    "$compile" "$model" -O3 --target=x86_64-linux-gnu -o "$out/x86_64/$name.o"
+    cc -O2 -I"$out/x86_64" "$driver" "$out/x86_64/$name.o" -o "$out/x86_64/$name"
+    "$out/x86_64/$name"
+    log "$name: lowbit-compile -O3 for AArch64 (+dotprod), run under qemu"
+    "$compile" "$model" -O3 --target=aarch64-linux-gnu --mattr=+dotprod \
+      -o "$out/aarch64/$name.o"
+    aarch64-linux-gnu-gcc -O2 -I"$out/aarch64" "$driver" "$out/aarch64/$name.o" \
+      -o "$out/aarch64/$name"
+    qemu-aarch64 -L /usr/aarch64-linux-gnu "$out/aarch64/$name" 50
   done
 }
 

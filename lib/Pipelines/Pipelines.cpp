@@ -24,6 +24,8 @@ using namespace mlir::lowbit;
 
 void mlir::lowbit::buildLowBitToLLVMPipeline(
     OpPassManager &pm, const LowBitToLLVMOptions &options) {
+  // Exact by construction (same output bits), so always on.
+  pm.addPass(createLowBitFuseThresholds());
   LowBitLowerBinaryOptions binary;
   binary.requantMode = options.requantMode;
   pm.addPass(createLowBitLowerBinary(binary));

@@ -49,15 +49,23 @@ float applyActivation(float x, Activation a, float lo, float hi) {
   return x;
 }
 
-/// Per-channel f32 values of a constant operand whose shape broadcasts to
-/// [..., C] only along the last axis (or is a splat).
-FailureOr<SmallVector<float>> channelConstant(Value v, int64_t channels) {
+/// The f32 elements of an arith.constant or lowbit.constant.
+DenseFPElementsAttr getFloatConstant(Value v) {
   DenseFPElementsAttr attr;
   if (auto c = v.getDefiningOp<ConstantOp>())
     attr = dyn_cast<DenseFPElementsAttr>(c.getValue());
   else if (!matchPattern(v, m_Constant(&attr)))
-    return failure();
+    return {};
   if (!attr || !attr.getElementType().isF32())
+    return {};
+  return attr;
+}
+
+/// Per-channel f32 values of a constant operand whose shape broadcasts to
+/// [..., C] only along the last axis (or is a splat).
+FailureOr<SmallVector<float>> channelConstant(Value v, int64_t channels) {
+  DenseFPElementsAttr attr = getFloatConstant(v);
+  if (!attr)
     return failure();
   if (attr.isSplat())
     return SmallVector<float>{attr.getSplatValue<float>()};
@@ -96,9 +104,8 @@ struct FuseThresholdsPass
     // Levels: sign is one threshold at 0 (y >= 0 gives +1).
     SmallVector<SmallVector<float>> levels; // [C or 1][L]
     if (auto t = dyn_cast<ThresholdOp>(end)) {
-      DenseFPElementsAttr attr;
-      if (!matchPattern(t.getThresholds(), m_Constant(&attr)) ||
-          !attr.getElementType().isF32())
+      DenseFPElementsAttr attr = getFloatConstant(t.getThresholds());
+      if (!attr)
         return failure();
       auto tt = cast<ShapedType>(attr.getType());
       SmallVector<float> flat(attr.getValues<float>());
