@@ -22,22 +22,46 @@
 using namespace mlir;
 using namespace mlir::lowbit;
 
+ArrayRef<StringLiteral> mlir::lowbit::getPipelineInsertionPoints() {
+  static constexpr StringLiteral points[] = {
+      "after-parse", "after-binary-lowering", "after-quantized-lowering",
+      "before-bufferization", "before-llvm"};
+  return points;
+}
+
 void mlir::lowbit::buildLowBitToLLVMPipeline(
     OpPassManager &pm, const LowBitToLLVMOptions &options) {
+  (void)buildLowBitToLLVMPipeline(pm, options, {});
+}
+
+LogicalResult mlir::lowbit::buildLowBitToLLVMPipeline(
+    OpPassManager &pm, const LowBitToLLVMOptions &options,
+    function_ref<LogicalResult(OpPassManager &, StringRef)> insert) {
+  auto at = [&](StringRef point) {
+    return insert ? insert(pm, point) : success();
+  };
+  if (failed(at("after-parse")))
+    return failure();
   // Exact by construction (same output bits), so always on.
   pm.addPass(createLowBitFuseThresholds());
   LowBitLowerBinaryOptions binary;
   binary.requantMode = options.requantMode;
   pm.addPass(createLowBitLowerBinary(binary));
+  if (failed(at("after-binary-lowering")))
+    return failure();
   LowBitLowerQuantizedOptions lower;
   lower.requantMode = options.requantMode;
   pm.addPass(createLowBitLowerQuantized(lower));
+  if (failed(at("after-quantized-lowering")))
+    return failure();
   pm.addPass(createLowBitPackSubByte());
   pm.addPass(createCanonicalizerPass());
   pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
   pm.addNestedPass<func::FuncOp>(createLinalgElementwiseOpFusionPass());
   pm.addPass(createCanonicalizerPass());
 
+  if (failed(at("before-bufferization")))
+    return failure();
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;
   bufferize.functionBoundaryTypeConversion =
@@ -61,6 +85,8 @@ void mlir::lowbit::buildLowBitToLLVMPipeline(
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(arith::createArithExpandOpsPass());
+  if (failed(at("before-llvm")))
+    return failure();
   pm.addPass(createConvertMathToLLVMPass());
   // aligned_alloc returns the aligned pointer itself, so LLVM's alias
   // analysis sees a fresh allocation (malloc plus pointer rounding hides it
@@ -77,11 +103,14 @@ void mlir::lowbit::buildLowBitToLLVMPipeline(
   pm.addPass(createConvertToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
   pm.addPass(createCanonicalizerPass());
+  return success();
 }
 
 void mlir::lowbit::registerLowBitPipelines() {
   PassPipelineRegistration<LowBitToLLVMOptions>(
       "lowbit-to-llvm",
       "lower lowbit ops on tensors all the way to the LLVM dialect",
-      buildLowBitToLLVMPipeline);
+      [](OpPassManager &pm, const LowBitToLLVMOptions &options) {
+        buildLowBitToLLVMPipeline(pm, options);
+      });
 }

@@ -35,6 +35,21 @@ struct LowBitToLLVMOptions
 void buildLowBitToLLVMPipeline(OpPassManager &pm,
                                const LowBitToLLVMOptions &options);
 
+/// The named points of `lowbit-to-llvm` where users can insert passes:
+///   after-parse              before any lowbit pass
+///   after-binary-lowering    after --lowbit-lower-binary
+///   after-quantized-lowering after --lowbit-lower-quantized (linalg on
+///                            storage types, still tensors)
+///   before-bufferization     after packing and elementwise fusion
+///   before-llvm              on loops over buffers, before LLVM conversion
+ArrayRef<StringLiteral> getPipelineInsertionPoints();
+
+/// Builds the pipeline and calls `insert(pm, point)` at each insertion point
+/// in order; a failure from `insert` stops the construction.
+LogicalResult buildLowBitToLLVMPipeline(
+    OpPassManager &pm, const LowBitToLLVMOptions &options,
+    function_ref<LogicalResult(OpPassManager &, StringRef)> insert);
+
 /// Registers `lowbit-to-llvm`.
 void registerLowBitPipelines();
 
