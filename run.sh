@@ -71,27 +71,48 @@ run_example() {
   done
 }
 
+# Prints "<passed> <failed>" from a lit log.
+lit_counts() {
+  local p f
+  p=$(sed -n 's/^ *Passed *: *\([0-9]*\).*/\1/p' "$1" | head -1)
+  f=$(sed -n 's/^ *Failed *: *\([0-9]*\).*/\1/p' "$1" | head -1)
+  echo "${p:-0} ${f:-0}"
+}
+
 run_tests() {
-  local lit_rc=0 ctest_rc=0 lit_log ctest_log
-  lit_log="$(mktemp)"; ctest_log="$(mktemp)"
+  local lit_rc=0 ctest_rc=0 plugin_rc=0 logs
+  logs="$(mktemp -d)"
   log "lit tests"
-  "$LLVM_BIN/lit" -sv "$BUILD/test" 2>&1 | tee "$lit_log" || lit_rc=$?
+  "$LLVM_BIN/lit" -sv "$BUILD/test" 2>&1 | tee "$logs/lit" || lit_rc=$?
   log "unit tests"
   ctest --test-dir "$BUILD" -E '^lit$' --output-on-failure -j "$JOBS" 2>&1 \
-    | tee "$ctest_log" || ctest_rc=$?
-  # One summary line over both runners.
-  local lp lf up uf
-  lp=$(sed -n 's/^ *Passed *: *\([0-9]*\).*/\1/p' "$lit_log" | head -1)
-  lf=$(sed -n 's/^ *Failed *: *\([0-9]*\).*/\1/p' "$lit_log" | head -1)
-  up=$(sed -n 's/.*tests passed, \([0-9]*\) tests failed out of \([0-9]*\).*/\2 \1/p' "$ctest_log" \
+    | tee "$logs/ctest" || ctest_rc=$?
+  log "installed package: an out-of-tree plugin built against it, loaded into both tools"
+  {
+    local prefix="$BUILD/install-test" plugin="$BUILD/plugin"
+    rm -rf "$prefix" &&
+      cmake --install "$BUILD" --prefix "$prefix" >/dev/null &&
+      cmake -G Ninja -S "$ROOT/examples/plugin" -B "$plugin" \
+        -DLowBit_DIR="$prefix/lib/cmake/LowBit" -DCMAKE_BUILD_TYPE=Release \
+        -DCMAKE_C_COMPILER=clang-22 -DCMAKE_CXX_COMPILER=clang++-22 >/dev/null &&
+      ninja -C "$plugin" >/dev/null &&
+      "$LLVM_BIN/lit" -sv "$plugin/test"
+  } 2>&1 | tee "$logs/plugin" || plugin_rc=$?
+
+  local lp lf pp pf up uf
+  read -r lp lf < <(lit_counts "$logs/lit")
+  read -r pp pf < <(lit_counts "$logs/plugin")
+  up=$(sed -n 's/.*tests passed, \([0-9]*\) tests failed out of \([0-9]*\).*/\2 \1/p' "$logs/ctest" \
        | awk '{print $1 - $2}')
-  uf=$(sed -n 's/.*tests passed, \([0-9]*\) tests failed out of.*/\1/p' "$ctest_log")
-  lp=${lp:-0}; lf=${lf:-0}; up=${up:-0}; uf=${uf:-0}
-  rm -f "$lit_log" "$ctest_log"
+  uf=$(sed -n 's/.*tests passed, \([0-9]*\) tests failed out of.*/\1/p' "$logs/ctest")
+  up=${up:-0}; uf=${uf:-0}
+  rm -rf "$logs"
   if [ "$lit_rc" -ne 0 ] && [ "$lf" -eq 0 ]; then lf=1; fi
   if [ "$ctest_rc" -ne 0 ] && [ "$uf" -eq 0 ]; then uf=1; fi
-  echo "$((lp + up)) passed, $((lf + uf)) failed"
-  [ "$lit_rc" -eq 0 ] && [ "$ctest_rc" -eq 0 ]
+  if [ "$plugin_rc" -ne 0 ] && [ "$pf" -eq 0 ]; then pf=1; fi
+  # One summary line over every runner.
+  echo "$((lp + up + pp)) passed, $((lf + uf + pf)) failed"
+  [ "$lit_rc" -eq 0 ] && [ "$ctest_rc" -eq 0 ] && [ "$plugin_rc" -eq 0 ]
 }
 
 case "${1:-}" in

@@ -121,10 +121,9 @@ LogicalResult mlir::lowbit::emitModule(ModuleOp module, llvm::TargetMachine &tm,
   llvm::LLVMContext context;
   std::unique_ptr<llvm::Module> llvmModule =
       translateModuleToLLVMIR(module, context, "lowbit");
-  if (!llvmModule) {
-    error = "cannot translate the lowered module to LLVM IR";
+  // The translation reports what it cannot translate itself.
+  if (!llvmModule)
     return failure();
-  }
   llvmModule->setTargetTriple(tm.getTargetTriple());
   llvmModule->setDataLayout(tm.createDataLayout());
   auto optimize = makeOptimizingTransformer(optLevel, /*sizeLevel=*/0, &tm);

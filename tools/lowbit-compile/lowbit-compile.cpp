@@ -22,7 +22,11 @@
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
 #include "mlir/Parser/Parser.h"
+#include "mlir/InitAllPasses.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Tools/Plugins/DialectPlugin.h"
+#include "mlir/Tools/Plugins/PassPlugin.h"
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
@@ -78,6 +82,31 @@ static cl::opt<std::string>
                          "fixed-point (default) or float"),
                 cl::init("fixed-point"), cl::cat(category));
 
+static cl::list<std::string>
+    passPlugins("load-pass-plugin",
+                cl::desc("load a pass plugin (a shared library exporting "
+                         "mlirGetPassPluginInfo); repeatable"),
+                cl::value_desc("library"), cl::cat(category));
+static cl::list<std::string> dialectPlugins(
+    "load-dialect-plugin",
+    cl::desc("load a dialect plugin (a shared library exporting "
+             "mlirGetDialectPluginInfo); repeatable"),
+    cl::value_desc("library"), cl::cat(category));
+static cl::list<std::string> insertPasses(
+    "insert-passes",
+    cl::desc("POINT=PIPELINE: run a textual pass pipeline (e.g. "
+             "'my-pass,func.func(other-pass)') at a named point of the "
+             "lowering: after-parse, after-binary-lowering, "
+             "after-quantized-lowering, before-bufferization, before-llvm; "
+             "repeatable"),
+    cl::value_desc("point=pipeline"), cl::cat(category));
+static cl::opt<std::string> passPipeline(
+    "pass-pipeline",
+    cl::desc("replace the whole lowering with this textual pipeline "
+             "anchored on the module, e.g. 'builtin.module(...)'; it must "
+             "produce the LLVM dialect"),
+    cl::value_desc("pipeline"), cl::cat(category));
+
 static int fail(const Twine &message) {
   errs() << "lowbit-compile: error: " << message << "\n";
   return 1;
@@ -126,6 +155,11 @@ static bool isCIdentifier(StringRef name) {
 
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
+  // Passes are registered so textual pipelines can name them.
+  registerAllPasses();
+  lowbit::registerLowBitPasses();
+  lowbit::registerLowBitConversionPasses();
+  lowbit::registerLowBitPipelines();
   cl::HideUnrelatedOptions(category);
   cl::ParseCommandLineOptions(
       argc, argv,
@@ -168,12 +202,39 @@ int main(int argc, char **argv) {
     header = std::string(path);
   }
 
+  // Plugins register their passes and dialects before anything is parsed.
+  for (const std::string &path : passPlugins) {
+    Expected<PassPlugin> plugin = PassPlugin::load(path);
+    if (!plugin)
+      return fail("cannot load pass plugin '" + path +
+                  "': " + toString(plugin.takeError()));
+    plugin->registerPassRegistryCallbacks();
+  }
+  SmallVector<std::pair<std::string, std::string>> insertions;
+  for (const std::string &spec : insertPasses) {
+    auto [point, text] = StringRef(spec).split('=');
+    if (text.empty())
+      return fail("--insert-passes expects POINT=PIPELINE, got '" + spec +
+                  "'");
+    if (!llvm::is_contained(lowbit::getPipelineInsertionPoints(), point))
+      return fail("unknown insertion point '" + point + "'; expected one of " +
+                  join(lowbit::getPipelineInsertionPoints(), ", "));
+    insertions.emplace_back(point.str(), text.str());
+  }
+
   DialectRegistry registry;
   registerAllDialects(registry);
   registerAllExtensions(registry);
   registerBuiltinDialectTranslation(registry);
   registerLLVMDialectTranslation(registry);
   registry.insert<lowbit::LowBitDialect>();
+  for (const std::string &path : dialectPlugins) {
+    Expected<DialectPlugin> plugin = DialectPlugin::load(path);
+    if (!plugin)
+      return fail("cannot load dialect plugin '" + path +
+                  "': " + toString(plugin.takeError()));
+    plugin->registerDialectRegistryCallbacks(registry);
+  }
   MLIRContext context(registry);
   context.loadAllAvailableDialects();
 
@@ -212,10 +273,40 @@ int main(int argc, char **argv) {
     headerText = lowbit::generateCHeader(*module, sys::path::filename(header));
 
   mlir::PassManager pm(&context);
-  lowbit::LowBitToLLVMOptions options;
-  options.requantMode = requantMode;
-  options.cABI = true;
-  lowbit::buildLowBitToLLVMPipeline(pm, options);
+  if (!passPipeline.empty()) {
+    if (!insertions.empty())
+      return fail("--pass-pipeline replaces the lowering; it cannot be "
+                  "combined with --insert-passes");
+    std::string parseErrors;
+    raw_string_ostream errorStream(parseErrors);
+    FailureOr<OpPassManager> custom =
+        parsePassPipeline(passPipeline, errorStream);
+    if (failed(custom))
+      return fail("invalid --pass-pipeline: " + parseErrors);
+    if (custom->getOpAnchorName() != ModuleOp::getOperationName())
+      return fail("--pass-pipeline must be anchored on builtin.module");
+    static_cast<OpPassManager &>(pm) = std::move(*custom);
+  } else {
+    lowbit::LowBitToLLVMOptions options;
+    options.requantMode = requantMode;
+    options.cABI = true;
+    std::string parseErrors;
+    auto insert = [&](OpPassManager &opm, StringRef point) -> LogicalResult {
+      for (auto &[where, text] : insertions) {
+        if (where != point)
+          continue;
+        raw_string_ostream errorStream(parseErrors);
+        if (failed(parsePassPipeline(text, opm, errorStream))) {
+          parseErrors = "invalid pipeline '" + text + "' for --insert-passes=" +
+                        where + ": " + parseErrors;
+          return failure();
+        }
+      }
+      return success();
+    };
+    if (failed(lowbit::buildLowBitToLLVMPipeline(pm, options, insert)))
+      return fail(parseErrors);
+  }
   if (failed(pm.run(*module)))
     return 1;
 
@@ -228,7 +319,7 @@ int main(int argc, char **argv) {
     raw_svector_ostream os(bytes);
     if (failed(lowbit::emitModule(*module, *tm, spec.optLevel, emitKind, os,
                                   error)))
-      return fail(error);
+      return error.empty() ? 1 : fail(error);
     text.assign(bytes.begin(), bytes.end());
   }
   if (failed(writeAtomically(output, text, error)))

@@ -42,7 +42,8 @@ std::unique_ptr<llvm::TargetMachine> createTargetMachine(const TargetSpec &spec,
                                                          std::string &error);
 
 /// Translates a module in the LLVM dialect to LLVM IR for `tm`, optimizes it
-/// at `optLevel` and writes it as LLVM IR, assembly or an object file.
+/// at `optLevel` and writes it as LLVM IR, assembly or an object file. A
+/// failure sets `error`, or leaves it empty when a diagnostic was emitted.
 LogicalResult emitModule(ModuleOp module, llvm::TargetMachine &tm,
                          unsigned optLevel, EmitKind kind,
                          llvm::raw_pwrite_stream &os, std::string &error);
