@@ -12,7 +12,10 @@ Usage from RUN lines (see the scripts):
     %python %s --emit %t                      writes %t.mlir and %t.json
     lowbit-opt --lowbit-to-llvm %t.mlir | mlir-runner ... > %t.out
     %python %s --check %t --out %t.out [--mode fixed|float]
-    %python %s --same %t.a.out %t.b.out       two runs print the same
+    %python %s --check %t --same %t.a.out %t.b.out
+                                              two runs print the same
+    %python %s --extra NAME %t FILE           a script's own check of FILE
+    %python %s --emit %t --seed N             another draw (manual stress)
 
 Independent of test/Integration/Numerics on purpose (that harness may
 change); some ideas are borrowed from it.

@@ -14,14 +14,19 @@
 #
 # Many graphs put a tie exactly on a reachable dot product (the last add
 # cancels the value there, or a threshold equals it), where >= and > differ.
-# Each module runs once with --lowbit-to-llvm and once with
-# --lowbit-fuse-thresholds --lowbit-to-llvm: both must print the same bits,
-# and both must match a numpy float32 evaluation of the unfused graph on the
-# exact dot products of the unpacked values. The fused IR must hold one
-# lowbit.threshold per graph and no lowbit.mul / lowbit.add / lowbit.sign.
+# Each module runs unfused and fused, and both must print the same bits and
+# match a numpy float32 evaluation of the unfused graph on the exact dot
+# products of the unpacked values. --lowbit-to-llvm fuses thresholds itself,
+# so the unfused run lowers the matmul/conv2d ops first
+# (--lowbit-lower-binary), which leaves the fusion nothing to match (checked
+# on that IR: every graph still ends in an f32 sign/threshold). The fused IR
+# must hold one lowbit.threshold on an i32 accumulator per graph and no
+# lowbit.mul / lowbit.add / lowbit.sign.
 #
 # RUN: %python %s --emit %t
-# RUN: lowbit-opt --lowbit-to-llvm %t.mlir \
+# RUN: lowbit-opt --lowbit-lower-binary %t.mlir > %t.unfused.mlir
+# RUN: %python %s --extra unfused %t %t.unfused.mlir
+# RUN: lowbit-opt --lowbit-to-llvm %t.unfused.mlir \
 # RUN:   | mlir-runner -e main -entry-point-result=void \
 # RUN:       -shared-libs=%mlir_lib_dir/libmlir_runner_utils.so,%mlir_lib_dir/libmlir_c_runner_utils.so \
 # RUN:   > %t.unfused.out
@@ -372,5 +377,25 @@ def check_fused(prefix, path):
     return 0
 
 
+def check_unfused(prefix, path):
+    """The IR the unfused run lowers: every graph still ends in a
+    lowbit.sign / lowbit.threshold on its f32 value."""
+    with open(prefix + ".json") as f:
+        graphs = json.load(f)["outputs"]
+    text = open(path).read()
+    ends = re.findall(r"= (lowbit\.(?:threshold|sign) [^\n]*)", text)
+    f32_ends = [e for e in ends
+                if re.match(r"tensor<[0-9x]*xf32>", e.split(":")[1].strip())]
+    if len(f32_ends) != len(graphs):
+        print("error: %d graphs end in an f32 sign/threshold in %s, "
+              "expected %d (fused before the unfused run?)" % (
+                  len(f32_ends), path, len(graphs)))
+        return 1
+    print("unfused IR ok: %d graphs end in an f32 sign/threshold" %
+          len(graphs))
+    return 0
+
+
 if __name__ == "__main__":
-    B.main(generate, seed=31337, extra_checks={"fused": check_fused})
+    B.main(generate, seed=31337,
+           extra_checks={"fused": check_fused, "unfused": check_unfused})
