@@ -60,6 +60,25 @@ static void printActivation(OpAsmPrinter &printer, Operation *,
             << clampMax.getValueAsDouble();
 }
 
+// `pad_value` is printed as a bare keyword: `pad_value one`.
+static ParseResult parsePadValue(OpAsmParser &parser, PadValueAttr &value) {
+  SMLoc loc = parser.getCurrentLocation();
+  StringRef keyword;
+  if (parser.parseKeyword(&keyword))
+    return failure();
+  std::optional<PadValue> kind = symbolizePadValue(keyword);
+  if (!kind)
+    return parser.emitError(loc, "unknown pad_value '")
+           << keyword << "'; expected zero or one";
+  value = PadValueAttr::get(parser.getContext(), *kind);
+  return success();
+}
+
+static void printPadValue(OpAsmPrinter &printer, Operation *,
+                          PadValueAttr value) {
+  printer << stringifyPadValue(value.getValue());
+}
+
 #define GET_OP_CLASSES
 #include "lowbit/Dialect/LowBit/IR/LowBitOps.cpp.inc"
 

@@ -242,7 +242,7 @@ def LowBit_Conv2DOp : LowBit_ArithOp<"conv2d"> {
   let assemblyFormat = [{
     $input `,` $filter (`bias` $bias^)? (`strides` $strides^)?
     (`dilations` $dilations^)? (`padding` $padding^)?
-    (`pad_value` $pad_value^)? (`groups` $groups^)?
+    (`pad_value` custom<PadValue>($pad_value)^)? (`groups` $groups^)?
     (`act` `(` custom<Activation>($activation, $clamp_min, $clamp_max)^ `)`)? attr-dict
     `:` type($input) `,` type($filter) (`,` type($bias)^)? `->` type($result)
   }];

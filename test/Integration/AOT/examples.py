@@ -1,0 +1,26 @@
+# The bundled example models (examples/*.mlir: int8_cnn, binary_net,
+# ternary_net) compiled ahead of time for x86-64 and AArch64 agree bit for
+# bit with the JIT on fixed inputs (see aot.py).
+#
+# RUN: %python %s %t %mlir_lib_dir %lowbit_src_root
+
+import glob
+import os
+import sys
+
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import aot  # noqa: E402
+
+root = sys.argv[3] if len(sys.argv) > 3 else os.path.join(
+    os.path.dirname(os.path.abspath(__file__)), "..", "..", "..")
+paths = sorted(glob.glob(os.path.join(root, "examples", "*.mlir")))
+if len(paths) < 3:
+    sys.exit("expected the three bundled examples in %s/examples" % root)
+models = []
+for p in paths:
+    with open(p) as f:
+        models.append(aot.Model(os.path.splitext(os.path.basename(p))[0],
+                                f.read()))
+aot.run(sys.argv, models, what="example modules")
