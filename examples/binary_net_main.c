@@ -33,8 +33,9 @@ int main(int argc, char **argv) {
       for (int c = 0; c < 3; ++c) {
         float q = rgb[c] / BINARY_NET_IN0_SCALE + BINARY_NET_IN0_ZERO_POINT;
         int qi = (int)(q < 0 ? q - 0.5f : q + 0.5f);
-        image[(y * 8 + x) * 3 + c] =
-            (int8_t)(qi > 127 ? 127 : qi < -128 ? -128 : qi);
+        image[(y * 8 + x) * 3 + c] = (int8_t)(qi > 127    ? 127
+                                              : qi < -128 ? -128
+                                                          : qi);
       }
     }
   if (binary_net(image, logits) != 0) {

@@ -18,7 +18,8 @@ int main(void) {
   /* A diagonal stroke on a dark background, quantized like the input. */
   for (int y = 0; y < 8; ++y)
     for (int x = 0; x < 8; ++x) {
-      float real = (x == y || x == y + 1) ? 1.5f : 0.1f * (float)((x * 3 + y) % 5);
+      float real =
+          (x == y || x == y + 1) ? 1.5f : 0.1f * (float)((x * 3 + y) % 5);
       int q = (int)(real / INT8_CNN_IN0_SCALE + 0.5f) + INT8_CNN_IN0_ZERO_POINT;
       image[y * 8 + x] = (int8_t)(q > 127 ? 127 : q);
     }

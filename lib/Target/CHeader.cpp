@@ -17,7 +17,7 @@ using namespace mlir::lowbit;
 namespace {
 /// How one tensor crosses the C ABI.
 struct TensorABI {
-  std::string cType;   ///< element type of the pointer
+  std::string cType; ///< element type of the pointer
   int64_t elements = 0;
   int64_t bytes = 0;
   bool packed = false; ///< several values per byte
@@ -60,8 +60,8 @@ static TensorABI describe(RankedTensorType t) {
   } else if (e.isF16() || e.isBF16()) {
     abi.cType = "uint16_t";
     setBytes(2);
-    abi.meaning = std::string(e.isF16() ? "IEEE float16" : "bfloat16") +
-                  " bit patterns";
+    abi.meaning =
+        std::string(e.isF16() ? "IEEE float16" : "bfloat16") + " bit patterns";
   } else if (isa<Float8E4M3FNType, Float8E5M2Type>(e)) {
     abi.cType = "uint8_t";
     setBytes(1);
@@ -103,23 +103,32 @@ static TensorABI describe(RankedTensorType t) {
 
 static std::string upper(StringRef s) { return s.upper(); }
 
+/// A float literal C accepts: "1" would make "1f" an invalid suffix.
+static std::string floatLiteral(double value) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << llvm::format("%.9g", static_cast<float>(value));
+  if (s.find_first_of(".eEn") == std::string::npos)
+    s += ".0";
+  return s + "f";
+}
+
 static void emitQuantConstants(llvm::raw_ostream &os, StringRef prefix,
                                Type e) {
   if (auto q = dyn_cast<quant::UniformQuantizedType>(e)) {
     os << "#define " << prefix << "_SCALE "
-       << llvm::format("%.9g", static_cast<float>(q.getScale())) << "f\n";
+       << floatLiteral(q.getScale()) << "\n";
     os << "#define " << prefix << "_ZERO_POINT " << q.getZeroPoint() << "\n";
     os << "#define " << prefix << "_QMIN " << q.getStorageTypeMin() << "\n";
     os << "#define " << prefix << "_QMAX " << q.getStorageTypeMax() << "\n";
     return;
   }
   if (auto q = dyn_cast<quant::UniformQuantizedPerAxisType>(e)) {
-    os << "#define " << prefix << "_AXIS " << q.getQuantizedDimension()
-       << "\n";
-    os << "static const float " << prefix << "_SCALES["
-       << q.getScales().size() << "] = {";
+    os << "#define " << prefix << "_AXIS " << q.getQuantizedDimension() << "\n";
+    os << "static const float " << prefix << "_SCALES[" << q.getScales().size()
+       << "] = {";
     llvm::interleaveComma(q.getScales(), os, [&](double s) {
-      os << llvm::format("%.9g", static_cast<float>(s)) << "f";
+      os << floatLiteral(s);
     });
     os << "};\n";
     os << "static const int32_t " << prefix << "_ZERO_POINTS["
@@ -133,20 +142,21 @@ static void emitQuantConstants(llvm::raw_ostream &os, StringRef prefix,
   if (auto b = dyn_cast<BinaryType>(e)) {
     if (b.isPerTensor()) {
       os << "#define " << prefix << "_SCALE "
-         << llvm::format("%.9g", static_cast<float>(b.getScale())) << "f\n";
+         << floatLiteral(b.getScale()) << "\n";
       return;
     }
     os << "#define " << prefix << "_AXIS " << b.getAxis() << "\n";
-    os << "static const float " << prefix << "_SCALES["
-       << b.getScales().size() << "] = {";
+    os << "static const float " << prefix << "_SCALES[" << b.getScales().size()
+       << "] = {";
     llvm::interleaveComma(b.getScales(), os, [&](double s) {
-      os << llvm::format("%.9g", static_cast<float>(s)) << "f";
+      os << floatLiteral(s);
     });
     os << "};\n";
   }
 }
 
-std::string mlir::lowbit::generateCHeader(ModuleOp model, StringRef headerName) {
+std::string mlir::lowbit::generateCHeader(ModuleOp model,
+                                          StringRef headerName) {
   std::string text;
   llvm::raw_string_ostream os(text);
   std::string guard;

@@ -31,9 +31,8 @@ void mlir::lowbit::initializeLLVMTargets() {
 std::unique_ptr<llvm::TargetMachine>
 mlir::lowbit::createTargetMachine(const TargetSpec &spec, std::string &error) {
   llvm::Triple host(llvm::sys::getDefaultTargetTriple());
-  llvm::Triple triple(spec.triple.empty()
-                          ? host.str()
-                          : llvm::Triple::normalize(spec.triple));
+  llvm::Triple triple(
+      spec.triple.empty() ? host.str() : llvm::Triple::normalize(spec.triple));
   if (triple.getArch() == llvm::Triple::UnknownArch) {
     error = "unknown target '" + spec.triple + "'";
     return nullptr;
@@ -83,8 +82,8 @@ mlir::lowbit::createTargetMachine(const TargetSpec &spec, std::string &error) {
         return nullptr;
       }
       if (!known.contains(f.drop_front())) {
-        error = "unknown feature '" + f.drop_front().str() +
-                "' for target '" + triple.str() + "'";
+        error = "unknown feature '" + f.drop_front().str() + "' for target '" +
+                triple.str() + "'";
         return nullptr;
       }
     }

@@ -21,15 +21,15 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
-#include "mlir/Parser/Parser.h"
 #include "mlir/InitAllPasses.h"
+#include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
-#include "mlir/Tools/Plugins/DialectPlugin.h"
-#include "mlir/Tools/Plugins/PassPlugin.h"
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Tools/Plugins/DialectPlugin.h"
+#include "mlir/Tools/Plugins/PassPlugin.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
@@ -46,22 +46,26 @@ static cl::OptionCategory category("lowbit-compile options");
 static cl::opt<std::string> inputFile(cl::Positional, cl::desc("<model.mlir>"),
                                       cl::init("-"), cl::cat(category));
 static cl::opt<std::string>
-    outputFile("o", cl::desc("output file ('-' for stdout; default: the "
-                             "input name with the extension of --emit)"),
+    outputFile("o",
+               cl::desc("output file ('-' for stdout; default: the "
+                        "input name with the extension of --emit)"),
                cl::value_desc("file"), cl::cat(category));
 static cl::opt<std::string>
-    targetTriple("target", cl::desc("target triple (default: the host), "
-                                    "e.g. x86_64-linux-gnu, aarch64-linux-gnu"),
+    targetTriple("target",
+                 cl::desc("target triple (default: the host), "
+                          "e.g. x86_64-linux-gnu, aarch64-linux-gnu"),
                  cl::value_desc("triple"), cl::cat(category));
 static cl::opt<std::string>
     targetCPU("mcpu", cl::desc("target CPU, or 'native' for the host CPU"),
               cl::value_desc("cpu"), cl::cat(category));
 static cl::opt<std::string>
-    targetFeatures("mattr", cl::desc("target features, e.g. +avx2,+fma or "
-                                     "+dotprod"),
+    targetFeatures("mattr",
+                   cl::desc("target features, e.g. +avx2,+fma or "
+                            "+dotprod"),
                    cl::value_desc("features"), cl::cat(category));
-static cl::opt<char> optLevel("O", cl::desc("optimization level 0-3 "
-                                            "(default 2)"),
+static cl::opt<char> optLevel("O",
+                              cl::desc("optimization level 0-3 "
+                                       "(default 2)"),
                               cl::Prefix, cl::init('2'), cl::cat(category));
 static cl::opt<lowbit::EmitKind> emitKind(
     "emit", cl::desc("what to write"), cl::init(lowbit::EmitKind::Object),
@@ -73,8 +77,9 @@ static cl::opt<lowbit::EmitKind> emitKind(
                           "an object file (default)")),
     cl::cat(category));
 static cl::opt<std::string>
-    headerFile("header", cl::desc("C header to write (default with "
-                                  "--emit=obj: the output name with .h)"),
+    headerFile("header",
+               cl::desc("C header to write (default with "
+                        "--emit=obj: the output name with .h)"),
                cl::value_desc("file"), cl::cat(category));
 static cl::opt<std::string>
     requantMode("requant-mode",
@@ -87,11 +92,11 @@ static cl::list<std::string>
                 cl::desc("load a pass plugin (a shared library exporting "
                          "mlirGetPassPluginInfo); repeatable"),
                 cl::value_desc("library"), cl::cat(category));
-static cl::list<std::string> dialectPlugins(
-    "load-dialect-plugin",
-    cl::desc("load a dialect plugin (a shared library exporting "
-             "mlirGetDialectPluginInfo); repeatable"),
-    cl::value_desc("library"), cl::cat(category));
+static cl::list<std::string>
+    dialectPlugins("load-dialect-plugin",
+                   cl::desc("load a dialect plugin (a shared library exporting "
+                            "mlirGetDialectPluginInfo); repeatable"),
+                   cl::value_desc("library"), cl::cat(category));
 static cl::list<std::string> insertPasses(
     "insert-passes",
     cl::desc("POINT=PIPELINE: run a textual pass pipeline (e.g. "
@@ -214,8 +219,7 @@ int main(int argc, char **argv) {
   for (const std::string &spec : insertPasses) {
     auto [point, text] = StringRef(spec).split('=');
     if (text.empty())
-      return fail("--insert-passes expects POINT=PIPELINE, got '" + spec +
-                  "'");
+      return fail("--insert-passes expects POINT=PIPELINE, got '" + spec + "'");
     if (!llvm::is_contained(lowbit::getPipelineInsertionPoints(), point))
       return fail("unknown insertion point '" + point + "'; expected one of " +
                   join(lowbit::getPipelineInsertionPoints(), ", "));
@@ -297,8 +301,8 @@ int main(int argc, char **argv) {
           continue;
         raw_string_ostream errorStream(parseErrors);
         if (failed(parsePassPipeline(text, opm, errorStream))) {
-          parseErrors = "invalid pipeline '" + text + "' for --insert-passes=" +
-                        where + ": " + parseErrors;
+          parseErrors = "invalid pipeline '" + text +
+                        "' for --insert-passes=" + where + ": " + parseErrors;
           return failure();
         }
       }

@@ -54,8 +54,7 @@ std::string kindOf(Type a, Type w) {
   return "int" + std::to_string(bits(a)) + "x" + std::to_string(bits(w));
 }
 
-struct ReportPass
-    : public PassWrapper<ReportPass, OperationPass<ModuleOp>> {
+struct ReportPass : public PassWrapper<ReportPass, OperationPass<ModuleOp>> {
   MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(ReportPass)
   ReportPass() = default;
   ReportPass(const ReportPass &other) : PassWrapper(other) {}
@@ -107,8 +106,8 @@ struct ReportPass
       Type oe = cast<ShapedType>(op->getResult(0).getType()).getElementType();
       int64_t bytes =
           (cast<ShapedType>(w.getType()).getNumElements() * bits(we) + 7) / 8;
-      std::string name = op->getName().stripDialect().str() + "#" +
-                         std::to_string(index++);
+      std::string name =
+          op->getName().stripDialect().str() + "#" + std::to_string(index++);
       std::string kind = kindOf(ae, we);
       os << llvm::format("%-14s %-9s %-9s %-9s %-17s %14lld %12lld\n",
                          name.c_str(), describe(ae).c_str(),

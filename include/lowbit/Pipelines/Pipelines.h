@@ -14,8 +14,7 @@ namespace mlir {
 namespace lowbit {
 
 /// Options of the `lowbit-to-llvm` pipeline.
-struct LowBitToLLVMOptions
-    : public PassPipelineOptions<LowBitToLLVMOptions> {
+struct LowBitToLLVMOptions : public PassPipelineOptions<LowBitToLLVMOptions> {
   PassOptions::Option<std::string> requantMode{
       *this, "requant-mode",
       llvm::cl::desc("requantization for functions that record none: "

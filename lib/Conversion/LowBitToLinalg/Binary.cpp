@@ -107,10 +107,11 @@ static Value packBits(OpBuilder &b, Location loc, Value bits,
       b, loc, RankedTensorType::get(expanded, b.getI1Type()), bits, reassoc);
   SmallVector<int64_t> outShape(expanded.begin(), expanded.end() - 1);
   Value init = tensor::EmptyOp::create(b, loc, outShape, wordType);
-  init = linalg::FillOp::create(
-             b, loc, arith::ConstantIntOp::create(b, loc, wordType, 0).getResult(),
-             init)
-             .getResult(0);
+  init =
+      linalg::FillOp::create(
+          b, loc, arith::ConstantIntOp::create(b, loc, wordType, 0).getResult(),
+          init)
+          .getResult(0);
   SmallVector<AffineExpr> outExprs;
   for (int64_t i = 0; i < rank; ++i)
     outExprs.push_back(getAffineDimExpr(i, ctx));
@@ -118,8 +119,9 @@ static Value packBits(OpBuilder &b, Location loc, Value bits,
   iters.push_back(utils::IteratorType::reduction);
   return linalg::GenericOp::create(
              b, loc, init.getType(), split, init,
-             ArrayRef<AffineMap>{AffineMap::getMultiDimIdentityMap(rank + 1, ctx),
-                                 AffineMap::get(rank + 1, 0, outExprs, ctx)},
+             ArrayRef<AffineMap>{
+                 AffineMap::getMultiDimIdentityMap(rank + 1, ctx),
+                 AffineMap::get(rank + 1, 0, outExprs, ctx)},
              iters,
              [&](OpBuilder &nb, Location l, ValueRange a) {
                Value bit = arith::ExtUIOp::create(nb, l, wordType, a[0]);
@@ -262,8 +264,8 @@ static Planes packedSource(ConversionPatternRewriter &rewriter, Value v,
 /// All-ones mask words for a binary operand next to a ternary one.
 static Value onesMask(OpBuilder &b, Location loc, ArrayRef<int64_t> shape) {
   auto t = RankedTensorType::get(shape, b.getI1Type());
-  Value ones = arith::ConstantOp::create(
-      b, loc, DenseElementsAttr::get(t, true));
+  Value ones =
+      arith::ConstantOp::create(b, loc, DenseElementsAttr::get(t, true));
   return packBits(b, loc, ones, b.getIntegerType(kWordBits));
 }
 
@@ -295,20 +297,19 @@ static Value popcountDot(OpBuilder &b, Location loc, Planes a, Planes w,
             {maps[0], maps[1], maps[2]}, iters,
             [&](OpBuilder &nb, Location l, ValueRange v) {
               Value x = arith::XOrIOp::create(nb, l, v[0], v[1]);
-              linalg::YieldOp::create(
-                  nb, l,
-                  Value(arith::AddIOp::create(nb, l, v[2], popcount(nb, l, x))));
+              linalg::YieldOp::create(nb, l,
+                                      Value(arith::AddIOp::create(
+                                          nb, l, v[2], popcount(nb, l, x))));
             })
             .getResult(0);
     // dot = K - 2 * popcount(a XOR w)
-    return buildElementwise(b, loc, accType, pop, {}, 0,
-                            [&](OpBuilder &nb, Location l, ValueRange v) {
-                              QuantBuilder q(nb, l);
-                              Value twice = arith::ShLIOp::create(nb, l, v[0],
-                                                                  q.i32(1));
-                              return arith::SubIOp::create(nb, l, q.i32(k),
-                                                           twice);
-                            });
+    return buildElementwise(
+        b, loc, accType, pop, {}, 0,
+        [&](OpBuilder &nb, Location l, ValueRange v) {
+          QuantBuilder q(nb, l);
+          Value twice = arith::ShLIOp::create(nb, l, v[0], q.i32(1));
+          return arith::SubIOp::create(nb, l, q.i32(k), twice);
+        });
   }
   Value aMask = a.mask ? a.mask : aOnes;
   Value wMask = w.mask ? w.mask : wOnes;
@@ -404,9 +405,17 @@ struct BinaryMatmulLowering : public OpConversionPattern<MatmulOp> {
     int64_t n = rhsT.getDimSize(rhsT.getRank() - 1);
     SmallVector<int64_t> accShape(resultType.getShape());
 
-    EpilogueSpec s{*x, *w, *z, getRequantKind(op, fallback),
-                   op.getActivation(), op.getClampMin(), op.getClampMax(), n,
-                   SmallVector<int64_t>(n, 0), Value(), Value()};
+    EpilogueSpec s{*x,
+                   *w,
+                   *z,
+                   getRequantKind(op, fallback),
+                   op.getActivation(),
+                   op.getClampMin(),
+                   op.getClampMax(),
+                   n,
+                   SmallVector<int64_t>(n, 0),
+                   Value(),
+                   Value()};
     if (failed(prepareBias(op, op.getBias(), adaptor.getBias(), s)) ||
         failed(checkAccumulatorBound(op, k, s)))
       return failure();
@@ -451,8 +460,8 @@ struct BinaryMatmulLowering : public OpConversionPattern<MatmulOp> {
         for (int64_t i = 0; i < k; ++i)
           for (int64_t j = 0; j < n; ++j)
             t[j * k + i] = (*values)[i * n + j];
-        auto wordsType =
-            RankedTensorType::get({n, kw64}, rewriter.getIntegerType(kWordBits));
+        auto wordsType = RankedTensorType::get(
+            {n, kw64}, rewriter.getIntegerType(kWordBits));
         wp.sign = arith::ConstantOp::create(
             rewriter, loc, packConstant(t, n, k, false, wordsType));
         if (kw == OperandKind::Ternary)
@@ -482,8 +491,8 @@ struct BinaryMatmulLowering : public OpConversionPattern<MatmulOp> {
       QuantBuilder qb(rewriter, loc);
       Value zero = tensor::EmptyOp::create(rewriter, loc, accShape,
                                            rewriter.getI32Type());
-      zero = linalg::FillOp::create(rewriter, loc, qb.i32(0), zero)
-                 .getResult(0);
+      zero =
+          linalg::FillOp::create(rewriter, loc, qb.i32(0), zero).getResult(0);
       bool lhsIsInt = ka == OperandKind::Integer;
       const QuantInfo &intInfo = lhsIsInt ? *x : *w;
       OperandKind bitKind = lhsIsInt ? kw : ka;
@@ -555,9 +564,17 @@ struct BinaryConv2DLowering : public OpConversionPattern<Conv2DOp> {
     int64_t k = kh * kwd * cg;
     QuantBuilder qb(rewriter, loc);
 
-    EpilogueSpec s{*x, *w, *z, getRequantKind(op, fallback),
-                   op.getActivation(), op.getClampMin(), op.getClampMax(), o,
-                   SmallVector<int64_t>(o, 0), Value(), Value()};
+    EpilogueSpec s{*x,
+                   *w,
+                   *z,
+                   getRequantKind(op, fallback),
+                   op.getActivation(),
+                   op.getClampMin(),
+                   op.getClampMax(),
+                   o,
+                   SmallVector<int64_t>(o, 0),
+                   Value(),
+                   Value()};
     if (failed(prepareBias(op, op.getBias(), adaptor.getBias(), s)) ||
         failed(checkAccumulatorBound(op, k, s)))
       return failure();
@@ -627,8 +644,8 @@ struct BinaryConv2DLowering : public OpConversionPattern<Conv2DOp> {
       }
       if (!a.sign)
         a = packOperand(rewriter, loc, expandGroups(adaptor.getInput()), ka);
-      auto zeroWord = rewriter.getIntegerAttr(
-          rewriter.getIntegerType(kWordBits), 0);
+      auto zeroWord =
+          rewriter.getIntegerAttr(rewriter.getIntegerType(kWordBits), 0);
       a.sign = padSpatial(a.sign, zeroWord);
       if (a.mask)
         a.mask = padSpatial(a.mask, zeroWord);
@@ -640,12 +657,12 @@ struct BinaryConv2DLowering : public OpConversionPattern<Conv2DOp> {
           {g, og, kh, kwd, cw}, rewriter.getIntegerType(kWordBits));
       if (succeeded(values)) {
         wp.sign = arith::ConstantOp::create(
-            rewriter, loc, packConstant(*values, o * kh * kwd, cg, false,
-                                        wordsType));
+            rewriter, loc,
+            packConstant(*values, o * kh * kwd, cg, false, wordsType));
         if (kw == OperandKind::Ternary)
           wp.mask = arith::ConstantOp::create(
-              rewriter, loc, packConstant(*values, o * kh * kwd, cg, true,
-                                          wordsType));
+              rewriter, loc,
+              packConstant(*values, o * kh * kwd, cg, true, wordsType));
       } else {
         Value f5 = tensor::ExpandShapeOp::create(
             rewriter, loc,
@@ -662,29 +679,29 @@ struct BinaryConv2DLowering : public OpConversionPattern<Conv2DOp> {
         // Padding taps are +1 (one padding: part of the mask) or real zeros
         // (zero padding: outside the mask).
         if (op.getPadValueOrDefault() == PadValue::one)
-          aOnes = onesMask(rewriter, loc,
-                           {nB, h + pad[0] + pad[1], wd + pad[2] + pad[3], g,
-                            cg});
+          aOnes =
+              onesMask(rewriter, loc,
+                       {nB, h + pad[0] + pad[1], wd + pad[2] + pad[3], g, cg});
         else
-          aOnes = padSpatial(onesMask(rewriter, loc, {nB, h, wd, g, cg}),
-                             zeroWord);
+          aOnes =
+              padSpatial(onesMask(rewriter, loc, {nB, h, wd, g, cg}), zeroWord);
       }
       if (kw == OperandKind::Binary && ka == OperandKind::Ternary)
         wOnes = onesMask(rewriter, loc, {g, og, kh, kwd, cg});
       // For a binary input every tap counts (+1 padding); popcountDot's
       // "K" is the full window for the XOR form.
-      acc5 = popcountDot(rewriter, loc, a, wp, acc5Shape, maps, iters, k,
-                         aOnes, wOnes);
+      acc5 = popcountDot(rewriter, loc, a, wp, acc5Shape, maps, iters, k, aOnes,
+                         wOnes);
       if (ka == OperandKind::Binary && !aOnes && kw == OperandKind::Binary &&
           anyPad && op.getPadValueOrDefault() == PadValue::zero) {
         // True zero padding: remove what the +1 padding taps added,
         // sum over padded taps of sum_c w[o, kh, kw, c].
-        Value corr = zeroPaddingCorrection(rewriter, loc, op, adaptor,
-                                           {h, wd}, {oh, ow}, {kh, kwd}, st,
-                                           dl, pad, g, og, cg);
+        Value corr =
+            zeroPaddingCorrection(rewriter, loc, op, adaptor, {h, wd}, {oh, ow},
+                                  {kh, kwd}, st, dl, pad, g, og, cg);
         acc5 = buildElementwise(
-            rewriter, loc, cast<RankedTensorType>(acc5.getType()),
-            {acc5, corr}, {}, 0, [&](OpBuilder &nb, Location l, ValueRange v) {
+            rewriter, loc, cast<RankedTensorType>(acc5.getType()), {acc5, corr},
+            {}, 0, [&](OpBuilder &nb, Location l, ValueRange v) {
               return arith::SubIOp::create(nb, l, v[0], v[1]);
             });
       }
@@ -697,8 +714,8 @@ struct BinaryConv2DLowering : public OpConversionPattern<Conv2DOp> {
       if (intInfo.axis >= 0)
         return op.emitOpError("a per-channel quantized integer operand next "
                               "to binary or ternary weights is not supported");
-      Type inStorage = cast<RankedTensorType>(adaptor.getInput().getType())
-                           .getElementType();
+      Type inStorage =
+          cast<RankedTensorType>(adaptor.getInput().getType()).getElementType();
       TypedAttr padAttr;
       if (inIsInt)
         padAttr = rewriter.getIntegerAttr(
@@ -723,8 +740,8 @@ struct BinaryConv2DLowering : public OpConversionPattern<Conv2DOp> {
           ArrayRef<ReassociationIndices>{{0, 1}, {2}, {3}, {4}});
       Value zero = tensor::EmptyOp::create(rewriter, loc, acc5Shape,
                                            rewriter.getI32Type());
-      zero = linalg::FillOp::create(rewriter, loc, qb.i32(0), zero)
-                 .getResult(0);
+      zero =
+          linalg::FillOp::create(rewriter, loc, qb.i32(0), zero).getResult(0);
       acc5 = linalg::GenericOp::create(
                  rewriter, loc, zero.getType(), ValueRange{in5, f5},
                  ValueRange{zero}, maps, iters,
@@ -751,15 +768,11 @@ struct BinaryConv2DLowering : public OpConversionPattern<Conv2DOp> {
 
   /// corr[oh, ow, g, oc] = sum over (kh, kw) taps that fall into the padding
   /// of sum_c w[g * og + oc, kh, kw, c], broadcast over the batch.
-  static Value zeroPaddingCorrection(ConversionPatternRewriter &rewriter,
-                                     Location loc, Conv2DOp op,
-                                     OpAdaptor adaptor,
-                                     std::array<int64_t, 2> in,
-                                     std::array<int64_t, 2> out,
-                                     std::array<int64_t, 2> kernel,
-                                     ArrayRef<int64_t> st, ArrayRef<int64_t> dl,
-                                     ArrayRef<int64_t> pad, int64_t g,
-                                     int64_t og, int64_t cg) {
+  static Value zeroPaddingCorrection(
+      ConversionPatternRewriter &rewriter, Location loc, Conv2DOp op,
+      OpAdaptor adaptor, std::array<int64_t, 2> in, std::array<int64_t, 2> out,
+      std::array<int64_t, 2> kernel, ArrayRef<int64_t> st, ArrayRef<int64_t> dl,
+      ArrayRef<int64_t> pad, int64_t g, int64_t og, int64_t cg) {
     MLIRContext *ctx = rewriter.getContext();
     QuantBuilder qb(rewriter, loc);
     Type i32 = rewriter.getI32Type();
@@ -772,8 +785,8 @@ struct BinaryConv2DLowering : public OpConversionPattern<Conv2DOp> {
         ArrayRef<ReassociationIndices>{{0, 1}, {2}, {3}, {4}});
     SmallVector<int64_t> wsShape = {g, og, kernel[0], kernel[1]};
     Value wsInit = tensor::EmptyOp::create(rewriter, loc, wsShape, i32);
-    wsInit = linalg::FillOp::create(rewriter, loc, qb.i32(cg), wsInit)
-                 .getResult(0);
+    wsInit =
+        linalg::FillOp::create(rewriter, loc, qb.i32(cg), wsInit).getResult(0);
     SmallVector<AffineExpr> e;
     for (int i = 0; i < 5; ++i)
       e.push_back(getAffineDimExpr(i, ctx));
@@ -787,8 +800,8 @@ struct BinaryConv2DLowering : public OpConversionPattern<Conv2DOp> {
                    wIters,
                    [&](OpBuilder &nb, Location l, ValueRange v) {
                      QuantBuilder q(nb, l);
-                     Value neg = arith::ExtUIOp::create(nb, l, nb.getI32Type(),
-                                                        v[0]);
+                     Value neg =
+                         arith::ExtUIOp::create(nb, l, nb.getI32Type(), v[0]);
                      Value two = arith::ShLIOp::create(nb, l, neg, q.i32(1));
                      linalg::YieldOp::create(
                          nb, l, Value(arith::SubIOp::create(nb, l, v[1], two)));
@@ -800,7 +813,8 @@ struct BinaryConv2DLowering : public OpConversionPattern<Conv2DOp> {
       f.push_back(getAffineDimExpr(i, ctx));
     SmallVector<int64_t> corrShape = {out[0], out[1], g, og};
     Value cInit = tensor::EmptyOp::create(rewriter, loc, corrShape, i32);
-    cInit = linalg::FillOp::create(rewriter, loc, qb.i32(0), cInit).getResult(0);
+    cInit =
+        linalg::FillOp::create(rewriter, loc, qb.i32(0), cInit).getResult(0);
     SmallVector<utils::IteratorType> cIters(4, utils::IteratorType::parallel);
     cIters.append(2, utils::IteratorType::reduction);
     Value corr =
@@ -815,9 +829,11 @@ struct BinaryConv2DLowering : public OpConversionPattern<Conv2DOp> {
               auto outside = [&](unsigned outDim, unsigned kDim, int64_t s,
                                  int64_t dil, int64_t before, int64_t size) {
                 Value o = arith::IndexCastOp::create(
-                    nb, l, nb.getI32Type(), linalg::IndexOp::create(nb, l, outDim));
+                    nb, l, nb.getI32Type(),
+                    linalg::IndexOp::create(nb, l, outDim));
                 Value kk = arith::IndexCastOp::create(
-                    nb, l, nb.getI32Type(), linalg::IndexOp::create(nb, l, kDim));
+                    nb, l, nb.getI32Type(),
+                    linalg::IndexOp::create(nb, l, kDim));
                 Value pos = arith::SubIOp::create(
                     nb, l,
                     arith::AddIOp::create(

@@ -22,7 +22,6 @@
 using namespace mlir;
 using namespace mlir::lowbit;
 
-
 /// Applies offsets, bias and requantization to `acc` (last dim = channel).
 Value mlir::lowbit::buildEpilogue(OpBuilder &b, Location loc, Value acc,
                                   RankedTensorType resultType,
@@ -53,7 +52,8 @@ Value mlir::lowbit::buildEpilogue(OpBuilder &b, Location loc, Value acc,
   if (!s.z.isFloat && !s.z.isBinary)
     act = getActivationRange(s.z, s.activation, s.clampMin, s.clampMax);
 
-  SmallVector<Value> channel = {qb.i32Tensor(off32), qb.i32Tensor(p.multiplier),
+  SmallVector<Value> channel = {qb.i32Tensor(off32),
+                                qb.i32Tensor(p.multiplier),
                                 qb.i32Tensor(p.leftShift),
                                 qb.i32Tensor(p.rightShift),
                                 qb.f32Tensor(p.floatMultiplier),
@@ -104,8 +104,8 @@ LogicalResult mlir::lowbit::prepareBias(Operation *op, Value origBias,
                                         Value convertedBias, EpilogueSpec &s) {
   if (!origBias)
     return success();
-  if (isSupportedFloat(cast<RankedTensorType>(origBias.getType())
-                           .getElementType())) {
+  if (isSupportedFloat(
+          cast<RankedTensorType>(origBias.getType()).getElementType())) {
     s.floatBias = convertedBias;
     return success();
   }
@@ -125,9 +125,9 @@ LogicalResult mlir::lowbit::prepareBias(Operation *op, Value origBias,
 /// Checks that the true accumulator fits in int32.
 LogicalResult mlir::lowbit::checkAccumulatorBound(Operation *op, int64_t k,
                                                   const EpilogueSpec &s) {
-  __int128 bound = static_cast<__int128>(k) * s.x.maxAbsCentered() *
-                       s.w.maxAbsCentered() +
-                   s.maxAbsBias;
+  __int128 bound =
+      static_cast<__int128>(k) * s.x.maxAbsCentered() * s.w.maxAbsCentered() +
+      s.maxAbsBias;
   for (int64_t o : s.offsets)
     if (o > INT32_MAX || o < INT32_MIN)
       return op->emitOpError("folded bias/zero-point offset ")
@@ -205,21 +205,20 @@ struct MatmulLowering : public OpConversionPattern<MatmulOp> {
       auto accType = RankedTensorType::get(accShape, rewriter.getF32Type());
       Value init = tensor::EmptyOp::create(rewriter, loc, accShape,
                                            rewriter.getF32Type());
-      init = linalg::FillOp::create(rewriter, loc, qb.f32(0.0), init)
-                 .getResult(0);
-      Value acc =
-          linalg::GenericOp::create(
-              rewriter, loc, accType,
-              ValueRange{adaptor.getLhs(), adaptor.getRhs()}, ValueRange{init},
-              maps, iters,
-              [&](OpBuilder &b, Location l, ValueRange a) {
-                Value p = arith::MulFOp::create(
-                    b, l, extendToF32(b, l, a[0]),
-                    extendToF32(b, l, a[1]));
-                linalg::YieldOp::create(
-                    b, l, Value(arith::AddFOp::create(b, l, a[2], p)));
-              })
-              .getResult(0);
+      init =
+          linalg::FillOp::create(rewriter, loc, qb.f32(0.0), init).getResult(0);
+      Value acc = linalg::GenericOp::create(
+                      rewriter, loc, accType,
+                      ValueRange{adaptor.getLhs(), adaptor.getRhs()},
+                      ValueRange{init}, maps, iters,
+                      [&](OpBuilder &b, Location l, ValueRange a) {
+                        Value p =
+                            arith::MulFOp::create(b, l, extendToF32(b, l, a[0]),
+                                                  extendToF32(b, l, a[1]));
+                        linalg::YieldOp::create(
+                            b, l, Value(arith::AddFOp::create(b, l, a[2], p)));
+                      })
+                      .getResult(0);
       if (x->floatType.isF32()) {
         // ExtF from f32 to f32 is invalid; rebuild without it is not
         // needed because canonicalization folds identity casts below.
@@ -236,9 +235,7 @@ struct MatmulLowering : public OpConversionPattern<MatmulOp> {
             if (bias)
               v = arith::AddFOp::create(
                   b, l, v,
-                  a[1].getType().isF32()
-                      ? a[1]
-                      : extendToF32(b, l, a[1]));
+                  a[1].getType().isF32() ? a[1] : extendToF32(b, l, a[1]));
             v = applyFloatActivation(b, l, v, op.getActivation(),
                                      op.getClampMin(), op.getClampMax());
             return truncateFloat(b, l, v, to);
@@ -247,9 +244,17 @@ struct MatmulLowering : public OpConversionPattern<MatmulOp> {
       return success();
     }
 
-    EpilogueSpec s{*x, *w, *z, getRequantKind(op, fallback),
-                   op.getActivation(), op.getClampMin(), op.getClampMax(), n,
-                   SmallVector<int64_t>(n, 0), Value(), Value()};
+    EpilogueSpec s{*x,
+                   *w,
+                   *z,
+                   getRequantKind(op, fallback),
+                   op.getActivation(),
+                   op.getClampMin(),
+                   op.getClampMax(),
+                   n,
+                   SmallVector<int64_t>(n, 0),
+                   Value(),
+                   Value()};
     if (failed(prepareBias(op, op.getBias(), adaptor.getBias(), s)))
       return failure();
 
@@ -270,8 +275,8 @@ struct MatmulLowering : public OpConversionPattern<MatmulOp> {
       return failure();
 
     auto accType = RankedTensorType::get(accShape, rewriter.getI32Type());
-    Value init = tensor::EmptyOp::create(rewriter, loc, accShape,
-                                         rewriter.getI32Type());
+    Value init =
+        tensor::EmptyOp::create(rewriter, loc, accShape, rewriter.getI32Type());
     init = linalg::FillOp::create(rewriter, loc, qb.i32(0), init).getResult(0);
     SmallVector<Value> inputs = {adaptor.getLhs(), adaptor.getRhs()};
     SmallVector<int32_t> zw;
@@ -306,8 +311,8 @@ struct MatmulLowering : public OpConversionPattern<MatmulOp> {
       auto rowType = RankedTensorType::get(rowShape, rewriter.getI32Type());
       Value rInit = tensor::EmptyOp::create(rewriter, loc, rowShape,
                                             rewriter.getI32Type());
-      rInit = linalg::FillOp::create(rewriter, loc, qb.i32(0), rInit)
-                  .getResult(0);
+      rInit =
+          linalg::FillOp::create(rewriter, loc, qb.i32(0), rInit).getResult(0);
       SmallVector<AffineExpr> rowIn, rowOut;
       for (int64_t i = 0; i < rank - 1; ++i) {
         rowIn.push_back(getAffineDimExpr(i, ctx));
@@ -327,8 +332,8 @@ struct MatmulLowering : public OpConversionPattern<MatmulOp> {
                 QuantBuilder q(b, l);
                 linalg::YieldOp::create(
                     b, l,
-                    Value(arith::AddIOp::create(
-                        b, l, a[1], q.extend(a[0], x->isSigned))));
+                    Value(arith::AddIOp::create(b, l, a[1],
+                                                q.extend(a[0], x->isSigned))));
               })
               .getResult(0);
       SmallVector<int64_t> expandedShape(rowShape);
@@ -386,11 +391,11 @@ struct Conv2DLowering : public OpConversionPattern<Conv2DOp> {
     SmallVector<int64_t, 4> pad = op.getPaddingValues();
     int64_t oh = resultType.getDimSize(1), ow = resultType.getDimSize(2);
     QuantBuilder qb(rewriter, loc);
-    Type inStorage = cast<RankedTensorType>(adaptor.getInput().getType())
-                         .getElementType();
+    Type inStorage =
+        cast<RankedTensorType>(adaptor.getInput().getType()).getElementType();
     bool isFloat = x->isFloat;
-    Type accElem = isFloat ? Type(rewriter.getF32Type())
-                           : Type(rewriter.getI32Type());
+    Type accElem =
+        isFloat ? Type(rewriter.getF32Type()) : Type(rewriter.getI32Type());
 
     // Pad with the real value 0: the zero point (or 0.0 for floats).
     Value input = adaptor.getInput();
@@ -403,14 +408,12 @@ struct Conv2DLowering : public OpConversionPattern<Conv2DOp> {
             inStorage, APInt(x->width, x->zeroPoint(), /*isSigned=*/true,
                              /*implicitTrunc=*/true));
       Value padValue = arith::ConstantOp::create(rewriter, loc, padAttr);
-      SmallVector<OpFoldResult> lowPad = {rewriter.getIndexAttr(0),
-                                          rewriter.getIndexAttr(pad[0]),
-                                          rewriter.getIndexAttr(pad[2]),
-                                          rewriter.getIndexAttr(0)};
-      SmallVector<OpFoldResult> highPad = {rewriter.getIndexAttr(0),
-                                           rewriter.getIndexAttr(pad[1]),
-                                           rewriter.getIndexAttr(pad[3]),
-                                           rewriter.getIndexAttr(0)};
+      SmallVector<OpFoldResult> lowPad = {
+          rewriter.getIndexAttr(0), rewriter.getIndexAttr(pad[0]),
+          rewriter.getIndexAttr(pad[2]), rewriter.getIndexAttr(0)};
+      SmallVector<OpFoldResult> highPad = {
+          rewriter.getIndexAttr(0), rewriter.getIndexAttr(pad[1]),
+          rewriter.getIndexAttr(pad[3]), rewriter.getIndexAttr(0)};
       auto paddedType = RankedTensorType::get(
           {nB, h + pad[0] + pad[1], wd + pad[2] + pad[3], c}, inStorage);
       input = tensor::PadOp::create(rewriter, loc, paddedType, input, lowPad,
@@ -419,8 +422,8 @@ struct Conv2DLowering : public OpConversionPattern<Conv2DOp> {
     auto inPT = cast<RankedTensorType>(input.getType());
     Value in5 = tensor::ExpandShapeOp::create(
         rewriter, loc,
-        RankedTensorType::get({nB, inPT.getDimSize(1), inPT.getDimSize(2), g, cg},
-                              inStorage),
+        RankedTensorType::get(
+            {nB, inPT.getDimSize(1), inPT.getDimSize(2), g, cg}, inStorage),
         input, ArrayRef<ReassociationIndices>{{0}, {1}, {2}, {3, 4}});
     Type fStorage =
         cast<RankedTensorType>(adaptor.getFilter().getType()).getElementType();
@@ -445,9 +448,17 @@ struct Conv2DLowering : public OpConversionPattern<Conv2DOp> {
     auto acc5Type = RankedTensorType::get(acc5Shape, accElem);
 
     int64_t k = kh * kw * cg;
-    EpilogueSpec s{*x, *w, *z, getRequantKind(op, fallback), op.getActivation(),
-                   op.getClampMin(), op.getClampMax(), o,
-                   SmallVector<int64_t>(o, 0), Value(), Value()};
+    EpilogueSpec s{*x,
+                   *w,
+                   *z,
+                   getRequantKind(op, fallback),
+                   op.getActivation(),
+                   op.getClampMin(),
+                   op.getClampMax(),
+                   o,
+                   SmallVector<int64_t>(o, 0),
+                   Value(),
+                   Value()};
     bool foldWeights = false;
     if (!isFloat) {
       if (failed(prepareBias(op, op.getBias(), adaptor.getBias(), s)))
@@ -460,8 +471,8 @@ struct Conv2DLowering : public OpConversionPattern<Conv2DOp> {
           int64_t sum = 0;
           for (int64_t i = 0; i < k; ++i)
             sum += (*fValues)[j * k + i];
-          s.offsets[j] += -x->zeroPoint() * sum + k * x->zeroPoint() *
-                                                      w->zeroPoint(j);
+          s.offsets[j] +=
+              -x->zeroPoint() * sum + k * x->zeroPoint() * w->zeroPoint(j);
         }
       }
       if (failed(checkAccumulatorBound(op, k, s)))
@@ -491,12 +502,10 @@ struct Conv2DLowering : public OpConversionPattern<Conv2DOp> {
               QuantBuilder q(b, l);
               Value p;
               if (isFloat) {
-                Value av = a[0].getType().isF32()
-                               ? a[0]
-                               : extendToF32(b, l, a[0]);
-                Value wv = a[1].getType().isF32()
-                               ? a[1]
-                               : extendToF32(b, l, a[1]);
+                Value av =
+                    a[0].getType().isF32() ? a[0] : extendToF32(b, l, a[0]);
+                Value wv =
+                    a[1].getType().isF32() ? a[1] : extendToF32(b, l, a[1]);
                 p = arith::MulFOp::create(b, l, av, wv);
                 linalg::YieldOp::create(
                     b, l, Value(arith::AddFOp::create(b, l, a.back(), p)));
@@ -520,8 +529,8 @@ struct Conv2DLowering : public OpConversionPattern<Conv2DOp> {
       SmallVector<int64_t> winShape = {nB, oh, ow, g};
       Value wInit = tensor::EmptyOp::create(rewriter, loc, winShape,
                                             rewriter.getI32Type());
-      wInit = linalg::FillOp::create(rewriter, loc, qb.i32(0), wInit)
-                  .getResult(0);
+      wInit =
+          linalg::FillOp::create(rewriter, loc, qb.i32(0), wInit).getResult(0);
       // Loops (n, oh, ow, g, kh, kw, ic).
       SmallVector<AffineExpr> e;
       for (int i = 0; i < 7; ++i)
@@ -530,12 +539,12 @@ struct Conv2DLowering : public OpConversionPattern<Conv2DOp> {
       wIters.append(3, utils::IteratorType::reduction);
       // The kernel window is carried by a dummy operand (as linalg's
       // pooling ops do) so every loop has a bound.
-      Value window = tensor::EmptyOp::create(rewriter, loc,
-                                             ArrayRef<int64_t>{kh, kw, cg},
-                                             rewriter.getI1Type());
+      Value window = tensor::EmptyOp::create(
+          rewriter, loc, ArrayRef<int64_t>{kh, kw, cg}, rewriter.getI1Type());
       Value win =
           linalg::GenericOp::create(
-              rewriter, loc, RankedTensorType::get(winShape, rewriter.getI32Type()),
+              rewriter, loc,
+              RankedTensorType::get(winShape, rewriter.getI32Type()),
               ValueRange{in5, window}, wInit,
               ArrayRef<AffineMap>{
                   AffineMap::get(7, 0,
@@ -568,8 +577,8 @@ struct Conv2DLowering : public OpConversionPattern<Conv2DOp> {
                      AffineMap::get(5, 0, {f[0], f[1], f[2], f[3]}, ctx),
                      AffineMap::get(5, 0, {f[3], f[4]}, ctx),
                      AffineMap::getMultiDimIdentityMap(5, ctx)},
-                 SmallVector<utils::IteratorType>(5,
-                                                  utils::IteratorType::parallel),
+                 SmallVector<utils::IteratorType>(
+                     5, utils::IteratorType::parallel),
                  [&](OpBuilder &b, Location l, ValueRange a) {
                    Value corr = arith::MulIOp::create(b, l, a[1], a[2]);
                    linalg::YieldOp::create(
@@ -589,20 +598,19 @@ struct Conv2DLowering : public OpConversionPattern<Conv2DOp> {
       if (bias)
         channel.push_back(bias);
       rewriter.replaceOp(
-          op, buildElementwise(
-                  rewriter, loc, resultType, acc, channel, 3,
-                  [&](OpBuilder &b, Location l, ValueRange a) {
-                    Value v = a[0];
-                    if (bias)
-                      v = arith::AddFOp::create(
-                          b, l, v,
-                          a[1].getType().isF32()
-                              ? a[1]
-                              : extendToF32(b, l, a[1]));
-                    v = applyFloatActivation(b, l, v, op.getActivation(),
-                                             op.getClampMin(), op.getClampMax());
-                    return truncateFloat(b, l, v, to);
-                  }));
+          op,
+          buildElementwise(
+              rewriter, loc, resultType, acc, channel, 3,
+              [&](OpBuilder &b, Location l, ValueRange a) {
+                Value v = a[0];
+                if (bias)
+                  v = arith::AddFOp::create(
+                      b, l, v,
+                      a[1].getType().isF32() ? a[1] : extendToF32(b, l, a[1]));
+                v = applyFloatActivation(b, l, v, op.getActivation(),
+                                         op.getClampMin(), op.getClampMax());
+                return truncateFloat(b, l, v, to);
+              }));
       return success();
     }
     rewriter.replaceOp(op, buildEpilogue(rewriter, loc, acc, resultType, s));
@@ -615,6 +623,6 @@ struct Conv2DLowering : public OpConversionPattern<Conv2DOp> {
 void mlir::lowbit::populateContractionPatterns(const TypeConverter &converter,
                                                RewritePatternSet &patterns,
                                                RequantKind fallback) {
-  patterns.add<MatmulLowering, Conv2DLowering>(converter,
-                                               patterns.getContext(), fallback);
+  patterns.add<MatmulLowering, Conv2DLowering>(converter, patterns.getContext(),
+                                               fallback);
 }

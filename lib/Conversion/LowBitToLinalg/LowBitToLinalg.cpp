@@ -38,8 +38,7 @@ static Type convertElementType(Type type) {
   if (isa<BinaryType>(type))
     return IntegerType::get(type.getContext(), 1);
   if (auto q = dyn_cast<quant::QuantizedType>(type))
-    return IntegerType::get(type.getContext(),
-                            q.getStorageTypeIntegralWidth());
+    return IntegerType::get(type.getContext(), q.getStorageTypeIntegralWidth());
   return type;
 }
 
@@ -142,8 +141,7 @@ static Value quantizeScalar(OpBuilder &b, Location loc, Value x, Value scale,
       b, loc, arith::FPToSIOp::create(b, loc, b.getI32Type(), r), zp);
   // NaN has no nearest value; it maps to the zero point (real 0), as the
   // numerics library documents.
-  Value isNan =
-      arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO, x, x);
+  Value isNan = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO, x, x);
   i = arith::SelectOp::create(b, loc, isNan, zp, i);
   return qb.narrow(i, storage);
 }
@@ -171,11 +169,11 @@ struct QuantizeLowering : public LowBitPattern<QuantizeOp> {
     if (isSupportedFloat(outElement)) {
       auto to = cast<FloatType>(outElement);
       rewriter.replaceOp(
-          op, buildElementwise(rewriter, loc, resultType, adaptor.getInput(), {},
-                               0, [&](OpBuilder &b, Location l, ValueRange a) {
-                                 return truncateFloat(b, l, toF32(b, l, a[0]),
-                                                      to);
-                               }));
+          op,
+          buildElementwise(rewriter, loc, resultType, adaptor.getInput(), {}, 0,
+                           [&](OpBuilder &b, Location l, ValueRange a) {
+                             return truncateFloat(b, l, toF32(b, l, a[0]), to);
+                           }));
       return success();
     }
     FailureOr<QuantInfo> out = QuantInfo::get(outElement);
@@ -238,12 +236,12 @@ struct DequantizeLowering : public LowBitPattern<DequantizeOp> {
     auto to = cast<FloatType>(resultType.getElementType());
     if (isSupportedFloat(inElement)) {
       rewriter.replaceOp(
-          op, buildElementwise(rewriter, loc, resultType, adaptor.getInput(), {},
-                               0, [&](OpBuilder &b, Location l, ValueRange a) {
-                                 Value x = toF32(b, l, a[0]);
-                                 return to.isF32() ? x
-                                                   : truncateFloat(b, l, x, to);
-                               }));
+          op,
+          buildElementwise(rewriter, loc, resultType, adaptor.getInput(), {}, 0,
+                           [&](OpBuilder &b, Location l, ValueRange a) {
+                             Value x = toF32(b, l, a[0]);
+                             return to.isF32() ? x : truncateFloat(b, l, x, to);
+                           }));
       return success();
     }
     FailureOr<QuantInfo> in = QuantInfo::get(inElement);
@@ -264,8 +262,8 @@ struct DequantizeLowering : public LowBitPattern<DequantizeOp> {
           QuantBuilder q(b, l);
           Value scale = in->axis >= 0 ? a[1] : q.f32(in->scale());
           Value zp = in->axis >= 0 ? a[2] : q.i32(in->zeroPoint());
-          Value r = dequantizeScalar(b, l, a[0], *in, in->scale(), scale, zp,
-                                     kind);
+          Value r =
+              dequantizeScalar(b, l, a[0], *in, in->scale(), scale, zp, kind);
           return to.isF32() ? r : truncateFloat(b, l, r, to);
         });
     rewriter.replaceOp(op, result);
@@ -279,8 +277,10 @@ struct RequantizeLowering : public LowBitPattern<RequantizeOp> {
   matchAndRewrite(RequantizeOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    FailureOr<QuantInfo> in = QuantInfo::get(op.getInput().getType().getElementType());
-    FailureOr<QuantInfo> out = QuantInfo::get(op.getResult().getType().getElementType());
+    FailureOr<QuantInfo> in =
+        QuantInfo::get(op.getInput().getType().getElementType());
+    FailureOr<QuantInfo> out =
+        QuantInfo::get(op.getResult().getType().getElementType());
     if (failed(in) || failed(out))
       return op.emitOpError("cannot lower this requantization");
     RankedTensorType resultType = storageTensorType(op.getResult());
@@ -308,16 +308,18 @@ struct RequantizeLowering : public LowBitPattern<RequantizeOp> {
     if (axis >= 0)
       channel = {qb.i32Tensor(p.multiplier), qb.i32Tensor(p.leftShift),
                  qb.i32Tensor(p.rightShift), qb.f32Tensor(p.floatMultiplier),
-                 qb.i32Tensor(zpIn), qb.i32Tensor(zpOut)};
+                 qb.i32Tensor(zpIn),         qb.i32Tensor(zpOut)};
     Value result = buildElementwise(
         rewriter, loc, resultType, adaptor.getInput(), channel,
-        std::max<int64_t>(axis, 0), [&](OpBuilder &b, Location l, ValueRange a) {
+        std::max<int64_t>(axis, 0),
+        [&](OpBuilder &b, Location l, ValueRange a) {
           QuantBuilder q(b, l);
           auto pick = [&](unsigned i, Value v) {
             return axis >= 0 ? a[1 + i] : v;
           };
           Value zi = pick(4, q.i32(zpIn[0]));
-          Value x = arith::SubIOp::create(b, l, q.extend(a[0], in->isSigned), zi);
+          Value x =
+              arith::SubIOp::create(b, l, q.extend(a[0], in->isSigned), zi);
           if (out->isBinary)
             return Value(arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt,
                                                x, q.i32(0)));
@@ -401,7 +403,8 @@ struct ThresholdLowering : public LowBitPattern<ThresholdOp> {
     SmallVector<AffineExpr> dims;
     for (int64_t d = 0; d <= rank; ++d)
       dims.push_back(getAffineDimExpr(d, ctx));
-    AffineMap inMap = AffineMap::get(rank + 1, 0, ArrayRef(dims).drop_back(), ctx);
+    AffineMap inMap =
+        AffineMap::get(rank + 1, 0, ArrayRef(dims).drop_back(), ctx);
     AffineMap tMap = AffineMap::get(
         rank + 1, 0,
         {shared ? getAffineConstantExpr(0, ctx) : dims[rank - 1], dims[rank]},
@@ -424,15 +427,17 @@ struct ThresholdLowering : public LowBitPattern<ThresholdOp> {
               Value ge;
               if (in->isFloat) {
                 ge = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGE,
-                                           a[0], a[1]);
+                                           extendToF32(b, l, a[0]),
+                                           extendToF32(b, l, a[1]));
               } else {
                 Value x = q.extend(a[0], in->isSigned, 64);
                 Value t = q.extend(a[1], true, 64);
-                ge = arith::CmpIOp::create(b, l, arith::CmpIPredicate::sge, x, t);
+                ge = arith::CmpIOp::create(b, l, arith::CmpIPredicate::sge, x,
+                                           t);
               }
               Value inc = arith::ExtUIOp::create(b, l, b.getI32Type(), ge);
-              linalg::YieldOp::create(b, l,
-                                      Value(arith::AddIOp::create(b, l, a[2], inc)));
+              linalg::YieldOp::create(
+                  b, l, Value(arith::AddIOp::create(b, l, a[2], inc)));
             })
             .getResult(0);
     (void)levels;
@@ -501,8 +506,8 @@ struct AddLowering : public LowBitPattern<AddOp> {
     bool centered = x->hasNonZeroZeroPoint() || y->hasNonZeroZeroPoint() ||
                     !x->isSigned || !y->isSigned;
     int leftShift = std::min<int>(20, 30 - (centered ? w : w - 1));
-    numerics::AddParams params =
-        numerics::computeAddParams(x->scale(), y->scale(), z->scale(), leftShift);
+    numerics::AddParams params = numerics::computeAddParams(
+        x->scale(), y->scale(), z->scale(), leftShift);
 
     bool floatResult = z->isFloat;
     std::pair<int32_t, int32_t> act{0, 0};
@@ -590,12 +595,12 @@ struct MulLowering : public LowBitPattern<MulOp> {
       return op.emitOpError("the product of ")
              << le << " and " << re << " can overflow int32";
     double sxy = x->scale() * y->scale();
-    RequantParams p = computeRequantParams(
-        {z->isFloat ? 1.0 : sxy / z->scale()},
-        {z->isFloat ? 1.0f
-                    : static_cast<float>(x->scale()) *
-                          static_cast<float>(y->scale()) /
-                          static_cast<float>(z->scale())});
+    RequantParams p =
+        computeRequantParams({z->isFloat ? 1.0 : sxy / z->scale()},
+                             {z->isFloat ? 1.0f
+                                         : static_cast<float>(x->scale()) *
+                                               static_cast<float>(y->scale()) /
+                                               static_cast<float>(z->scale())});
     std::pair<int32_t, int32_t> act{0, 0};
     if (!z->isFloat && !z->isBinary)
       act = getActivationRange(*z, op.getActivation(), op.getClampMin(),
@@ -725,7 +730,11 @@ struct LowerQuantizedPass
 
     if (failed(applyPartialConversion(getOperation(), target,
                                       std::move(patterns))))
-      signalPassFailure();
+      return signalPassFailure();
+    // Nothing reads the requantization mode past this point, and the
+    // attribute would tie the lowered IR to the lowbit dialect.
+    getOperation()->walk(
+        [](Operation *op) { op->removeAttr(kRequantModeAttrName); });
   }
 };
 
@@ -767,9 +776,8 @@ void mlir::lowbit::populateStorageTypeConversion(TypeConverter &converter) {
     return t;
   });
   converter.addConversion([](RankedTensorType t) -> Type {
-    return RankedTensorType::get(t.getShape(),
-                                 convertElementType(t.getElementType()),
-                                 t.getEncoding());
+    return RankedTensorType::get(
+        t.getShape(), convertElementType(t.getElementType()), t.getEncoding());
   });
   auto materialize = [](OpBuilder &b, Type type, ValueRange inputs,
                         Location loc) -> Value {
@@ -779,4 +787,3 @@ void mlir::lowbit::populateStorageTypeConversion(TypeConverter &converter) {
   converter.addSourceMaterialization(materialize);
   converter.addTargetMaterialization(materialize);
 }
-

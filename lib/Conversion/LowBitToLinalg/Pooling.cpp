@@ -37,10 +37,10 @@ static Value padInput(OpBuilder &b, Location loc, Value input,
 }
 
 /// A window reduction over (n, oh, ow, c, kh, kw) into `init`.
-static Value windowReduce(OpBuilder &b, Location loc, Value padded, Value init,
-                          ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
-                          function_ref<Value(OpBuilder &, Location, Value, Value)>
-                              combine) {
+static Value
+windowReduce(OpBuilder &b, Location loc, Value padded, Value init,
+             ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
+             function_ref<Value(OpBuilder &, Location, Value, Value)> combine) {
   MLIRContext *ctx = b.getContext();
   SmallVector<AffineExpr> d;
   for (int i = 0; i < 6; ++i)
@@ -49,10 +49,10 @@ static Value windowReduce(OpBuilder &b, Location loc, Value padded, Value init,
   // do, so the loop bounds of kh and kw are known.
   Value window = tensor::EmptyOp::create(b, loc, kernel, b.getI1Type());
   SmallVector<AffineMap> maps = {
-      AffineMap::get(6, 0,
-                     {d[0], d[1] * strides[0] + d[4], d[2] * strides[1] + d[5],
-                      d[3]},
-                     ctx),
+      AffineMap::get(
+          6, 0,
+          {d[0], d[1] * strides[0] + d[4], d[2] * strides[1] + d[5], d[3]},
+          ctx),
       AffineMap::get(6, 0, {d[4], d[5]}, ctx),
       AffineMap::get(6, 0, {d[0], d[1], d[2], d[3]}, ctx)};
   SmallVector<utils::IteratorType> iters(4, utils::IteratorType::parallel);
@@ -89,23 +89,30 @@ struct MaxPoolLowering : public OpConversionPattern<MaxPool2DOp> {
     } else if (info->isBinary) {
       lowest = rewriter.getIntegerAttr(storage, 1);
     } else {
-      lowest = rewriter.getIntegerAttr(
-          storage, APInt(info->width, info->qmin, /*isSigned=*/true,
-                         /*implicitTrunc=*/true));
+      lowest = rewriter.getIntegerAttr(storage, APInt(info->width, info->qmin,
+                                                      /*isSigned=*/true,
+                                                      /*implicitTrunc=*/true));
     }
-    Value padded =
-        padInput(rewriter, loc, adaptor.getInput(), op.getPaddingValues(),
-                 lowest);
-    Value init = tensor::EmptyOp::create(rewriter, loc, resultType.getShape(),
-                                         storage);
+    Value padded = padInput(rewriter, loc, adaptor.getInput(),
+                            op.getPaddingValues(), lowest);
+    Value init =
+        tensor::EmptyOp::create(rewriter, loc, resultType.getShape(), storage);
     Value lowestValue = arith::ConstantOp::create(rewriter, loc, lowest);
-    init = linalg::FillOp::create(rewriter, loc, lowestValue, init).getResult(0);
+    init =
+        linalg::FillOp::create(rewriter, loc, lowestValue, init).getResult(0);
     bool isSigned = info->isSigned;
     Value result = windowReduce(
         rewriter, loc, padded, init, op.getKernel(), op.getStrideValues(),
         [&](OpBuilder &b, Location l, Value acc, Value v) -> Value {
-          if (info->isFloat)
-            return arith::MaximumFOp::create(b, l, acc, v);
+          if (info->isFloat) {
+            // Compare in f32 (exact for every smaller float): LLVM has no
+            // native bf16/fp8 comparisons and would call soft-float helpers.
+            if (cast<FloatType>(v.getType()).isF32())
+              return arith::MaximumFOp::create(b, l, acc, v);
+            Value m = arith::MaximumFOp::create(b, l, extendToF32(b, l, acc),
+                                                extendToF32(b, l, v));
+            return truncateFloat(b, l, m, cast<FloatType>(v.getType()));
+          }
           if (info->isBinary)
             return arith::AndIOp::create(b, l, acc, v);
           if (isSigned)
@@ -163,10 +170,7 @@ struct AvgPoolLowering : public OpConversionPattern<AvgPool2DOp> {
         [&](OpBuilder &b, Location l, Value acc, Value v) -> Value {
           if (isFloat)
             return arith::AddFOp::create(
-                b, l, acc,
-                v.getType().isF32()
-                    ? v
-                    : extendToF32(b, l, v));
+                b, l, acc, v.getType().isF32() ? v : extendToF32(b, l, v));
           QuantBuilder q(b, l);
           return arith::AddIOp::create(b, l, acc, q.extend(v, isSigned));
         });
@@ -179,7 +183,8 @@ struct AvgPoolLowering : public OpConversionPattern<AvgPool2DOp> {
     bool perChannel = !isFloat && info->axis >= 0;
     SmallVector<Value> channel;
     if (perChannel) {
-      SmallVector<int32_t> zps(info->zeroPoints.begin(), info->zeroPoints.end());
+      SmallVector<int32_t> zps(info->zeroPoints.begin(),
+                               info->zeroPoints.end());
       channel.push_back(qb.i32Tensor(zps));
     }
     Value result = buildElementwise(
@@ -226,8 +231,8 @@ struct AvgPoolLowering : public OpConversionPattern<AvgPool2DOp> {
           }
           // TFLite: (sum +- count / 2) / count, C division.
           Value half = arith::DivSIOp::create(b, l, divisor, q.i32(2));
-          Value pos =
-              arith::CmpIOp::create(b, l, arith::CmpIPredicate::sgt, s, q.i32(0));
+          Value pos = arith::CmpIOp::create(b, l, arith::CmpIPredicate::sgt, s,
+                                            q.i32(0));
           Value adj = arith::SelectOp::create(
               b, l, pos, arith::AddIOp::create(b, l, s, half),
               arith::SubIOp::create(b, l, s, half));

@@ -161,13 +161,14 @@ Value QuantBuilder::requantFloat(Value acc, Value m, Value zp, Value lo,
                                  Value hi) {
   Type f32T = b.getF32Type();
   Value f = arith::SIToFPOp::create(b, loc, f32T, acc);
-  Value r = math::RoundEvenOp::create(b, loc, arith::MulFOp::create(b, loc, f, m));
+  Value r =
+      math::RoundEvenOp::create(b, loc, arith::MulFOp::create(b, loc, f, m));
   // Clamp in float before converting, so out-of-range values saturate
   // instead of becoming poison.
-  Value loF = arith::SIToFPOp::create(
-      b, loc, f32T, arith::SubIOp::create(b, loc, lo, zp));
-  Value hiF = arith::SIToFPOp::create(
-      b, loc, f32T, arith::SubIOp::create(b, loc, hi, zp));
+  Value loF = arith::SIToFPOp::create(b, loc, f32T,
+                                      arith::SubIOp::create(b, loc, lo, zp));
+  Value hiF = arith::SIToFPOp::create(b, loc, f32T,
+                                      arith::SubIOp::create(b, loc, hi, zp));
   r = arith::MinNumFOp::create(b, loc, arith::MaxNumFOp::create(b, loc, r, loF),
                                hiF);
   Value i = arith::FPToSIOp::create(b, loc, b.getI32Type(), r);
@@ -265,9 +266,10 @@ mlir::lowbit::getActivationRange(const QuantInfo &out, Activation activation,
   }
   float loF = lo ? static_cast<float>(lo->convertToDouble()) : 0.0f;
   float hiF = hi ? static_cast<float>(hi->convertToDouble()) : 0.0f;
-  return numerics::activationRange(
-      kind, static_cast<float>(out.scale()), static_cast<int32_t>(out.zeroPoint()),
-      static_cast<int32_t>(out.qmin), static_cast<int32_t>(out.qmax), loF, hiF);
+  return numerics::activationRange(kind, static_cast<float>(out.scale()),
+                                   static_cast<int32_t>(out.zeroPoint()),
+                                   static_cast<int32_t>(out.qmin),
+                                   static_cast<int32_t>(out.qmax), loF, hiF);
 }
 
 Value mlir::lowbit::applyFloatActivation(OpBuilder &b, Location loc, Value x,
@@ -285,7 +287,8 @@ Value mlir::lowbit::applyFloatActivation(OpBuilder &b, Location loc, Value x,
         b, loc, arith::MaximumFOp::create(b, loc, x, qb.f32(0.0)), qb.f32(6.0));
   case Activation::clamp:
     return arith::MinimumFOp::create(
-        b, loc, arith::MaximumFOp::create(b, loc, x, qb.f32(lo->convertToDouble())),
+        b, loc,
+        arith::MaximumFOp::create(b, loc, x, qb.f32(lo->convertToDouble())),
         qb.f32(hi->convertToDouble()));
   }
   llvm_unreachable("unknown activation");
@@ -351,9 +354,9 @@ Value mlir::lowbit::truncateFloat(OpBuilder &b, Location loc, Value x,
       b, loc, i32T, arith::AddFOp::create(b, loc, absF, magic));
   Value magicBits = c(static_cast<int64_t>(127 + magicExp) << 23);
   Value subnormal = arith::SubIOp::create(b, loc, sum, magicBits);
-  Value isSub = arith::CmpIOp::create(
-      b, loc, arith::CmpIPredicate::slt, abs,
-      c(static_cast<int64_t>(127 - f.bias + 1) << 23));
+  Value isSub =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, abs,
+                            c(static_cast<int64_t>(127 - f.bias + 1) << 23));
   Value enc = arith::SelectOp::create(b, loc, isSub, subnormal, normal);
   int64_t expMask = (1LL << f.exponentBits) - 1;
   int64_t infEnc = expMask << f.mantissaBits;
@@ -361,16 +364,15 @@ Value mlir::lowbit::truncateFloat(OpBuilder &b, Location loc, Value x,
                                  : (1LL << (f.width() - 1)) - 1;
   if (f.hasInfinity) {
     // Overflow (including infinite inputs) becomes infinity.
-    Value over =
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, enc, c(infEnc));
+    Value over = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, enc,
+                                       c(infEnc));
     enc = arith::SelectOp::create(b, loc, over, c(infEnc), enc);
   }
   Value isNan = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, abs,
                                       c(0x7f800000));
   enc = arith::SelectOp::create(b, loc, isNan, c(nanEnc), enc);
   enc = arith::OrIOp::create(
-      b, loc, enc,
-      arith::ShLIOp::create(b, loc, sign, c(f.width() - 1)));
+      b, loc, enc, arith::ShLIOp::create(b, loc, sign, c(f.width() - 1)));
   Type intT = b.getIntegerType(f.width());
   Value narrowBits = arith::TruncIOp::create(b, loc, intT, enc);
   return arith::BitcastOp::create(b, loc, to, narrowBits);
@@ -399,9 +401,8 @@ Value mlir::lowbit::extendToF32(OpBuilder &b, Location loc, Value x) {
   // Normal: rebias the exponent and widen the mantissa.
   Value normal = arith::OrIOp::create(
       b, loc,
-      arith::ShLIOp::create(b, loc,
-                            arith::AddIOp::create(b, loc, exp, c(127 - f.bias)),
-                            c(23)),
+      arith::ShLIOp::create(
+          b, loc, arith::AddIOp::create(b, loc, exp, c(127 - f.bias)), c(23)),
       arith::ShLIOp::create(b, loc, mant, c(shift)));
   // Subnormal (and zero): mant * 2^(1 - bias - mantissaBits), exact in f32.
   Value subF = arith::MulFOp::create(
@@ -421,7 +422,8 @@ Value mlir::lowbit::extendToF32(OpBuilder &b, Location loc, Value x) {
     mag = arith::SelectOp::create(b, loc, special, infOrNan, mag);
   } else {
     // E4M3FN: only S.1111.111 is NaN.
-    Value low = arith::AndIOp::create(b, loc, bits, c((1LL << (f.width() - 1)) - 1));
+    Value low =
+        arith::AndIOp::create(b, loc, bits, c((1LL << (f.width() - 1)) - 1));
     special = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, low,
                                     c((1LL << (f.width() - 1)) - 1));
     mag = arith::SelectOp::create(b, loc, special, c(0x7fc00000), mag);

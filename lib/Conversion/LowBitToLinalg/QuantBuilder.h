@@ -29,10 +29,10 @@ struct QuantInfo {
   bool isFloat = false;
   bool isBinary = false;
   bool isSigned = true;
-  unsigned width = 0;  ///< storage width (0 for floats)
+  unsigned width = 0; ///< storage width (0 for floats)
   int64_t qmin = 0, qmax = 0;
-  int32_t axis = -1;   ///< quantized axis, -1 per tensor
-  SmallVector<double> scales;   ///< float32-rounded, widened to double
+  int32_t axis = -1;          ///< quantized axis, -1 per tensor
+  SmallVector<double> scales; ///< float32-rounded, widened to double
   SmallVector<int64_t> zeroPoints;
   FloatType floatType; ///< the float type itself, or the expressed type
 
@@ -159,7 +159,6 @@ struct EpilogueSpec {
   int64_t maxAbsBias = 0;
 };
 
-
 /// Applies offsets, bias and requantization to an int32 accumulator whose
 /// last dim is the output channel, producing `resultType` (storage).
 Value buildEpilogue(OpBuilder &b, Location loc, Value acc,
@@ -172,7 +171,7 @@ LogicalResult prepareBias(Operation *op, Value origBias, Value convertedBias,
 
 /// Checks that the true accumulator (and the folded offsets) fit in int32.
 LogicalResult checkAccumulatorBound(Operation *op, int64_t k,
-                                   const EpilogueSpec &s);
+                                    const EpilogueSpec &s);
 
 /// Patterns of the contraction and pooling families.
 void populateContractionPatterns(const TypeConverter &converter,

@@ -425,8 +425,9 @@ func.func @from_f8E4M3FN(%x: tensor<4xf8E4M3FN>) -> tensor<4xf32> {
 
 // Float mode recorded on the function: round half to even, f32 dequantize
 // and f32 multiplier, whatever the option says.
+// The attribute is consumed by the lowering.
 // CHECK-LABEL: func.func @attr_float_wins(
-// CHECK-SAME:      attributes {lowbit.requant_mode = #lowbit.requant_mode<float>}
+// CHECK-NOT:       lowbit.requant_mode
 // CHECK:           math.roundeven
 // CHECK-NOT:       math.round %
 // CHECK-NOT:       f64
@@ -447,7 +448,7 @@ func.func @attr_float_wins(%x: tensor<4xf32>, %acc: tensor<4x!quant.uniform<i32:
 // Fixed-point mode recorded on the function: round half away from zero,
 // double-precision dequantize, integer-only requantization.
 // CHECK-LABEL: func.func @attr_fixed_point_wins(
-// CHECK-SAME:      attributes {lowbit.requant_mode = #lowbit.requant_mode<fixed_point>}
+// CHECK-NOT:       lowbit.requant_mode
 // CHECK-NOT:       math.roundeven
 // CHECK:           math.round %
 // CHECK-NOT:       math.roundeven
@@ -465,8 +466,9 @@ func.func @attr_fixed_point_wins(%x: tensor<4xf32>, %acc: tensor<4x!quant.unifor
   return %q, %d, %r : tensor<4x!quant.uniform<i8:f32, 0.05:-3>>, tensor<4xf32>, tensor<4x!quant.uniform<i8:f32, 0.05:-3>>
 }
 
-// The attribute on an enclosing module applies to its functions.
-// CHECK:         module attributes {lowbit.requant_mode = #lowbit.requant_mode<float>}
+// The attribute on an enclosing module applies to its functions (and is
+// consumed by the lowering).
+// CHECK-NOT:     lowbit.requant_mode
 // CHECK-LABEL: func.func @nested_module_float(
 // CHECK:           math.roundeven
 // CHECK-NOT:       math.round %

@@ -23,7 +23,8 @@ hands to `run`:
      x86-64 and AArch64 must agree on those too).
 
 Usage from a test: `aot.run(sys.argv, models)` with models a list of
-(name, module_text). Several functions in one module are compiled together;
+Model(name, module_text) and sys.argv = [script, WORKDIR, MLIR_LIB_DIR,
+tool paths (lowbit-compile, lowbit-opt, mlir-runner; else from PATH)...]. Several functions in one module are compiled together;
 if that fails, each function is compiled alone to find the culprit.
 """
 
@@ -257,16 +258,40 @@ class Failure(Exception):
 
 
 def sh(cmd, stdin=None, cwd=None, timeout=300):
-    p = subprocess.run(cmd, input=stdin, capture_output=True, text=True,
-                       cwd=cwd, timeout=timeout)
-    return p.returncode, p.stdout, p.stderr
+    # The lowbit tools may be relinked while the test runs: retry for a
+    # while when they cannot be started or loaded.
+    for attempt in range(40):
+        try:
+            p = subprocess.run(cmd, input=stdin, capture_output=True,
+                               text=True, cwd=cwd, timeout=timeout)
+        except OSError as e:
+            rc, so, se = 126, "", "cannot run %s: %s" % (cmd[0], e)
+        else:
+            rc, so, se = p.returncode, p.stdout, p.stderr
+        transient = rc == 126 or (
+            rc == 127 and "error while loading shared libraries" in se)
+        if not (transient and "lowbit" in os.path.basename(cmd[0])):
+            break
+        time.sleep(3)
+    return rc, so, se
 
 
 def cmd_str(cmd):
     return " ".join(cmd)
 
 
+TOOLS = {}  # name -> path given on the command line
+
+
 def which_tool(name):
+    if name in TOOLS:
+        p = TOOLS[name]
+        # Retry briefly: the build directory is rebuilt from time to time.
+        for _ in range(20):
+            if os.path.exists(p):
+                return p
+            time.sleep(3)
+        raise Failure("%s not found" % p)
     p = shutil.which(name)
     if p:
         return p
@@ -540,8 +565,12 @@ def split_functions(module_text):
 def run(argv, models, what="modules"):
     t0 = time.time()
     if len(argv) < 3:
-        sys.exit("usage: %s WORKDIR MLIR_LIB_DIR" % argv[0])
+        sys.exit("usage: %s WORKDIR MLIR_LIB_DIR [TOOL_PATH...]" % argv[0])
     work, libdir = argv[1], argv[2]
+    for a in argv[3:]:
+        base = os.path.basename(a)
+        if base in ("lowbit-compile", "lowbit-opt", "mlir-runner"):
+            TOOLS[base] = a
     if os.path.isdir(work):
         shutil.rmtree(work)
     os.makedirs(work)
@@ -731,6 +760,11 @@ def run(argv, models, what="modules"):
                     for t in outs:
                         got["jit"][(fn, t.idx)] = jit_bytes(t, printed[k])
                         k += 1
+        if os.environ.get("LOWBIT_AOT_PERTURB") and "jit" in got:
+            # Manual check of the checker: flip one bit of one JIT output.
+            key = sorted(got["jit"])[0]
+            got["jit"][key] = got["jit"][key].copy()
+            got["jit"][key][-1] ^= 0x01
         compare(m, fns, got, err)
 
     def compare(m, fns, got, err):

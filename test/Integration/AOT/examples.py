@@ -2,7 +2,8 @@
 # ternary_net) compiled ahead of time for x86-64 and AArch64 agree bit for
 # bit with the JIT on fixed inputs (see aot.py).
 #
-# RUN: %python %s %t %mlir_lib_dir %lowbit_src_root
+# RUN: %python %s %t %mlir_lib_dir lowbit-compile lowbit-opt mlir-runner \
+# RUN:   --src=%lowbit_src_root
 
 import glob
 import os
@@ -13,8 +14,11 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import aot  # noqa: E402
 
-root = sys.argv[3] if len(sys.argv) > 3 else os.path.join(
-    os.path.dirname(os.path.abspath(__file__)), "..", "..", "..")
+root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
+                    "..")
+for a in sys.argv[3:]:
+    if a.startswith("--src="):
+        root = a[len("--src="):]
 paths = sorted(glob.glob(os.path.join(root, "examples", "*.mlir")))
 if len(paths) < 3:
     sys.exit("expected the three bundled examples in %s/examples" % root)

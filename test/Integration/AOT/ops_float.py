@@ -7,7 +7,7 @@
 # expressed type and dequantize int8 -> bf16; quantize f32 -> f16 / bf16 /
 # f8E4M3FN and f16 -> bf16; dequantize f8E5M2 -> f32.
 #
-# RUN: %python %s %t %mlir_lib_dir
+# RUN: %python %s %t %mlir_lib_dir lowbit-compile lowbit-opt mlir-runner
 
 import os
 import sys

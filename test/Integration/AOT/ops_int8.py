@@ -8,7 +8,7 @@
 # count_include_pad) and max_pool2d with padding. Requantization: the
 # default (fixed point).
 #
-# RUN: %python %s %t %mlir_lib_dir
+# RUN: %python %s %t %mlir_lib_dir lowbit-compile lowbit-opt mlir-runner
 
 import os
 import sys

@@ -11,7 +11,7 @@
 # binary with scales that are whole numbers (1.0, 2.0), which the header
 # must write as valid C float literals.
 #
-# RUN: %python %s %t %mlir_lib_dir
+# RUN: %python %s %t %mlir_lib_dir lowbit-compile lowbit-opt mlir-runner
 
 import os
 import sys

@@ -9,8 +9,8 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
-#include "mlir/Interfaces/FunctionInterfaces.h"
 #include "mlir/IR/DialectImplementation.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 using namespace mlir;
@@ -48,10 +48,9 @@ LogicalResult LowBitDialect::verifyOperationAttribute(Operation *op,
                 "#lowbit.requant_mode<float>, got "
              << attr.getValue();
     if (!isa<ModuleOp, FunctionOpInterface>(op))
-      return op->emitError()
-             << "'" << kRequantModeAttrName
-             << "' belongs on a module or a function, not on '"
-             << op->getName() << "'";
+      return op->emitError() << "'" << kRequantModeAttrName
+                             << "' belongs on a module or a function, not on '"
+                             << op->getName() << "'";
     return success();
   }
   return op->emitError() << "unknown lowbit attribute '"

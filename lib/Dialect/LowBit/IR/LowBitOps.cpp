@@ -151,7 +151,8 @@ static LogicalResult verifyArithmeticTypes(Operation *op, Value lhs,
     if (failed(verifyTensor(op, v, name)))
       return failure();
 
-  Type l = elementTypeOf(lhs), r = elementTypeOf(rhs), res = elementTypeOf(result);
+  Type l = elementTypeOf(lhs), r = elementTypeOf(rhs),
+       res = elementTypeOf(result);
   if (isSupportedFloat(l) || isSupportedFloat(r)) {
     if (l != r)
       return op->emitOpError("expects ")
@@ -281,9 +282,8 @@ static LogicalResult verifyArrayAttr(Operation *op, StringRef name,
                              << " values, got " << values.size();
   for (int64_t v : values)
     if (v < minValue)
-      return op->emitOpError()
-             << "expects '" << name << "' values >= " << minValue << ", got "
-             << v;
+      return op->emitOpError() << "expects '" << name
+                               << "' values >= " << minValue << ", got " << v;
   return success();
 }
 
@@ -310,9 +310,8 @@ LogicalResult ConstantOp::verify() {
   Type valueElement = valueType.getElementType();
   if (isSupportedFloat(element)) {
     if (valueElement != element)
-      return emitOpError("expects ")
-             << element << " values for a " << element << " tensor, got "
-             << valueElement;
+      return emitOpError("expects ") << element << " values for a " << element
+                                     << " tensor, got " << valueElement;
     return success();
   }
   if (!valueElement.isSignlessInteger())
@@ -407,8 +406,7 @@ OpFoldResult RequantizeOp::fold(FoldAdaptor) {
 // AddOp / MulOp
 //===----------------------------------------------------------------------===//
 
-template <typename OpTy>
-static LogicalResult verifyElementwise(OpTy op) {
+template <typename OpTy> static LogicalResult verifyElementwise(OpTy op) {
   if (failed(verifyActivation(op, op.getActivation(), op.getClampMin(),
                               op.getClampMax())) ||
       failed(verifyArithmeticTypes(op, op.getLhs(), "lhs", op.getRhs(), "rhs",
@@ -609,15 +607,13 @@ LogicalResult Conv2DOp::verify() {
 // Pooling
 //===----------------------------------------------------------------------===//
 
-template <typename OpTy>
-static SmallVector<int64_t, 2> poolStrides(OpTy op) {
+template <typename OpTy> static SmallVector<int64_t, 2> poolStrides(OpTy op) {
   if (std::optional<ArrayRef<int64_t>> s = op.getStrides())
     return SmallVector<int64_t, 2>(*s);
   return SmallVector<int64_t, 2>(op.getKernel());
 }
 
-template <typename OpTy>
-static SmallVector<int64_t, 4> poolPadding(OpTy op) {
+template <typename OpTy> static SmallVector<int64_t, 4> poolPadding(OpTy op) {
   if (std::optional<ArrayRef<int64_t>> p = op.getPadding())
     return SmallVector<int64_t, 4>(*p);
   return {0, 0, 0, 0};
@@ -636,8 +632,7 @@ SmallVector<int64_t, 4> AvgPool2DOp::getPaddingValues() {
   return poolPadding(*this);
 }
 
-template <typename OpTy>
-static LogicalResult verifyPool(OpTy op) {
+template <typename OpTy> static LogicalResult verifyPool(OpTy op) {
   if (failed(verifyTensor(op, op.getInput(), "input")) ||
       failed(verifyTensor(op, op.getResult(), "result")))
     return failure();
@@ -744,9 +739,8 @@ LogicalResult ThresholdOp::verify() {
                        "axis), got ")
            << inElement;
   if (isSupportedFloat(inElement) && tElement != inElement)
-    return emitOpError("expects ")
-           << inElement << " thresholds for a " << inElement
-           << " input, got " << tElement;
+    return emitOpError("expects ") << inElement << " thresholds for a "
+                                   << inElement << " input, got " << tElement;
   if (isAffineQuantized(inElement) && !tElement.isSignlessInteger())
     return emitOpError("expects integer thresholds on the stored values of a "
                        "quantized input, got ")
@@ -788,8 +782,7 @@ static LogicalResult verifyPacked(Operation *op, RankedTensorType logical,
   else if (isTernary(element))
     expectedPlanes = 2;
   else
-    return op->emitOpError("expects binary or ternary values, got ")
-           << element;
+    return op->emitOpError("expects binary or ternary values, got ") << element;
   if (logical.getRank() < 1)
     return op->emitOpError("expects a tensor of rank >= 1 (packing runs along "
                            "the last axis)");
@@ -818,8 +811,7 @@ static LogicalResult verifyPacked(Operation *op, RankedTensorType logical,
 LogicalResult PackOp::verify() {
   if (failed(verifyTensor(*this, getInput(), "input")))
     return failure();
-  return verifyPacked(*this, getInput().getType(), getResultTypes(),
-                      "results");
+  return verifyPacked(*this, getInput().getType(), getResultTypes(), "results");
 }
 
 LogicalResult UnpackOp::verify() {

@@ -34,10 +34,9 @@ static bool isValidScale(double scale) {
   return std::isfinite(scale) && scale > 0.0;
 }
 
-LogicalResult
-BinaryType::verify(function_ref<InFlightDiagnostic()> emitError,
-                   FloatType expressedType, DenseF64ArrayAttr scalesAttr,
-                   int32_t axis) {
+LogicalResult BinaryType::verify(function_ref<InFlightDiagnostic()> emitError,
+                                 FloatType expressedType,
+                                 DenseF64ArrayAttr scalesAttr, int32_t axis) {
   if (!scalesAttr)
     return emitError() << "binary type needs at least one scale";
   ArrayRef<double> scales = scalesAttr.asArrayRef();
@@ -72,7 +71,8 @@ Type BinaryType::parse(AsmParser &parser) {
     return {};
   auto floatType = dyn_cast<FloatType>(expressed);
   if (!floatType) {
-    parser.emitError(typeLoc, "binary expressed type must be a float type, got ")
+    parser.emitError(typeLoc,
+                     "binary expressed type must be a float type, got ")
         << expressed;
     return {};
   }
@@ -87,9 +87,9 @@ Type BinaryType::parse(AsmParser &parser) {
       return {};
     }
     if (parser.parseComma() ||
-        parser.parseCommaSeparatedList(
-            AsmParser::Delimiter::Braces,
-            [&]() { return parser.parseFloat(scales.emplace_back()); }))
+        parser.parseCommaSeparatedList(AsmParser::Delimiter::Braces, [&]() {
+          return parser.parseFloat(scales.emplace_back());
+        }))
       return {};
   } else {
     if (parser.parseComma() || parser.parseFloat(scales.emplace_back()))
@@ -97,9 +97,9 @@ Type BinaryType::parse(AsmParser &parser) {
   }
   if (parser.parseGreater())
     return {};
-  return BinaryType::getChecked(
-      [&]() { return parser.emitError(typeLoc); }, ctx, floatType,
-      DenseF64ArrayAttr::get(ctx, scales), axis);
+  return BinaryType::getChecked([&]() { return parser.emitError(typeLoc); },
+                                ctx, floatType,
+                                DenseF64ArrayAttr::get(ctx, scales), axis);
 }
 
 void BinaryType::print(AsmPrinter &printer) const {
@@ -227,28 +227,27 @@ verifyZeroPoint(function_ref<InFlightDiagnostic()> emitError,
   if (zp < q.getStorageTypeMin() || zp > q.getStorageTypeMax())
     return emitError() << what << " zero point " << zp
                        << " is outside the storage range ["
-                       << q.getStorageTypeMin() << ", "
-                       << q.getStorageTypeMax() << "] of " << q;
+                       << q.getStorageTypeMin() << ", " << q.getStorageTypeMax()
+                       << "] of " << q;
   return success();
 }
 
-static LogicalResult
-verifyAxis(function_ref<InFlightDiagnostic()> emitError, ShapedType type,
-           int64_t axis, size_t numScales, StringRef what) {
+static LogicalResult verifyAxis(function_ref<InFlightDiagnostic()> emitError,
+                                ShapedType type, int64_t axis, size_t numScales,
+                                StringRef what) {
   if (axis >= type.getRank())
     return emitError() << what << " is quantized along axis " << axis
                        << " but has rank " << type.getRank();
   int64_t dim = type.getDimSize(axis);
   if (!ShapedType::isDynamic(dim) && static_cast<int64_t>(numScales) != dim)
-    return emitError() << what << " has " << numScales
-                       << " scales along axis " << axis
-                       << " but that dimension has size " << dim;
+    return emitError() << what << " has " << numScales << " scales along axis "
+                       << axis << " but that dimension has size " << dim;
   return success();
 }
 
-LogicalResult
-mlir::lowbit::verifyLowBitTensorType(function_ref<InFlightDiagnostic()> emitError,
-                                     ShapedType type, StringRef what) {
+LogicalResult mlir::lowbit::verifyLowBitTensorType(
+    function_ref<InFlightDiagnostic()> emitError, ShapedType type,
+    StringRef what) {
   Type elementType = type.getElementType();
   if (auto b = dyn_cast<BinaryType>(elementType)) {
     if (!b.isPerTensor())
@@ -268,8 +267,7 @@ mlir::lowbit::verifyLowBitTensorType(function_ref<InFlightDiagnostic()> emitErro
                        << "-bit storage; expected 2 to 16 bits, or 32 bits "
                           "for biases and accumulators";
   if (!isSupportedFloat(q.getExpressedType()))
-    return emitError() << what << " has expressed type "
-                       << q.getExpressedType()
+    return emitError() << what << " has expressed type " << q.getExpressedType()
                        << "; expected f32, f16, bf16, f8E4M3FN or f8E5M2";
   if (q.getStorageTypeMin() >= q.getStorageTypeMax())
     return emitError() << what << " has an empty storage range in " << q;
@@ -295,11 +293,11 @@ mlir::lowbit::verifyLowBitTensorType(function_ref<InFlightDiagnostic()> emitErro
                        << scalesType.getRank() << " for a tensor of rank "
                        << type.getRank();
   SmallVector<int64_t> blocks(type.getRank(), 0);
-  for (auto [dim, size] : llvm::zip(t.getQuantizedDimensions(),
-                                    t.getBlockSizes())) {
+  for (auto [dim, size] :
+       llvm::zip(t.getQuantizedDimensions(), t.getBlockSizes())) {
     if (dim >= type.getRank())
-      return emitError() << what << " is quantized blockwise along axis "
-                         << dim << " but has rank " << type.getRank();
+      return emitError() << what << " is quantized blockwise along axis " << dim
+                         << " but has rank " << type.getRank();
     blocks[dim] = size;
   }
   for (int64_t d = 0; d < type.getRank(); ++d) {
@@ -310,8 +308,7 @@ mlir::lowbit::verifyLowBitTensorType(function_ref<InFlightDiagnostic()> emitErro
     if (block <= 0 || size % block != 0)
       return emitError() << what << " has block size " << block
                          << " along axis " << d
-                         << " that does not divide the dimension size "
-                         << size;
+                         << " that does not divide the dimension size " << size;
     if (scalesType.getDimSize(d) != size / block)
       return emitError() << what << " needs " << size / block
                          << " blockwise scales along axis " << d << ", got "

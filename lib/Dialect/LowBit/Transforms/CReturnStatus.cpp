@@ -31,7 +31,8 @@ struct CReturnStatusPass
           func.getContext(), func.getArgumentTypes(), {b.getI32Type()}));
       func.walk([&](func::ReturnOp ret) {
         b.setInsertionPoint(ret);
-        Value ok = arith::ConstantIntOp::create(b, ret.getLoc(), b.getI32Type(), 0);
+        Value ok =
+            arith::ConstantIntOp::create(b, ret.getLoc(), b.getI32Type(), 0);
         func::ReturnOp::create(b, ret.getLoc(), ok);
         ret.erase();
       });

@@ -155,7 +155,8 @@ struct FuseThresholdsPass
         !isa<MatmulOp, Conv2DOp>(producer))
       return failure();
     bool isConv = isa<Conv2DOp>(producer);
-    if (!isConv && cast<ShapedType>(producer->getOperand(1).getType()).getRank() != 2)
+    if (!isConv &&
+        cast<ShapedType>(producer->getOperand(1).getType()).getRank() != 2)
       return failure();
     Value input = producer->getOperand(0), weights = producer->getOperand(1);
     Type inElement = getElementTypeOrSelf(input.getType());
@@ -277,8 +278,7 @@ struct FuseThresholdsPass
     // The exact dot product as an i32 value with the input's scale.
     auto accElement = quant::UniformQuantizedType::get(
         quant::QuantizationFlags::Signed, IntegerType::get(ctx, 32),
-        Float32Type::get(ctx), *inScale, 0,
-        std::numeric_limits<int32_t>::min(),
+        Float32Type::get(ctx), *inScale, 0, std::numeric_limits<int32_t>::min(),
         std::numeric_limits<int32_t>::max());
     auto accType = RankedTensorType::get(curType.getShape(), accElement);
     Value acc;
@@ -288,15 +288,14 @@ struct FuseThresholdsPass
                              FloatAttr(), FloatAttr());
     } else {
       auto c = cast<Conv2DOp>(producer);
-      acc = Conv2DOp::create(b, loc, accType, c.getInput(), newWeights, Value(),
-                             c.getStridesAttr(), c.getDilationsAttr(),
-                             c.getPaddingAttr(), c.getPadValueAttr(),
-                             c.getGroupsAttr(),
-                             ActivationAttr::get(ctx, Activation::none),
-                             FloatAttr(), FloatAttr());
+      acc = Conv2DOp::create(
+          b, loc, accType, c.getInput(), newWeights, Value(),
+          c.getStridesAttr(), c.getDilationsAttr(), c.getPaddingAttr(),
+          c.getPadValueAttr(), c.getGroupsAttr(),
+          ActivationAttr::get(ctx, Activation::none), FloatAttr(), FloatAttr());
     }
-    auto tauType = RankedTensorType::get({channels, numLevels},
-                                         IntegerType::get(ctx, 32));
+    auto tauType =
+        RankedTensorType::get({channels, numLevels}, IntegerType::get(ctx, 32));
     Value tau = arith::ConstantOp::create(
         b, loc, DenseIntElementsAttr::get(tauType, taus));
     b.setInsertionPoint(end);

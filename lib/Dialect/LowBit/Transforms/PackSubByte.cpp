@@ -41,9 +41,9 @@ static bool isPackable(Type type, bool allowI1 = true) {
 static RankedTensorType packedType(RankedTensorType t) {
   unsigned width = t.getElementTypeBitWidth();
   int64_t perByte = 8 / width;
-  return RankedTensorType::get({static_cast<int64_t>(
-                                   llvm::divideCeil(t.getNumElements(), perByte))},
-                               IntegerType::get(t.getContext(), 8));
+  return RankedTensorType::get(
+      {static_cast<int64_t>(llvm::divideCeil(t.getNumElements(), perByte))},
+      IntegerType::get(t.getContext(), 8));
 }
 
 /// Packs stored values (sign-extended as APInt of the element width).
@@ -76,8 +76,8 @@ static Value buildUnpack(OpBuilder &b, Location loc, Value packed,
       tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType());
   auto generic = linalg::GenericOp::create(
       b, loc, type, ValueRange{}, ValueRange{init},
-      ArrayRef<AffineMap>{AffineMap::getMultiDimIdentityMap(rank,
-                                                            b.getContext())},
+      ArrayRef<AffineMap>{
+          AffineMap::getMultiDimIdentityMap(rank, b.getContext())},
       SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
       [&](OpBuilder &nb, Location l, ValueRange) {
         Value flat = arith::ConstantIndexOp::create(nb, l, 0);
@@ -137,9 +137,9 @@ static Value buildPack(OpBuilder &b, Location loc, Value value) {
                   nb, l, i, arith::ConstantIndexOp::create(nb, l, perByte)),
               arith::ConstantIndexOp::create(nb, l, s));
           // Past the last element the padding bits stay 0.
-          Value inRange = arith::CmpIOp::create(
-              nb, l, arith::CmpIPredicate::ult, idx,
-              arith::ConstantIndexOp::create(nb, l, n));
+          Value inRange =
+              arith::CmpIOp::create(nb, l, arith::CmpIPredicate::ult, idx,
+                                    arith::ConstantIndexOp::create(nb, l, n));
           Value safe = arith::SelectOp::create(
               nb, l, inRange, idx, arith::ConstantIndexOp::create(nb, l, 0));
           Value v = tensor::ExtractOp::create(nb, l, flatValue, safe);
@@ -161,9 +161,8 @@ static Value buildPack(OpBuilder &b, Location loc, Value value) {
 /// (whose body reads the packed bytes).
 static void replaceOutside(Value from, Value to) {
   Operation *unpack = to.getDefiningOp();
-  from.replaceUsesWithIf(to, [&](OpOperand &use) {
-    return !unpack->isAncestor(use.getOwner());
-  });
+  from.replaceUsesWithIf(
+      to, [&](OpOperand &use) { return !unpack->isAncestor(use.getOwner()); });
 }
 
 namespace {
@@ -180,8 +179,7 @@ struct PackSubBytePass
           !isPackable(op.getType(), /*allowI1=*/false))
         return;
       b.setInsertionPoint(op);
-      Value packed =
-          arith::ConstantOp::create(b, op.getLoc(), packAttr(attr));
+      Value packed = arith::ConstantOp::create(b, op.getLoc(), packAttr(attr));
       Value unpacked = buildUnpack(b, op.getLoc(), packed,
                                    cast<RankedTensorType>(op.getType()));
       op.replaceAllUsesWith(unpacked);
@@ -216,7 +214,8 @@ struct PackSubBytePass
           if (isPackable(operand.get().getType()))
             operand.set(buildPack(b, ret.getLoc(), operand.get()));
       });
-      func.setFunctionType(FunctionType::get(func.getContext(), inputs, results));
+      func.setFunctionType(
+          FunctionType::get(func.getContext(), inputs, results));
       packed.insert(func.getSymName());
     }
 

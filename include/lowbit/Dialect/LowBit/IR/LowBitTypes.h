@@ -48,8 +48,9 @@ unsigned getStorageBitWidth(Type type);
 /// 32 for biases and accumulators), zero points within the storage range,
 /// a supported expressed type, and, given the tensor shape, the quantized
 /// axis and block sizes. Emits one error through `emitError` on failure.
-LogicalResult verifyLowBitTensorType(function_ref<InFlightDiagnostic()> emitError,
-                                     ShapedType type, StringRef what);
+LogicalResult
+verifyLowBitTensorType(function_ref<InFlightDiagnostic()> emitError,
+                       ShapedType type, StringRef what);
 
 /// The per-tensor scale of a quantized element type; fails for per-axis and
 /// blockwise types.
