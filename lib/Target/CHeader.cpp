@@ -116,8 +116,8 @@ static std::string floatLiteral(double value) {
 static void emitQuantConstants(llvm::raw_ostream &os, StringRef prefix,
                                Type e) {
   if (auto q = dyn_cast<quant::UniformQuantizedType>(e)) {
-    os << "#define " << prefix << "_SCALE "
-       << floatLiteral(q.getScale()) << "\n";
+    os << "#define " << prefix << "_SCALE " << floatLiteral(q.getScale())
+       << "\n";
     os << "#define " << prefix << "_ZERO_POINT " << q.getZeroPoint() << "\n";
     os << "#define " << prefix << "_QMIN " << q.getStorageTypeMin() << "\n";
     os << "#define " << prefix << "_QMAX " << q.getStorageTypeMax() << "\n";
@@ -127,9 +127,8 @@ static void emitQuantConstants(llvm::raw_ostream &os, StringRef prefix,
     os << "#define " << prefix << "_AXIS " << q.getQuantizedDimension() << "\n";
     os << "static const float " << prefix << "_SCALES[" << q.getScales().size()
        << "] = {";
-    llvm::interleaveComma(q.getScales(), os, [&](double s) {
-      os << floatLiteral(s);
-    });
+    llvm::interleaveComma(q.getScales(), os,
+                          [&](double s) { os << floatLiteral(s); });
     os << "};\n";
     os << "static const int32_t " << prefix << "_ZERO_POINTS["
        << q.getZeroPoints().size() << "] = {";
@@ -141,16 +140,15 @@ static void emitQuantConstants(llvm::raw_ostream &os, StringRef prefix,
   }
   if (auto b = dyn_cast<BinaryType>(e)) {
     if (b.isPerTensor()) {
-      os << "#define " << prefix << "_SCALE "
-         << floatLiteral(b.getScale()) << "\n";
+      os << "#define " << prefix << "_SCALE " << floatLiteral(b.getScale())
+         << "\n";
       return;
     }
     os << "#define " << prefix << "_AXIS " << b.getAxis() << "\n";
     os << "static const float " << prefix << "_SCALES[" << b.getScales().size()
        << "] = {";
-    llvm::interleaveComma(b.getScales(), os, [&](double s) {
-      os << floatLiteral(s);
-    });
+    llvm::interleaveComma(b.getScales(), os,
+                          [&](double s) { os << floatLiteral(s); });
     os << "};\n";
   }
 }

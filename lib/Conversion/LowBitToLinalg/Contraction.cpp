@@ -145,6 +145,28 @@ LogicalResult mlir::lowbit::checkAccumulatorBound(Operation *op, int64_t k,
   return success();
 }
 
+/// Float contractions: f32 accumulator + bias, activation, rounding to the
+/// result's float type.
+static Value buildFloatEpilogue(OpBuilder &b, Location loc, Value acc,
+                                Value bias, RankedTensorType resultType,
+                                Activation activation,
+                                std::optional<APFloat> clampMin,
+                                std::optional<APFloat> clampMax) {
+  auto to = cast<FloatType>(resultType.getElementType());
+  SmallVector<Value> channel;
+  if (bias)
+    channel.push_back(bias);
+  return buildElementwise(
+      b, loc, resultType, acc, channel, resultType.getRank() - 1,
+      [&](OpBuilder &nb, Location l, ValueRange a) {
+        Value v = a[0];
+        if (bias)
+          v = arith::AddFOp::create(nb, l, v, extendToF32(nb, l, a[1]));
+        v = applyFloatActivation(nb, l, v, activation, clampMin, clampMax);
+        return truncateFloat(nb, l, v, to);
+      });
+}
+
 namespace {
 
 struct MatmulLowering : public OpConversionPattern<MatmulOp> {
@@ -223,24 +245,10 @@ struct MatmulLowering : public OpConversionPattern<MatmulOp> {
         // ExtF from f32 to f32 is invalid; rebuild without it is not
         // needed because canonicalization folds identity casts below.
       }
-      Value bias = adaptor.getBias();
-      auto to = cast<FloatType>(resultType.getElementType());
-      SmallVector<Value> channel;
-      if (bias)
-        channel.push_back(bias);
-      Value result = buildElementwise(
-          rewriter, loc, resultType, acc, channel, resultType.getRank() - 1,
-          [&](OpBuilder &b, Location l, ValueRange a) {
-            Value v = a[0];
-            if (bias)
-              v = arith::AddFOp::create(
-                  b, l, v,
-                  a[1].getType().isF32() ? a[1] : extendToF32(b, l, a[1]));
-            v = applyFloatActivation(b, l, v, op.getActivation(),
-                                     op.getClampMin(), op.getClampMax());
-            return truncateFloat(b, l, v, to);
-          });
-      rewriter.replaceOp(op, result);
+      rewriter.replaceOp(
+          op, buildFloatEpilogue(rewriter, loc, acc, adaptor.getBias(),
+                                 resultType, op.getActivation(),
+                                 op.getClampMin(), op.getClampMax()));
       return success();
     }
 
@@ -592,25 +600,10 @@ struct Conv2DLowering : public OpConversionPattern<Conv2DOp> {
         ArrayRef<ReassociationIndices>{{0}, {1}, {2}, {3, 4}});
 
     if (isFloat) {
-      Value bias = adaptor.getBias();
-      auto to = cast<FloatType>(resultType.getElementType());
-      SmallVector<Value> channel;
-      if (bias)
-        channel.push_back(bias);
       rewriter.replaceOp(
-          op,
-          buildElementwise(
-              rewriter, loc, resultType, acc, channel, 3,
-              [&](OpBuilder &b, Location l, ValueRange a) {
-                Value v = a[0];
-                if (bias)
-                  v = arith::AddFOp::create(
-                      b, l, v,
-                      a[1].getType().isF32() ? a[1] : extendToF32(b, l, a[1]));
-                v = applyFloatActivation(b, l, v, op.getActivation(),
-                                         op.getClampMin(), op.getClampMax());
-                return truncateFloat(b, l, v, to);
-              }));
+          op, buildFloatEpilogue(rewriter, loc, acc, adaptor.getBias(),
+                                 resultType, op.getActivation(),
+                                 op.getClampMin(), op.getClampMax()));
       return success();
     }
     rewriter.replaceOp(op, buildEpilogue(rewriter, loc, acc, resultType, s));
