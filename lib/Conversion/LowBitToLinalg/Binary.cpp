@@ -69,7 +69,7 @@ bool mlir::lowbit::isBinaryLoweringOp(Operation *op) {
   OperandKind kw = getKind(getElementTypeOrSelf(w.getType()));
   if (ka == OperandKind::Float || kw == OperandKind::Float)
     return false;
-  return isBitKind(ka) || isBitKind(kw);
+  return isBitKind(ka) || isBitKind(kw) || isBitSerialOp(op);
 }
 
 //===----------------------------------------------------------------------===//
@@ -78,7 +78,7 @@ bool mlir::lowbit::isBinaryLoweringOp(Operation *op) {
 
 /// Packs an i1 tensor [..., K] into words [..., ceil(K / W)] of `wordType`,
 /// least-significant bit first; tail bits are 0.
-static Value packBits(OpBuilder &b, Location loc, Value bits,
+Value mlir::lowbit::packBits(OpBuilder &b, Location loc, Value bits,
                       IntegerType wordType) {
   auto t = cast<RankedTensorType>(bits.getType());
   int64_t rank = t.getRank();
@@ -382,7 +382,7 @@ struct BinaryMatmulLowering : public OpConversionPattern<MatmulOp> {
   LogicalResult
   matchAndRewrite(MatmulOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    if (!isBinaryLoweringOp(op))
+    if (!isBinaryLoweringOp(op) || isBitSerialOp(op))
       return failure();
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
@@ -534,7 +534,7 @@ struct BinaryConv2DLowering : public OpConversionPattern<Conv2DOp> {
   LogicalResult
   matchAndRewrite(Conv2DOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    if (!isBinaryLoweringOp(op))
+    if (!isBinaryLoweringOp(op) || isBitSerialOp(op))
       return failure();
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
@@ -926,4 +926,5 @@ void mlir::lowbit::populateBinaryPatterns(const TypeConverter &converter,
   patterns.add<BinaryMatmulLowering, BinaryConv2DLowering>(converter, ctx,
                                                            fallback);
   patterns.add<PackLowering, UnpackLowering>(converter, ctx);
+  populateBitSerialPatterns(converter, patterns, fallback);
 }

@@ -186,6 +186,17 @@ void populateBinaryPatterns(const TypeConverter &converter,
 /// True for the ops --lowbit-lower-binary rewrites.
 bool isBinaryLoweringOp(Operation *op);
 
+/// True for matmul/conv2d on 2-4 bit affine integers that the bit-serial
+/// popcount kernel handles.
+bool isBitSerialOp(Operation *op);
+void populateBitSerialPatterns(const TypeConverter &converter,
+                               RewritePatternSet &patterns,
+                               RequantKind fallback);
+
+/// Packs an i1 tensor [..., K] into words [..., ceil(K / W)] of `wordType`,
+/// least-significant bit first; tail bits are 0.
+Value packBits(OpBuilder &b, Location loc, Value bits, IntegerType wordType);
+
 /// The storage type conversion shared by both lowering passes.
 void populateStorageTypeConversion(TypeConverter &converter);
 

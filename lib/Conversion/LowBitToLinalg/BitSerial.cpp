@@ -1,0 +1,328 @@
+//===- BitSerial.cpp - 2-4 bit integers by bit-serial popcount ------------===//
+//
+// Part of the lowbit project.
+//
+// A matmul or conv2d whose operands are both affine integers of 2 to 4 bits
+// is computed on bit-planes packed along the reduction axis (TVM bitserial):
+//
+//   sum_k a_k w_k = sum_{i,j} c_i d_j 2^(i+j) popcount(A_i AND W_j)
+//
+// where A_i, W_j are the packed planes of bit i of a and bit j of w, and the
+// plane weights c_i, d_j are +1 except -1 for the sign bit of a signed
+// (two's complement) operand. Zero points are applied as in the integer
+// lowering: sum (a - za)(w - zw) = sum a w - za sum w - zw sum a + K za zw,
+// with the weight sums folded at compile time when the weights are
+// constants. The exact int32 result then goes through the shared epilogue.
+//
+//===----------------------------------------------------------------------===//
+
+#include "QuantBuilder.h"
+
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Utils/StructuredOpsUtils.h"
+
+using namespace mlir;
+using namespace mlir::lowbit;
+
+static constexpr int64_t kWords = 64;
+
+static bool isSmallInteger(Type t) {
+  if (!isAffineQuantized(t) || isTernary(t) ||
+      isa<quant::UniformQuantizedSubChannelType>(t))
+    return false;
+  unsigned w = getStorageBitWidth(t);
+  return w >= 2 && w <= 4;
+}
+
+bool mlir::lowbit::isBitSerialOp(Operation *op) {
+  // Matmul only for now; conv2d on 2-4 bit integers keeps the integer
+  // kernel.
+  auto m = dyn_cast<MatmulOp>(op);
+  if (!m)
+    return false;
+  Value a = m.getLhs(), w = m.getRhs();
+  auto at = cast<RankedTensorType>(a.getType());
+  auto wt = cast<RankedTensorType>(w.getType());
+  if (!at.hasStaticShape() || !wt.hasStaticShape() ||
+      !isSmallInteger(at.getElementType()) ||
+      !isSmallInteger(wt.getElementType()) || isPerAxis(at.getElementType()))
+    return false;
+  return true;
+}
+
+/// i1 bit-planes of stored values: [..., K] -> [..., P, K], plane i holding
+/// bit i of the two's complement storage.
+static Value bitPlanes(OpBuilder &b, Location loc, Value values,
+                       unsigned planes) {
+  MLIRContext *ctx = b.getContext();
+  auto t = cast<RankedTensorType>(values.getType());
+  int64_t rank = t.getRank();
+  SmallVector<int64_t> shape(t.getShape().drop_back());
+  shape.push_back(planes);
+  shape.push_back(t.getShape().back());
+  SmallVector<AffineExpr> in;
+  for (int64_t d = 0; d < rank - 1; ++d)
+    in.push_back(getAffineDimExpr(d, ctx));
+  in.push_back(getAffineDimExpr(rank, ctx));
+  Value init = tensor::EmptyOp::create(b, loc, shape, b.getI1Type());
+  return linalg::GenericOp::create(
+             b, loc, init.getType(), values, init,
+             ArrayRef<AffineMap>{AffineMap::get(rank + 1, 0, in, ctx),
+                                 AffineMap::getMultiDimIdentityMap(rank + 1,
+                                                                   ctx)},
+             SmallVector<utils::IteratorType>(rank + 1,
+                                              utils::IteratorType::parallel),
+             [&](OpBuilder &nb, Location l, ValueRange v) {
+               Type st = v[0].getType();
+               Value plane = arith::IndexCastOp::create(
+                   nb, l, st, linalg::IndexOp::create(nb, l, rank - 1));
+               Value bit = arith::TruncIOp::create(
+                   nb, l, nb.getI1Type(),
+                   arith::ShRUIOp::create(nb, l, v[0], plane));
+               linalg::YieldOp::create(nb, l, bit);
+             })
+      .getResult(0);
+}
+
+/// The weight c_i d_j 2^(i+j) of the plane pair (i, j), from linalg.index.
+static Value planeWeight(OpBuilder &b, Location loc, unsigned iDim,
+                         unsigned jDim, const QuantInfo &a,
+                         const QuantInfo &w) {
+  QuantBuilder q(b, loc);
+  Value i = arith::IndexCastOp::create(b, loc, b.getI32Type(),
+                                       linalg::IndexOp::create(b, loc, iDim));
+  Value j = arith::IndexCastOp::create(b, loc, b.getI32Type(),
+                                       linalg::IndexOp::create(b, loc, jDim));
+  Value weight =
+      arith::ShLIOp::create(b, loc, q.i32(1), arith::AddIOp::create(b, loc, i, j));
+  Value neg = arith::ConstantIntOp::create(b, loc, b.getI1Type(), 0);
+  if (a.isSigned)
+    neg = arith::XOrIOp::create(
+        b, loc, neg,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, i,
+                              q.i32(a.width - 1)));
+  if (w.isSigned)
+    neg = arith::XOrIOp::create(
+        b, loc, neg,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, j,
+                              q.i32(w.width - 1)));
+  Value negated = arith::SubIOp::create(b, loc, q.i32(0), weight);
+  return arith::SelectOp::create(b, loc, neg, negated, weight);
+}
+
+/// acc += weight(i, j) * popcount(A & W) over the reduction loops.
+static Value bitSerialReduce(OpBuilder &b, Location loc, Value aPlanes,
+                             Value wPlanes, ArrayRef<int64_t> accShape,
+                             ArrayRef<AffineMap> maps,
+                             ArrayRef<utils::IteratorType> iters,
+                             unsigned iDim, unsigned jDim, const QuantInfo &a,
+                             const QuantInfo &w) {
+  QuantBuilder qb(b, loc);
+  Value init = tensor::EmptyOp::create(b, loc, accShape, b.getI32Type());
+  init = linalg::FillOp::create(b, loc, qb.i32(0), init).getResult(0);
+  return linalg::GenericOp::create(
+             b, loc, init.getType(), ValueRange{aPlanes, wPlanes},
+             ValueRange{init}, maps, iters,
+             [&](OpBuilder &nb, Location l, ValueRange v) {
+               Value both = arith::AndIOp::create(nb, l, v[0], v[1]);
+               Value pop = arith::TruncIOp::create(
+                   nb, l, nb.getI32Type(), math::CtPopOp::create(nb, l, both));
+               Value term = arith::MulIOp::create(
+                   nb, l, pop, planeWeight(nb, l, iDim, jDim, a, w));
+               linalg::YieldOp::create(
+                   nb, l, Value(arith::AddIOp::create(nb, l, v[2], term)));
+             })
+      .getResult(0);
+}
+
+namespace {
+
+struct BitSerialMatmul : public OpConversionPattern<MatmulOp> {
+  BitSerialMatmul(const TypeConverter &tc, MLIRContext *ctx, RequantKind fb)
+      : OpConversionPattern(tc, ctx, /*benefit=*/2), fallback(fb) {}
+  RequantKind fallback;
+
+  LogicalResult
+  matchAndRewrite(MatmulOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (!isBitSerialOp(op))
+      return failure();
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    RankedTensorType lhsT = op.getLhs().getType(), rhsT = op.getRhs().getType();
+    FailureOr<QuantInfo> x = QuantInfo::get(lhsT.getElementType());
+    FailureOr<QuantInfo> w = QuantInfo::get(rhsT.getElementType());
+    FailureOr<QuantInfo> z =
+        QuantInfo::get(op.getResult().getType().getElementType());
+    if (failed(x) || failed(w) || failed(z))
+      return failure();
+    auto resultType = cast<RankedTensorType>(
+        getTypeConverter()->convertType(op.getResult().getType()));
+    int64_t rank = lhsT.getRank();
+    bool batched = rank == 3, rhsBatched = rhsT.getRank() == 3;
+    int64_t k = lhsT.getDimSize(rank - 1);
+    int64_t n = rhsT.getDimSize(rhsT.getRank() - 1);
+    SmallVector<int64_t> accShape(resultType.getShape());
+
+    EpilogueSpec s{*x, *w, *z, getRequantKind(op, fallback),
+                   op.getActivation(), op.getClampMin(), op.getClampMax(), n,
+                   SmallVector<int64_t>(n, 0), Value(), Value()};
+    if (failed(prepareBias(op, op.getBias(), adaptor.getBias(), s)))
+      return failure();
+    int64_t za = x->zeroPoint();
+    // Weight column sums: at compile time for constants, else at run time.
+    FailureOr<SmallVector<int64_t>> wValues =
+        rhsBatched ? FailureOr<SmallVector<int64_t>>(failure())
+                   : getConstantStoredValues(op.getRhs());
+    if (succeeded(wValues)) {
+      for (int64_t j = 0; j < n; ++j) {
+        int64_t colsum = 0;
+        for (int64_t i = 0; i < k; ++i)
+          colsum += (*wValues)[i * n + j];
+        s.offsets[j] += -za * colsum;
+      }
+    }
+    for (int64_t j = 0; j < n; ++j)
+      s.offsets[j] += k * za * w->zeroPoint(j);
+    if (failed(checkAccumulatorBound(op, k, s)))
+      return failure();
+
+    // Planes: A [b?, M, Pa, Kw], W [b?, N, Pw, Kw].
+    IntegerType word = rewriter.getIntegerType(kWords);
+    Value aPlanes = packBits(rewriter, loc,
+                             bitPlanes(rewriter, loc, adaptor.getLhs(), x->width),
+                             word);
+    SmallVector<int64_t> perm;
+    for (int64_t d = 0; d < rhsT.getRank(); ++d)
+      perm.push_back(d);
+    std::swap(perm[perm.size() - 1], perm[perm.size() - 2]);
+    SmallVector<int64_t> tShape(rhsT.getShape());
+    std::swap(tShape[tShape.size() - 1], tShape[tShape.size() - 2]);
+    Type wStorage =
+        cast<RankedTensorType>(adaptor.getRhs().getType()).getElementType();
+    Value tInit = tensor::EmptyOp::create(rewriter, loc, tShape, wStorage);
+    Value wT = linalg::TransposeOp::create(rewriter, loc, adaptor.getRhs(),
+                                           tInit, perm)
+                   .getResult()[0];
+    Value wPlanes =
+        packBits(rewriter, loc, bitPlanes(rewriter, loc, wT, w->width), word);
+
+    // Loops (b?, m, n, i, j, kw).
+    int64_t lead = batched ? 1 : 0;
+    int64_t loops = lead + 5;
+    SmallVector<AffineExpr> d;
+    for (int64_t i = 0; i < loops; ++i)
+      d.push_back(getAffineDimExpr(i, ctx));
+    AffineExpr dm = d[lead], dn = d[lead + 1], di = d[lead + 2],
+               dj = d[lead + 3], dk = d[lead + 4];
+    SmallVector<AffineExpr> aE, wE, oE;
+    if (batched) {
+      aE.push_back(d[0]);
+      oE.push_back(d[0]);
+      if (rhsBatched)
+        wE.push_back(d[0]);
+    }
+    aE.append({dm, di, dk});
+    wE.append({dn, dj, dk});
+    oE.append({dm, dn});
+    SmallVector<utils::IteratorType> iters(lead + 2,
+                                           utils::IteratorType::parallel);
+    iters.append(3, utils::IteratorType::reduction);
+    Value acc = bitSerialReduce(
+        rewriter, loc, aPlanes, wPlanes, accShape,
+        {AffineMap::get(loops, 0, aE, ctx), AffineMap::get(loops, 0, wE, ctx),
+         AffineMap::get(loops, 0, oE, ctx)},
+        iters, lead + 2, lead + 3, *x, *w);
+
+    // Run-time zero-point terms: -za * colsum(w) for non-constant weights,
+    // -zw[n] * rowsum(a) when the weights have zero points.
+    auto reduceLast = [&](Value v, bool isSigned) -> Value {
+      auto t = cast<RankedTensorType>(v.getType());
+      int64_t r = t.getRank();
+      SmallVector<int64_t> shape(t.getShape().drop_back());
+      QuantBuilder qb(rewriter, loc);
+      Value init =
+          tensor::EmptyOp::create(rewriter, loc, shape, rewriter.getI32Type());
+      init = linalg::FillOp::create(rewriter, loc, qb.i32(0), init)
+                 .getResult(0);
+      SmallVector<AffineExpr> out;
+      for (int64_t i = 0; i < r - 1; ++i)
+        out.push_back(getAffineDimExpr(i, ctx));
+      SmallVector<utils::IteratorType> it(r - 1,
+                                          utils::IteratorType::parallel);
+      it.push_back(utils::IteratorType::reduction);
+      return linalg::GenericOp::create(
+                 rewriter, loc, init.getType(), v, init,
+                 ArrayRef<AffineMap>{AffineMap::getMultiDimIdentityMap(r, ctx),
+                                     AffineMap::get(r, 0, out, ctx)},
+                 it,
+                 [&](OpBuilder &nb, Location l, ValueRange a) {
+                   QuantBuilder q(nb, l);
+                   linalg::YieldOp::create(
+                       nb, l,
+                       Value(arith::AddIOp::create(nb, l, a[1],
+                                                   q.extend(a[0], isSigned))));
+                 })
+          .getResult(0);
+    };
+    auto accType = cast<RankedTensorType>(acc.getType());
+    if (failed(wValues) && za != 0) {
+      // colsum over K of W^T [b?, N, K] -> [b?, N]; broadcast over M.
+      Value cols = reduceLast(wT, w->isSigned);
+      auto ct = cast<RankedTensorType>(cols.getType());
+      SmallVector<int64_t> shape(ct.getShape());
+      shape.insert(shape.end() - 1, 1);
+      SmallVector<ReassociationIndices> reassoc;
+      for (int64_t i = 0; i + 1 < ct.getRank(); ++i)
+        reassoc.push_back({i});
+      reassoc.push_back({ct.getRank() - 1, ct.getRank()});
+      if (ct.getRank() == 1)
+        reassoc = {{0, 1}};
+      Value cols2 = tensor::ExpandShapeOp::create(
+          rewriter, loc, RankedTensorType::get(shape, rewriter.getI32Type()),
+          cols, reassoc);
+      acc = buildElementwise(rewriter, loc, accType, {acc, cols2}, {}, 0,
+                             [&](OpBuilder &nb, Location l, ValueRange v) {
+                               QuantBuilder q(nb, l);
+                               return arith::SubIOp::create(
+                                   nb, l, v[0],
+                                   arith::MulIOp::create(nb, l, v[1],
+                                                         q.i32(za)));
+                             });
+    }
+    if (w->hasNonZeroZeroPoint()) {
+      Value rows = reduceLast(adaptor.getLhs(), x->isSigned);
+      auto rt = cast<RankedTensorType>(rows.getType());
+      SmallVector<int64_t> shape(rt.getShape());
+      shape.push_back(1);
+      SmallVector<ReassociationIndices> reassoc;
+      for (int64_t i = 0; i + 1 < rt.getRank(); ++i)
+        reassoc.push_back({i});
+      reassoc.push_back({rt.getRank() - 1, rt.getRank()});
+      Value rows2 = tensor::ExpandShapeOp::create(
+          rewriter, loc, RankedTensorType::get(shape, rewriter.getI32Type()),
+          rows, reassoc);
+      SmallVector<int32_t> zw;
+      for (int64_t j = 0; j < n; ++j)
+        zw.push_back(w->zeroPoint(j));
+      QuantBuilder qb(rewriter, loc);
+      acc = buildElementwise(rewriter, loc, accType, {acc, rows2},
+                             {qb.i32Tensor(zw)}, accType.getRank() - 1,
+                             [&](OpBuilder &nb, Location l, ValueRange v) {
+                               return arith::SubIOp::create(
+                                   nb, l, v[0],
+                                   arith::MulIOp::create(nb, l, v[1], v[2]));
+                             });
+    }
+    rewriter.replaceOp(op, buildEpilogue(rewriter, loc, acc, resultType, s));
+    return success();
+  }
+};
+
+} // namespace
+
+void mlir::lowbit::populateBitSerialPatterns(const TypeConverter &converter,
+                                             RewritePatternSet &patterns,
+                                             RequantKind fallback) {
+  patterns.add<BitSerialMatmul>(converter, patterns.getContext(), fallback);
+}
