@@ -3,11 +3,11 @@
 # sides, K with tails (1, 5, 63, 64, 65, 130), constant and run-time
 # weights. The exact products sum (a - za)(w - zw) (scales 1.0, f32 result)
 # are compared with numpy; the lowered IR must use the popcount kernel.
-# RUN: %python %s %t %mlir_lib_dir
+# RUN: %python %s %t %mlir_lib_dir lowbit-opt mlir-runner
 import numpy as np, subprocess, random, re, sys
 rng = np.random.default_rng(5)
-TMP, LIB = sys.argv[1], sys.argv[2]
-R = f"mlir-runner -e main -entry-point-result=void -shared-libs={LIB}/libmlir_runner_utils.so,{LIB}/libmlir_c_runner_utils.so"
+TMP, LIB, OPT, RUNNER = sys.argv[1:5]
+R = f"{RUNNER} -e main -entry-point-result=void -shared-libs={LIB}/libmlir_runner_utils.so,{LIB}/libmlir_c_runner_utils.so"
 def rng_t(signed, bits):
     return (-(1 << (bits-1)), (1 << (bits-1)) - 1) if signed else (0, (1 << bits) - 1)
 cases = []
@@ -36,10 +36,10 @@ for c in range(24):
 funcs = [c[1] for c in cases if isinstance(c, tuple)]
 src = "\n".join(funcs) + "\nfunc.func @main() {\n" + "\n".join(body) + "\n  return\n}\nfunc.func private @printMemrefF32(memref<*xf32>) attributes {llvm.emit_c_interface}\n"
 open(TMP + ".mlir", "w").write(src)
-ir = subprocess.run(f"lowbit-opt --lowbit-lower-binary {TMP}.mlir", shell=True, capture_output=True, text=True).stdout
+ir = subprocess.run(f"{OPT} --lowbit-lower-binary {TMP}.mlir", shell=True, capture_output=True, text=True).stdout
 if ir.count("math.ctpop") != len(cases) or "lowbit.matmul" in ir:
     sys.exit("error: not every matmul uses the bit-serial kernel")
-out = subprocess.run(f"lowbit-opt --lowbit-to-llvm {TMP}.mlir | {R}", shell=True, capture_output=True, text=True)
+out = subprocess.run(f"{OPT} --lowbit-to-llvm {TMP}.mlir | {R}", shell=True, capture_output=True, text=True)
 if out.returncode:
     sys.exit("error: " + out.stderr[:2000])
 blocks = out.stdout.split("Unranked")[1:]
