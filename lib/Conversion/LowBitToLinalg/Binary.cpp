@@ -55,6 +55,9 @@ static bool isBitKind(OperandKind k) {
 bool mlir::lowbit::isBinaryLoweringOp(Operation *op) {
   if (isa<PackOp, UnpackOp>(op))
     return true;
+  if (auto pool = dyn_cast<MaxPool2DOp>(op))
+    return isa<BinaryType>(pool.getInput().getType().getElementType()) &&
+           pool.getInput().getType().hasStaticShape();
   Value a, w;
   if (auto m = dyn_cast<MatmulOp>(op)) {
     a = m.getLhs();
@@ -79,7 +82,7 @@ bool mlir::lowbit::isBinaryLoweringOp(Operation *op) {
 /// Packs an i1 tensor [..., K] into words [..., ceil(K / W)] of `wordType`,
 /// least-significant bit first; tail bits are 0.
 Value mlir::lowbit::packBits(OpBuilder &b, Location loc, Value bits,
-                      IntegerType wordType) {
+                             IntegerType wordType) {
   auto t = cast<RankedTensorType>(bits.getType());
   int64_t rank = t.getRank();
   int64_t k = t.getDimSize(rank - 1);
@@ -259,6 +262,98 @@ static Planes packedSource(ConversionPatternRewriter &rewriter, Value v,
   if (kind == OperandKind::Ternary && unpack.getInputs().size() == 2)
     return {clearTail(unpack.getInputs()[1]), clearTail(unpack.getInputs()[0])};
   return {};
+}
+
+/// Packs the binary result of `lowbit.threshold %x, %tau` (x >= tau gives
+/// +1, bit 0) straight from x, so the unpacked bits are never stored: the
+/// threshold "keeps the output packed" for the binary layer that consumes
+/// it. x is [..., C] integer storage; the words are [..., groups, Cw] with
+/// Cw = ceil(C / groups / 64). Returns null when `v` is not such a
+/// threshold.
+static Value packedFromThreshold(ConversionPatternRewriter &rewriter, Value v,
+                                 int64_t groups) {
+  auto t = v.getDefiningOp<ThresholdOp>();
+  if (!t || !isa<BinaryType>(t.getResult().getType().getElementType()))
+    return {};
+  FailureOr<QuantInfo> in =
+      QuantInfo::get(t.getInput().getType().getElementType());
+  if (failed(in) || in->isFloat)
+    return {};
+  Location loc = t.getLoc();
+  MLIRContext *ctx = rewriter.getContext();
+  Value x = rewriter.getRemappedValue(t.getInput());
+  Value tau = rewriter.getRemappedValue(t.getThresholds());
+  auto xt = dyn_cast<RankedTensorType>(x.getType());
+  if (!xt || !xt.hasStaticShape() || !isa<IntegerType>(xt.getElementType()))
+    return {};
+  int64_t rank = xt.getRank(), c = xt.getShape().back();
+  int64_t cg = c / groups, cw = llvm::divideCeil(cg, kWordBits);
+  bool sharedTau = t.getThresholds().getType().getDimSize(0) == 1;
+  bool isSigned = in->isSigned;
+  SmallVector<int64_t> shape(xt.getShape().drop_back());
+  shape.append({groups, cw});
+  Type word = rewriter.getIntegerType(kWordBits);
+  QuantBuilder qb(rewriter, loc);
+  Value init = tensor::EmptyOp::create(rewriter, loc, shape, word);
+  init = linalg::FillOp::create(
+             rewriter, loc,
+             arith::ConstantIntOp::create(rewriter, loc, word, 0).getResult(),
+             init)
+             .getResult(0);
+  // Loops (leading..., g, w, bit); the bit loop is the reduction. The
+  // kernel shape rides on a dummy operand so every loop has a bound.
+  int64_t loops = rank + 2;
+  Value bitsDummy = tensor::EmptyOp::create(
+      rewriter, loc, ArrayRef<int64_t>{kWordBits}, rewriter.getI1Type());
+  SmallVector<AffineExpr> outExprs;
+  for (int64_t d = 0; d < rank + 1; ++d)
+    outExprs.push_back(getAffineDimExpr(d, ctx));
+  SmallVector<utils::IteratorType> iters(rank + 1,
+                                         utils::IteratorType::parallel);
+  iters.push_back(utils::IteratorType::reduction);
+  return linalg::GenericOp::create(
+             rewriter, loc, init.getType(), ValueRange{bitsDummy},
+             ValueRange{init},
+             ArrayRef<AffineMap>{
+                 AffineMap::get(loops, 0, getAffineDimExpr(rank + 1, ctx)),
+                 AffineMap::get(loops, 0, outExprs, ctx)},
+             iters,
+             [&](OpBuilder &b, Location l, ValueRange a) {
+               auto idx = [&](int64_t d) -> Value {
+                 return linalg::IndexOp::create(b, l, d);
+               };
+               auto cidx = [&](int64_t v) -> Value {
+                 return arith::ConstantIndexOp::create(b, l, v);
+               };
+               // Channel within the group, and overall.
+               Value inGroup = arith::AddIOp::create(
+                   b, l,
+                   arith::MulIOp::create(b, l, idx(rank), cidx(kWordBits)),
+                   idx(rank + 1));
+               Value valid = arith::CmpIOp::create(
+                   b, l, arith::CmpIPredicate::ult, inGroup, cidx(cg));
+               Value ch = arith::AddIOp::create(
+                   b, l, arith::MulIOp::create(b, l, idx(rank - 1), cidx(cg)),
+                   arith::SelectOp::create(b, l, valid, inGroup, cidx(0)));
+               SmallVector<Value> xi;
+               for (int64_t d = 0; d < rank - 1; ++d)
+                 xi.push_back(idx(d));
+               xi.push_back(ch);
+               Value xv = tensor::ExtractOp::create(b, l, x, xi);
+               Value tv = tensor::ExtractOp::create(
+                   b, l, tau, ValueRange{sharedTau ? cidx(0) : ch, cidx(0)});
+               QuantBuilder q(b, l);
+               Value below = arith::CmpIOp::create(
+                   b, l, arith::CmpIPredicate::slt, q.extend(xv, isSigned, 64),
+                   q.extend(tv, true, 64));
+               Value bit = arith::AndIOp::create(b, l, below, valid);
+               Value shifted = arith::ShLIOp::create(
+                   b, l, arith::ExtUIOp::create(b, l, word, bit),
+                   arith::IndexCastOp::create(b, l, word, idx(rank + 1)));
+               linalg::YieldOp::create(
+                   b, l, Value(arith::OrIOp::create(b, l, a[1], shifted)));
+             })
+      .getResult(0);
 }
 
 /// All-ones mask words for a binary operand next to a ternary one.
@@ -447,6 +542,21 @@ struct BinaryMatmulLowering : public OpConversionPattern<MatmulOp> {
                                      AffineMap::get(loops, 0, wE, ctx),
                                      AffineMap::get(loops, 0, oE, ctx)};
       Planes a = packedSource(rewriter, op.getLhs(), ka);
+      if (!a.sign && ka == OperandKind::Binary) {
+        if (Value words = packedFromThreshold(rewriter, op.getLhs(), 1)) {
+          // [..., M, 1, Kw] -> [..., M, Kw]
+          auto wt = cast<RankedTensorType>(words.getType());
+          SmallVector<int64_t> shape(wt.getShape());
+          shape.erase(shape.end() - 2);
+          SmallVector<ReassociationIndices> reassoc;
+          for (int64_t i = 0; i + 2 < wt.getRank(); ++i)
+            reassoc.push_back({i});
+          reassoc.push_back({wt.getRank() - 2, wt.getRank() - 1});
+          a.sign = tensor::CollapseShapeOp::create(
+              rewriter, loc, RankedTensorType::get(shape, wt.getElementType()),
+              words, reassoc);
+        }
+      }
       if (!a.sign)
         a = packOperand(rewriter, loc, adaptor.getLhs(), ka);
       Planes wp;
@@ -642,6 +752,8 @@ struct BinaryConv2DLowering : public OpConversionPattern<Conv2DOp> {
         a.sign = expand(a.sign);
         a.mask = expand(a.mask);
       }
+      if (!a.sign && ka == OperandKind::Binary)
+        a.sign = packedFromThreshold(rewriter, op.getInput(), g);
       if (!a.sign)
         a = packOperand(rewriter, loc, expandGroups(adaptor.getInput()), ka);
       auto zeroWord =
@@ -862,6 +974,97 @@ struct BinaryConv2DLowering : public OpConversionPattern<Conv2DOp> {
 };
 
 //===----------------------------------------------------------------------===//
+// max_pool2d on packed words
+//===----------------------------------------------------------------------===//
+
+/// The maximum of -1/+1 values is +1 unless every value is -1: with bit 1 =
+/// -1 it is the AND of the bits, 64 channels per instruction. Padding taps
+/// are all-ones words (-1, so they never win).
+struct BinaryMaxPoolLowering : public OpConversionPattern<MaxPool2DOp> {
+  BinaryMaxPoolLowering(const TypeConverter &tc, MLIRContext *ctx)
+      : OpConversionPattern(tc, ctx, /*benefit=*/2) {}
+
+  LogicalResult
+  matchAndRewrite(MaxPool2DOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (!isBinaryLoweringOp(op))
+      return failure();
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    RankedTensorType inT = op.getInput().getType();
+    auto resultType = cast<RankedTensorType>(
+        getTypeConverter()->convertType(op.getResult().getType()));
+    int64_t n = inT.getDimSize(0), h = inT.getDimSize(1), w = inT.getDimSize(2);
+    int64_t cw = llvm::divideCeil(inT.getDimSize(3), kWordBits);
+    IntegerType word = rewriter.getIntegerType(kWordBits);
+    // Words [N, H, W, Cw]: from a threshold, from packed input, or packed.
+    Value words;
+    if (Value fromThreshold = packedFromThreshold(rewriter, op.getInput(), 1))
+      words = fromThreshold;
+    else if (Value packed =
+                 packedSource(rewriter, op.getInput(), OperandKind::Binary)
+                     .sign)
+      words = packed;
+    else
+      words = packBits(rewriter, loc, adaptor.getInput(), word);
+    if (cast<RankedTensorType>(words.getType()).getRank() == 5)
+      words = tensor::CollapseShapeOp::create(
+          rewriter, loc, RankedTensorType::get({n, h, w, cw}, word), words,
+          ArrayRef<ReassociationIndices>{{0}, {1}, {2}, {3, 4}});
+    SmallVector<int64_t, 4> pad = op.getPaddingValues();
+    SmallVector<int64_t, 2> st = op.getStrideValues();
+    ArrayRef<int64_t> kernel = op.getKernel();
+    Value allOnes = arith::ConstantIntOp::create(rewriter, loc, word, -1);
+    if (llvm::any_of(pad, [](int64_t p) { return p != 0; })) {
+      SmallVector<OpFoldResult> lo = {
+          rewriter.getIndexAttr(0), rewriter.getIndexAttr(pad[0]),
+          rewriter.getIndexAttr(pad[2]), rewriter.getIndexAttr(0)};
+      SmallVector<OpFoldResult> hi = {
+          rewriter.getIndexAttr(0), rewriter.getIndexAttr(pad[1]),
+          rewriter.getIndexAttr(pad[3]), rewriter.getIndexAttr(0)};
+      words = tensor::PadOp::create(
+          rewriter, loc,
+          RankedTensorType::get(
+              {n, h + pad[0] + pad[1], w + pad[2] + pad[3], cw}, word),
+          words, lo, hi, allOnes);
+    }
+    int64_t oh = resultType.getDimSize(1), ow = resultType.getDimSize(2);
+    Value init = tensor::EmptyOp::create(
+        rewriter, loc, ArrayRef<int64_t>{n, oh, ow, cw}, word);
+    init = linalg::FillOp::create(rewriter, loc, allOnes, init).getResult(0);
+    Value window =
+        tensor::EmptyOp::create(rewriter, loc, kernel, rewriter.getI1Type());
+    SmallVector<AffineExpr> d;
+    for (int i = 0; i < 6; ++i)
+      d.push_back(getAffineDimExpr(i, ctx));
+    SmallVector<utils::IteratorType> iters(4, utils::IteratorType::parallel);
+    iters.append(2, utils::IteratorType::reduction);
+    Value pooled =
+        linalg::GenericOp::create(
+            rewriter, loc, init.getType(), ValueRange{words, window},
+            ValueRange{init},
+            ArrayRef<AffineMap>{
+                AffineMap::get(
+                    6, 0,
+                    {d[0], d[1] * st[0] + d[4], d[2] * st[1] + d[5], d[3]},
+                    ctx),
+                AffineMap::get(6, 0, {d[4], d[5]}, ctx),
+                AffineMap::get(6, 0, {d[0], d[1], d[2], d[3]}, ctx)},
+            iters,
+            [&](OpBuilder &b, Location l, ValueRange a) {
+              linalg::YieldOp::create(
+                  b, l, Value(arith::AndIOp::create(b, l, a[2], a[0])));
+            })
+            .getResult(0);
+    rewriter.replaceOp(op,
+                       unpackBits(rewriter, loc, pooled,
+                                  RankedTensorType::get(resultType.getShape(),
+                                                        rewriter.getI1Type())));
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
 // pack / unpack
 //===----------------------------------------------------------------------===//
 
@@ -925,6 +1128,7 @@ void mlir::lowbit::populateBinaryPatterns(const TypeConverter &converter,
   MLIRContext *ctx = patterns.getContext();
   patterns.add<BinaryMatmulLowering, BinaryConv2DLowering>(converter, ctx,
                                                            fallback);
-  patterns.add<PackLowering, UnpackLowering>(converter, ctx);
+  patterns.add<PackLowering, UnpackLowering, BinaryMaxPoolLowering>(converter,
+                                                                    ctx);
   populateBitSerialPatterns(converter, patterns, fallback);
 }

@@ -67,9 +67,9 @@ static Value bitPlanes(OpBuilder &b, Location loc, Value values,
   Value init = tensor::EmptyOp::create(b, loc, shape, b.getI1Type());
   return linalg::GenericOp::create(
              b, loc, init.getType(), values, init,
-             ArrayRef<AffineMap>{AffineMap::get(rank + 1, 0, in, ctx),
-                                 AffineMap::getMultiDimIdentityMap(rank + 1,
-                                                                   ctx)},
+             ArrayRef<AffineMap>{
+                 AffineMap::get(rank + 1, 0, in, ctx),
+                 AffineMap::getMultiDimIdentityMap(rank + 1, ctx)},
              SmallVector<utils::IteratorType>(rank + 1,
                                               utils::IteratorType::parallel),
              [&](OpBuilder &nb, Location l, ValueRange v) {
@@ -93,19 +93,19 @@ static Value planeWeight(OpBuilder &b, Location loc, unsigned iDim,
                                        linalg::IndexOp::create(b, loc, iDim));
   Value j = arith::IndexCastOp::create(b, loc, b.getI32Type(),
                                        linalg::IndexOp::create(b, loc, jDim));
-  Value weight =
-      arith::ShLIOp::create(b, loc, q.i32(1), arith::AddIOp::create(b, loc, i, j));
+  Value weight = arith::ShLIOp::create(b, loc, q.i32(1),
+                                       arith::AddIOp::create(b, loc, i, j));
   Value neg = arith::ConstantIntOp::create(b, loc, b.getI1Type(), 0);
   if (a.isSigned)
-    neg = arith::XOrIOp::create(
-        b, loc, neg,
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, i,
-                              q.i32(a.width - 1)));
+    neg = arith::XOrIOp::create(b, loc, neg,
+                                arith::CmpIOp::create(b, loc,
+                                                      arith::CmpIPredicate::eq,
+                                                      i, q.i32(a.width - 1)));
   if (w.isSigned)
-    neg = arith::XOrIOp::create(
-        b, loc, neg,
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, j,
-                              q.i32(w.width - 1)));
+    neg = arith::XOrIOp::create(b, loc, neg,
+                                arith::CmpIOp::create(b, loc,
+                                                      arith::CmpIPredicate::eq,
+                                                      j, q.i32(w.width - 1)));
   Value negated = arith::SubIOp::create(b, loc, q.i32(0), weight);
   return arith::SelectOp::create(b, loc, neg, negated, weight);
 }
@@ -114,8 +114,8 @@ static Value planeWeight(OpBuilder &b, Location loc, unsigned iDim,
 static Value bitSerialReduce(OpBuilder &b, Location loc, Value aPlanes,
                              Value wPlanes, ArrayRef<int64_t> accShape,
                              ArrayRef<AffineMap> maps,
-                             ArrayRef<utils::IteratorType> iters,
-                             unsigned iDim, unsigned jDim, const QuantInfo &a,
+                             ArrayRef<utils::IteratorType> iters, unsigned iDim,
+                             unsigned jDim, const QuantInfo &a,
                              const QuantInfo &w) {
   QuantBuilder qb(b, loc);
   Value init = tensor::EmptyOp::create(b, loc, accShape, b.getI32Type());
@@ -164,9 +164,17 @@ struct BitSerialMatmul : public OpConversionPattern<MatmulOp> {
     int64_t n = rhsT.getDimSize(rhsT.getRank() - 1);
     SmallVector<int64_t> accShape(resultType.getShape());
 
-    EpilogueSpec s{*x, *w, *z, getRequantKind(op, fallback),
-                   op.getActivation(), op.getClampMin(), op.getClampMax(), n,
-                   SmallVector<int64_t>(n, 0), Value(), Value()};
+    EpilogueSpec s{*x,
+                   *w,
+                   *z,
+                   getRequantKind(op, fallback),
+                   op.getActivation(),
+                   op.getClampMin(),
+                   op.getClampMax(),
+                   n,
+                   SmallVector<int64_t>(n, 0),
+                   Value(),
+                   Value()};
     if (failed(prepareBias(op, op.getBias(), adaptor.getBias(), s)))
       return failure();
     int64_t za = x->zeroPoint();
@@ -189,9 +197,9 @@ struct BitSerialMatmul : public OpConversionPattern<MatmulOp> {
 
     // Planes: A [b?, M, Pa, Kw], W [b?, N, Pw, Kw].
     IntegerType word = rewriter.getIntegerType(kWords);
-    Value aPlanes = packBits(rewriter, loc,
-                             bitPlanes(rewriter, loc, adaptor.getLhs(), x->width),
-                             word);
+    Value aPlanes =
+        packBits(rewriter, loc,
+                 bitPlanes(rewriter, loc, adaptor.getLhs(), x->width), word);
     SmallVector<int64_t> perm;
     for (int64_t d = 0; d < rhsT.getRank(); ++d)
       perm.push_back(d);
@@ -228,11 +236,11 @@ struct BitSerialMatmul : public OpConversionPattern<MatmulOp> {
     SmallVector<utils::IteratorType> iters(lead + 2,
                                            utils::IteratorType::parallel);
     iters.append(3, utils::IteratorType::reduction);
-    Value acc = bitSerialReduce(
-        rewriter, loc, aPlanes, wPlanes, accShape,
-        {AffineMap::get(loops, 0, aE, ctx), AffineMap::get(loops, 0, wE, ctx),
-         AffineMap::get(loops, 0, oE, ctx)},
-        iters, lead + 2, lead + 3, *x, *w);
+    Value acc = bitSerialReduce(rewriter, loc, aPlanes, wPlanes, accShape,
+                                {AffineMap::get(loops, 0, aE, ctx),
+                                 AffineMap::get(loops, 0, wE, ctx),
+                                 AffineMap::get(loops, 0, oE, ctx)},
+                                iters, lead + 2, lead + 3, *x, *w);
 
     // Run-time zero-point terms: -za * colsum(w) for non-constant weights,
     // -zw[n] * rowsum(a) when the weights have zero points.
@@ -243,13 +251,12 @@ struct BitSerialMatmul : public OpConversionPattern<MatmulOp> {
       QuantBuilder qb(rewriter, loc);
       Value init =
           tensor::EmptyOp::create(rewriter, loc, shape, rewriter.getI32Type());
-      init = linalg::FillOp::create(rewriter, loc, qb.i32(0), init)
-                 .getResult(0);
+      init =
+          linalg::FillOp::create(rewriter, loc, qb.i32(0), init).getResult(0);
       SmallVector<AffineExpr> out;
       for (int64_t i = 0; i < r - 1; ++i)
         out.push_back(getAffineDimExpr(i, ctx));
-      SmallVector<utils::IteratorType> it(r - 1,
-                                          utils::IteratorType::parallel);
+      SmallVector<utils::IteratorType> it(r - 1, utils::IteratorType::parallel);
       it.push_back(utils::IteratorType::reduction);
       return linalg::GenericOp::create(
                  rewriter, loc, init.getType(), v, init,
@@ -281,14 +288,13 @@ struct BitSerialMatmul : public OpConversionPattern<MatmulOp> {
       Value cols2 = tensor::ExpandShapeOp::create(
           rewriter, loc, RankedTensorType::get(shape, rewriter.getI32Type()),
           cols, reassoc);
-      acc = buildElementwise(rewriter, loc, accType, {acc, cols2}, {}, 0,
-                             [&](OpBuilder &nb, Location l, ValueRange v) {
-                               QuantBuilder q(nb, l);
-                               return arith::SubIOp::create(
-                                   nb, l, v[0],
-                                   arith::MulIOp::create(nb, l, v[1],
-                                                         q.i32(za)));
-                             });
+      acc = buildElementwise(
+          rewriter, loc, accType, {acc, cols2}, {}, 0,
+          [&](OpBuilder &nb, Location l, ValueRange v) {
+            QuantBuilder q(nb, l);
+            return arith::SubIOp::create(
+                nb, l, v[0], arith::MulIOp::create(nb, l, v[1], q.i32(za)));
+          });
     }
     if (w->hasNonZeroZeroPoint()) {
       Value rows = reduceLast(adaptor.getLhs(), x->isSigned);
@@ -306,13 +312,12 @@ struct BitSerialMatmul : public OpConversionPattern<MatmulOp> {
       for (int64_t j = 0; j < n; ++j)
         zw.push_back(w->zeroPoint(j));
       QuantBuilder qb(rewriter, loc);
-      acc = buildElementwise(rewriter, loc, accType, {acc, rows2},
-                             {qb.i32Tensor(zw)}, accType.getRank() - 1,
-                             [&](OpBuilder &nb, Location l, ValueRange v) {
-                               return arith::SubIOp::create(
-                                   nb, l, v[0],
-                                   arith::MulIOp::create(nb, l, v[1], v[2]));
-                             });
+      acc = buildElementwise(
+          rewriter, loc, accType, {acc, rows2}, {qb.i32Tensor(zw)},
+          accType.getRank() - 1, [&](OpBuilder &nb, Location l, ValueRange v) {
+            return arith::SubIOp::create(
+                nb, l, v[0], arith::MulIOp::create(nb, l, v[1], v[2]));
+          });
     }
     rewriter.replaceOp(op, buildEpilogue(rewriter, loc, acc, resultType, s));
     return success();

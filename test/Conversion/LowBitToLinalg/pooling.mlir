@@ -70,12 +70,16 @@ func.func @max_pool_i4(%x: tensor<1x4x4x2x!quant.uniform<i4:f32, 0.5>>) -> tenso
 }
 
 // Binary max pool: -1 is bit 1, so max over {-1, +1} is an AND of the bits,
-// starting from (and padding with) true.
+// done on 64-bit words packed along the channels (the 2 channels pad to one
+// word), starting from all ones (-1, which never wins), then unpacked.
 // CHECK-LABEL: func.func @max_pool_binary(
-// CHECK:         %[[T:.*]] = arith.constant true
-// CHECK:         linalg.fill ins(%[[T]] : i1)
-// CHECK:         ^bb0(%[[V:[a-z0-9_]+]]: i1, %{{.*}}: i1, %[[ACC:[a-z0-9_]+]]: i1):
-// CHECK-NEXT:      arith.andi %[[ACC]], %[[V]] : i1
+// CHECK:         tensor.pad %{{.*}} low[0, 0, 0, 0] high[0, 0, 0, 62]
+// CHECK:         arith.ori %{{.*}}, %{{.*}} : i64
+// CHECK:         %[[ONES:.*]] = arith.constant -1 : i64
+// CHECK:         linalg.fill ins(%[[ONES]] : i64)
+// CHECK:         ^bb0(%[[V:[a-z0-9_]+]]: i64, %{{.*}}: i1, %[[ACC:[a-z0-9_]+]]: i64):
+// CHECK-NEXT:      arith.andi %[[ACC]], %[[V]] : i64
+// CHECK:         arith.shrui %{{.*}}, %{{.*}} : i64
 func.func @max_pool_binary(%x: tensor<1x4x4x2x!lowbit.binary>) -> tensor<1x2x2x2x!lowbit.binary> {
   %0 = lowbit.max_pool2d %x kernel [2, 2] : tensor<1x4x4x2x!lowbit.binary> -> tensor<1x2x2x2x!lowbit.binary>
   return %0 : tensor<1x2x2x2x!lowbit.binary>
