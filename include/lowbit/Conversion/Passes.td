@@ -57,7 +57,18 @@ def LowBitLowerBinary : Pass<"lowbit-lower-binary", "ModuleOp"> {
     * ternary x ternary or binary: mask and sign bit-planes,
       `dot = popcount(m) - 2 * popcount(m & (s_a ^ s_w))`;
     * binary or ternary x integer: add where the weight is +1, subtract
-      where it is -1, no multiplies.
+      where it is -1, no multiplies;
+    * 2-4 bit x 2-4 bit integers (matmul): bit-serial popcount over
+      bit-planes, `sum_ij c_i d_j 2^(i+j) popcount(A_i & W_j)`, with the
+      sign planes of signed operands negated and zero points applied as in
+      the integer lowering;
+    * binary max_pool2d: an AND of packed words.
+
+    A binary operand produced by `lowbit.threshold` (e.g. after
+    `--lowbit-fuse-thresholds`) is packed straight from the integer
+    accumulator, so activations between binary layers are never stored
+    unpacked; an operand produced by `lowbit.unpack` of 64-bit words is used
+    as it is.
 
     conv2d honours `pad_value`: `one` padding costs nothing; `zero` padding
     subtracts a per-position correction computed from the weights. Constant
