@@ -3,6 +3,7 @@
 // Part of the lowbit project.
 //
 // A matmul or conv2d whose operands are both affine integers of 2 to 4 bits
+// (conv2d: with weight zero points of 0)
 // is computed on bit-planes packed along the reduction axis (TVM bitserial):
 //
 //   sum_k a_k w_k = sum_{i,j} c_i d_j 2^(i+j) popcount(A_i AND W_j)
@@ -35,12 +36,22 @@ static bool isSmallInteger(Type t) {
 }
 
 bool mlir::lowbit::isBitSerialOp(Operation *op) {
-  // Matmul only for now; conv2d on 2-4 bit integers keeps the integer
-  // kernel.
-  auto m = dyn_cast<MatmulOp>(op);
-  if (!m)
+  Value a, w;
+  if (auto m = dyn_cast<MatmulOp>(op)) {
+    a = m.getLhs();
+    w = m.getRhs();
+  } else if (auto c = dyn_cast<Conv2DOp>(op)) {
+    a = c.getInput();
+    w = c.getFilter();
+    // The convolution takes weight zero points of 0 (symmetric weights,
+    // the usual case); others keep the integer kernel.
+    FailureOr<QuantInfo> wi =
+        QuantInfo::get(cast<ShapedType>(w.getType()).getElementType());
+    if (failed(wi) || wi->hasNonZeroZeroPoint())
+      return false;
+  } else {
     return false;
-  Value a = m.getLhs(), w = m.getRhs();
+  }
   auto at = cast<RankedTensorType>(a.getType());
   auto wt = cast<RankedTensorType>(w.getType());
   if (!at.hasStaticShape() || !wt.hasStaticShape() ||
@@ -324,10 +335,169 @@ struct BitSerialMatmul : public OpConversionPattern<MatmulOp> {
   }
 };
 
+struct BitSerialConv2D : public OpConversionPattern<Conv2DOp> {
+  BitSerialConv2D(const TypeConverter &tc, MLIRContext *ctx, RequantKind fb)
+      : OpConversionPattern(tc, ctx, /*benefit=*/2), fallback(fb) {}
+  RequantKind fallback;
+
+  LogicalResult
+  matchAndRewrite(Conv2DOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (!isBitSerialOp(op))
+      return failure();
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    RankedTensorType inT = op.getInput().getType(),
+                     fT = op.getFilter().getType();
+    FailureOr<QuantInfo> x = QuantInfo::get(inT.getElementType());
+    FailureOr<QuantInfo> w = QuantInfo::get(fT.getElementType());
+    FailureOr<QuantInfo> z =
+        QuantInfo::get(op.getResult().getType().getElementType());
+    if (failed(x) || failed(w) || failed(z))
+      return failure();
+    auto resultType = cast<RankedTensorType>(
+        getTypeConverter()->convertType(op.getResult().getType()));
+    int64_t nB = inT.getDimSize(0), h = inT.getDimSize(1),
+            wd = inT.getDimSize(2), c = inT.getDimSize(3);
+    int64_t o = fT.getDimSize(0), kh = fT.getDimSize(1), kw = fT.getDimSize(2);
+    int64_t g = op.getGroupCount(), cg = c / g, og = o / g;
+    SmallVector<int64_t, 2> st = op.getStrideValues(),
+                            dl = op.getDilationValues();
+    SmallVector<int64_t, 4> pad = op.getPaddingValues();
+    int64_t oh = resultType.getDimSize(1), ow = resultType.getDimSize(2);
+    int64_t k = kh * kw * cg;
+    int64_t za = x->zeroPoint();
+
+    EpilogueSpec s{*x,
+                   *w,
+                   *z,
+                   getRequantKind(op, fallback),
+                   op.getActivation(),
+                   op.getClampMin(),
+                   op.getClampMax(),
+                   o,
+                   SmallVector<int64_t>(o, 0),
+                   Value(),
+                   Value()};
+    if (failed(prepareBias(op, op.getBias(), adaptor.getBias(), s)))
+      return failure();
+    FailureOr<SmallVector<int64_t>> fValues =
+        getConstantStoredValues(op.getFilter());
+    if (succeeded(fValues))
+      for (int64_t j = 0; j < o; ++j) {
+        int64_t sum = 0;
+        for (int64_t i = 0; i < k; ++i)
+          sum += (*fValues)[j * k + i];
+        s.offsets[j] += -za * sum;
+      }
+    if (failed(checkAccumulatorBound(op, k, s)))
+      return failure();
+
+    // Input: pad with the zero point (the real value 0), split the groups,
+    // take the bit-planes and pack them: [N, Hp, Wp, G, Pa, Cw].
+    Value input = adaptor.getInput();
+    Type inStorage = cast<RankedTensorType>(input.getType()).getElementType();
+    if (llvm::any_of(pad, [](int64_t p) { return p != 0; })) {
+      Value padValue = arith::ConstantOp::create(
+          rewriter, loc,
+          rewriter.getIntegerAttr(inStorage,
+                                  APInt(x->width, za, /*isSigned=*/true,
+                                        /*implicitTrunc=*/true)));
+      SmallVector<OpFoldResult> lo = {
+          rewriter.getIndexAttr(0), rewriter.getIndexAttr(pad[0]),
+          rewriter.getIndexAttr(pad[2]), rewriter.getIndexAttr(0)};
+      SmallVector<OpFoldResult> hi = {
+          rewriter.getIndexAttr(0), rewriter.getIndexAttr(pad[1]),
+          rewriter.getIndexAttr(pad[3]), rewriter.getIndexAttr(0)};
+      input = tensor::PadOp::create(
+          rewriter, loc,
+          RankedTensorType::get(
+              {nB, h + pad[0] + pad[1], wd + pad[2] + pad[3], c}, inStorage),
+          input, lo, hi, padValue);
+    }
+    auto pt = cast<RankedTensorType>(input.getType());
+    Value in5 = tensor::ExpandShapeOp::create(
+        rewriter, loc,
+        RankedTensorType::get({nB, pt.getDimSize(1), pt.getDimSize(2), g, cg},
+                              inStorage),
+        input, ArrayRef<ReassociationIndices>{{0}, {1}, {2}, {3, 4}});
+    IntegerType word = rewriter.getIntegerType(kWords);
+    Value aPlanes =
+        packBits(rewriter, loc, bitPlanes(rewriter, loc, in5, x->width), word);
+    Type fStorage =
+        cast<RankedTensorType>(adaptor.getFilter().getType()).getElementType();
+    Value f5 = tensor::ExpandShapeOp::create(
+        rewriter, loc, RankedTensorType::get({g, og, kh, kw, cg}, fStorage),
+        adaptor.getFilter(),
+        ArrayRef<ReassociationIndices>{{0, 1}, {2}, {3}, {4}});
+    Value wPlanes =
+        packBits(rewriter, loc, bitPlanes(rewriter, loc, f5, w->width), word);
+
+    // Loops (n, oh, ow, g, oc, kh, kw, i, j, cw).
+    SmallVector<AffineExpr> d;
+    for (int i = 0; i < 10; ++i)
+      d.push_back(getAffineDimExpr(i, ctx));
+    SmallVector<AffineMap> maps = {
+        AffineMap::get(10, 0,
+                       {d[0], d[1] * st[0] + d[5] * dl[0],
+                        d[2] * st[1] + d[6] * dl[1], d[3], d[7], d[9]},
+                       ctx),
+        AffineMap::get(10, 0, {d[3], d[4], d[5], d[6], d[8], d[9]}, ctx),
+        AffineMap::get(10, 0, {d[0], d[1], d[2], d[3], d[4]}, ctx)};
+    SmallVector<utils::IteratorType> iters(5, utils::IteratorType::parallel);
+    iters.append(5, utils::IteratorType::reduction);
+    Value acc5 =
+        bitSerialReduce(rewriter, loc, aPlanes, wPlanes, {nB, oh, ow, g, og},
+                        maps, iters, 7, 8, *x, *w);
+    auto accType =
+        RankedTensorType::get({nB, oh, ow, o}, rewriter.getI32Type());
+    Value acc = tensor::CollapseShapeOp::create(
+        rewriter, loc, accType, acc5,
+        ArrayRef<ReassociationIndices>{{0}, {1}, {2}, {3, 4}});
+    if (failed(fValues) && za != 0) {
+      // -za * (sum of each run-time filter), per output channel.
+      Value flat = tensor::CollapseShapeOp::create(
+          rewriter, loc, RankedTensorType::get({o, k}, fStorage),
+          adaptor.getFilter(), ArrayRef<ReassociationIndices>{{0}, {1, 2, 3}});
+      QuantBuilder qb(rewriter, loc);
+      Value init = tensor::EmptyOp::create(rewriter, loc, ArrayRef<int64_t>{o},
+                                           rewriter.getI32Type());
+      init =
+          linalg::FillOp::create(rewriter, loc, qb.i32(0), init).getResult(0);
+      bool wSigned = w->isSigned;
+      Value sums =
+          linalg::GenericOp::create(
+              rewriter, loc, init.getType(), flat, init,
+              ArrayRef<AffineMap>{AffineMap::getMultiDimIdentityMap(2, ctx),
+                                  AffineMap::get(2, 0, d[0])},
+              SmallVector<utils::IteratorType>{utils::IteratorType::parallel,
+                                               utils::IteratorType::reduction},
+              [&](OpBuilder &nb, Location l, ValueRange a) {
+                QuantBuilder q(nb, l);
+                linalg::YieldOp::create(
+                    nb, l,
+                    Value(arith::AddIOp::create(nb, l, a[1],
+                                                q.extend(a[0], wSigned))));
+              })
+              .getResult(0);
+      acc = buildElementwise(
+          rewriter, loc, accType, acc, sums, 3,
+          [&](OpBuilder &nb, Location l, ValueRange v) {
+            QuantBuilder q(nb, l);
+            return arith::SubIOp::create(
+                nb, l, v[0], arith::MulIOp::create(nb, l, v[1], q.i32(za)));
+          });
+    }
+    rewriter.replaceOp(op, buildEpilogue(rewriter, loc, acc, resultType, s));
+    return success();
+  }
+};
+
 } // namespace
 
 void mlir::lowbit::populateBitSerialPatterns(const TypeConverter &converter,
                                              RewritePatternSet &patterns,
                                              RequantKind fallback) {
-  patterns.add<BitSerialMatmul>(converter, patterns.getContext(), fallback);
+  patterns.add<BitSerialMatmul, BitSerialConv2D>(
+      converter, patterns.getContext(), fallback);
 }
