@@ -58,7 +58,8 @@ def LowBitLowerBinary : Pass<"lowbit-lower-binary", "ModuleOp"> {
       `dot = popcount(m) - 2 * popcount(m & (s_a ^ s_w))`;
     * binary or ternary x integer: add where the weight is +1, subtract
       where it is -1, no multiplies;
-    * 2-4 bit x 2-4 bit integers (matmul): bit-serial popcount over
+    * 2-4 bit x 2-4 bit integers (matmul, and conv2d with filter zero
+      points of 0): bit-serial popcount over
       bit-planes, `sum_ij c_i d_j 2^(i+j) popcount(A_i & W_j)`, with the
       sign planes of signed operands negated and zero points applied as in
       the integer lowering;
