@@ -1073,3 +1073,35 @@ func.func @pool_axis(%x: tensor<1x2x2x2x!quant.uniform<i8:f32:1, {0.1, 0.2}>>) {
   %y = lowbit.max_pool2d %x kernel [1, 1] : tensor<1x2x2x2x!quant.uniform<i8:f32:1, {0.1, 0.2}>> -> tensor<1x2x2x2x!quant.uniform<i8:f32:1, {0.1, 0.2}>>
   return
 }
+
+// -----
+
+func.func @storage_cast_two_sides(%x: tensor<4xi8>) {
+  // expected-error@+1 {{expects exactly one of input and result to have a quantized element type, got 'i8' and 'i8'}}
+  %y = lowbit.storage_cast %x : tensor<4xi8> to tensor<4xi8>
+  return
+}
+
+// -----
+
+func.func @storage_cast_width(%x: tensor<4xi8>) {
+  // expected-error@+1 {{expects the storage type 'i4' of '!quant.uniform<i4:f32, 5.000000e-01>', got 'i8'}}
+  %y = lowbit.storage_cast %x : tensor<4xi8> to tensor<4x!quant.uniform<i4:f32, 0.5>>
+  return
+}
+
+// -----
+
+func.func @storage_cast_shape(%x: tensor<4xi1>) {
+  // expected-error@+1 {{expects input and result shapes to match}}
+  %y = lowbit.storage_cast %x : tensor<4xi1> to tensor<5x!lowbit.binary>
+  return
+}
+
+// -----
+
+func.func @storage_cast_zero_point(%x: tensor<4xi8>) {
+  // expected-error@+1 {{quantized side zero point 300 is outside the storage range [-128, 127]}}
+  %y = lowbit.storage_cast %x : tensor<4xi8> to tensor<4x!quant.uniform<i8:f32, 0.5:300>>
+  return
+}

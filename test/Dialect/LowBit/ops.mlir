@@ -150,3 +150,12 @@ func.func @packing(%x: tensor<4x100x!lowbit.binary>, %t: tensor<4x70x!tern>) {
   %v = lowbit.unpack %m, %s : tensor<4x3xi32>, tensor<4x3xi32> -> tensor<4x70x!tern>
   return
 }
+
+// CHECK-LABEL: func.func @storage_cast
+func.func @storage_cast(%bits: tensor<4x64xi1>, %q: tensor<8x!quant.uniform<u8:f32, 0.1:128>>) {
+  // CHECK: lowbit.storage_cast %{{.*}} : tensor<4x64xi1> to tensor<4x64x!lowbit.binary>
+  %b = lowbit.storage_cast %bits : tensor<4x64xi1> to tensor<4x64x!lowbit.binary>
+  // CHECK: lowbit.storage_cast %{{.*}} : tensor<8x!quant.uniform<u8:f32, 1.000000e-01:128>> to tensor<8xi8>
+  %s = lowbit.storage_cast %q : tensor<8x!quant.uniform<u8:f32, 0.1:128>> to tensor<8xi8>
+  return
+}
