@@ -109,12 +109,8 @@ Value mlir::lowbit::packBits(OpBuilder &b, Location loc, Value bits,
   Value split = tensor::ExpandShapeOp::create(
       b, loc, RankedTensorType::get(expanded, b.getI1Type()), bits, reassoc);
   SmallVector<int64_t> outShape(expanded.begin(), expanded.end() - 1);
-  Value init = tensor::EmptyOp::create(b, loc, outShape, wordType);
-  init =
-      linalg::FillOp::create(
-          b, loc, arith::ConstantIntOp::create(b, loc, wordType, 0).getResult(),
-          init)
-          .getResult(0);
+  Value init = filledTensor(b, loc, outShape,
+                            arith::ConstantIntOp::create(b, loc, wordType, 0));
   SmallVector<AffineExpr> outExprs;
   for (int64_t i = 0; i < rank; ++i)
     outExprs.push_back(getAffineDimExpr(i, ctx));
@@ -294,12 +290,9 @@ static Value packedFromThreshold(ConversionPatternRewriter &rewriter, Value v,
   shape.append({groups, cw});
   Type word = rewriter.getIntegerType(kWordBits);
   QuantBuilder qb(rewriter, loc);
-  Value init = tensor::EmptyOp::create(rewriter, loc, shape, word);
-  init = linalg::FillOp::create(
-             rewriter, loc,
-             arith::ConstantIntOp::create(rewriter, loc, word, 0).getResult(),
-             init)
-             .getResult(0);
+  Value init =
+      filledTensor(rewriter, loc, shape,
+                   arith::ConstantIntOp::create(rewriter, loc, word, 0));
   // Loops (leading..., g, w, bit); the bit loop is the reduction. The
   // kernel shape rides on a dummy operand so every loop has a bound.
   int64_t loops = rank + 2;
@@ -378,8 +371,7 @@ static Value popcountDot(OpBuilder &b, Location loc, Planes a, Planes w,
   Type i32 = b.getI32Type();
   QuantBuilder qb(b, loc);
   auto accType = RankedTensorType::get(accShape, i32);
-  Value zero = tensor::EmptyOp::create(b, loc, accShape, i32);
-  zero = linalg::FillOp::create(b, loc, qb.i32(0), zero).getResult(0);
+  Value zero = filledTensor(b, loc, accShape, qb.i32(0));
   bool ternary = a.mask || w.mask;
   auto popcount = [&](OpBuilder &nb, Location l, Value word) -> Value {
     Value c = math::CtPopOp::create(nb, l, word);
@@ -500,17 +492,7 @@ struct BinaryMatmulLowering : public OpConversionPattern<MatmulOp> {
     int64_t n = rhsT.getDimSize(rhsT.getRank() - 1);
     SmallVector<int64_t> accShape(resultType.getShape());
 
-    EpilogueSpec s{*x,
-                   *w,
-                   *z,
-                   getRequantKind(op, fallback),
-                   op.getActivation(),
-                   op.getClampMin(),
-                   op.getClampMax(),
-                   n,
-                   SmallVector<int64_t>(n, 0),
-                   Value(),
-                   Value()};
+    EpilogueSpec s = makeEpilogueSpec(op, *x, *w, *z, n, fallback);
     if (failed(prepareBias(op, op.getBias(), adaptor.getBias(), s)) ||
         failed(checkAccumulatorBound(op, k, s)))
       return failure();
@@ -599,10 +581,7 @@ struct BinaryMatmulLowering : public OpConversionPattern<MatmulOp> {
                                      AffineMap::get(loops, 0, wE, ctx),
                                      AffineMap::get(loops, 0, oE, ctx)};
       QuantBuilder qb(rewriter, loc);
-      Value zero = tensor::EmptyOp::create(rewriter, loc, accShape,
-                                           rewriter.getI32Type());
-      zero =
-          linalg::FillOp::create(rewriter, loc, qb.i32(0), zero).getResult(0);
+      Value zero = filledTensor(rewriter, loc, accShape, qb.i32(0));
       bool lhsIsInt = ka == OperandKind::Integer;
       const QuantInfo &intInfo = lhsIsInt ? *x : *w;
       OperandKind bitKind = lhsIsInt ? kw : ka;
@@ -674,17 +653,7 @@ struct BinaryConv2DLowering : public OpConversionPattern<Conv2DOp> {
     int64_t k = kh * kwd * cg;
     QuantBuilder qb(rewriter, loc);
 
-    EpilogueSpec s{*x,
-                   *w,
-                   *z,
-                   getRequantKind(op, fallback),
-                   op.getActivation(),
-                   op.getClampMin(),
-                   op.getClampMax(),
-                   o,
-                   SmallVector<int64_t>(o, 0),
-                   Value(),
-                   Value()};
+    EpilogueSpec s = makeEpilogueSpec(op, *x, *w, *z, o, fallback);
     if (failed(prepareBias(op, op.getBias(), adaptor.getBias(), s)) ||
         failed(checkAccumulatorBound(op, k, s)))
       return failure();
@@ -850,10 +819,7 @@ struct BinaryConv2DLowering : public OpConversionPattern<Conv2DOp> {
                   .getElementType()),
           adaptor.getFilter(),
           ArrayRef<ReassociationIndices>{{0, 1}, {2}, {3}, {4}});
-      Value zero = tensor::EmptyOp::create(rewriter, loc, acc5Shape,
-                                           rewriter.getI32Type());
-      zero =
-          linalg::FillOp::create(rewriter, loc, qb.i32(0), zero).getResult(0);
+      Value zero = filledTensor(rewriter, loc, acc5Shape, qb.i32(0));
       acc5 = linalg::GenericOp::create(
                  rewriter, loc, zero.getType(), ValueRange{in5, f5},
                  ValueRange{zero}, maps, iters,
@@ -896,9 +862,7 @@ struct BinaryConv2DLowering : public OpConversionPattern<Conv2DOp> {
         adaptor.getFilter(),
         ArrayRef<ReassociationIndices>{{0, 1}, {2}, {3}, {4}});
     SmallVector<int64_t> wsShape = {g, og, kernel[0], kernel[1]};
-    Value wsInit = tensor::EmptyOp::create(rewriter, loc, wsShape, i32);
-    wsInit =
-        linalg::FillOp::create(rewriter, loc, qb.i32(cg), wsInit).getResult(0);
+    Value wsInit = filledTensor(rewriter, loc, wsShape, qb.i32(cg));
     SmallVector<AffineExpr> e;
     for (int i = 0; i < 5; ++i)
       e.push_back(getAffineDimExpr(i, ctx));
@@ -924,9 +888,7 @@ struct BinaryConv2DLowering : public OpConversionPattern<Conv2DOp> {
     for (int i = 0; i < 6; ++i)
       f.push_back(getAffineDimExpr(i, ctx));
     SmallVector<int64_t> corrShape = {out[0], out[1], g, og};
-    Value cInit = tensor::EmptyOp::create(rewriter, loc, corrShape, i32);
-    cInit =
-        linalg::FillOp::create(rewriter, loc, qb.i32(0), cInit).getResult(0);
+    Value cInit = filledTensor(rewriter, loc, corrShape, qb.i32(0));
     SmallVector<utils::IteratorType> cIters(4, utils::IteratorType::parallel);
     cIters.append(2, utils::IteratorType::reduction);
     Value corr =
@@ -1029,9 +991,7 @@ struct BinaryMaxPoolLowering : public OpConversionPattern<MaxPool2DOp> {
           words, lo, hi, allOnes);
     }
     int64_t oh = resultType.getDimSize(1), ow = resultType.getDimSize(2);
-    Value init = tensor::EmptyOp::create(
-        rewriter, loc, ArrayRef<int64_t>{n, oh, ow, cw}, word);
-    init = linalg::FillOp::create(rewriter, loc, allOnes, init).getResult(0);
+    Value init = filledTensor(rewriter, loc, {n, oh, ow, cw}, allOnes);
     Value window =
         tensor::EmptyOp::create(rewriter, loc, kernel, rewriter.getI1Type());
     SmallVector<AffineExpr> d;

@@ -129,8 +129,7 @@ static Value bitSerialReduce(OpBuilder &b, Location loc, Value aPlanes,
                              unsigned jDim, const QuantInfo &a,
                              const QuantInfo &w) {
   QuantBuilder qb(b, loc);
-  Value init = tensor::EmptyOp::create(b, loc, accShape, b.getI32Type());
-  init = linalg::FillOp::create(b, loc, qb.i32(0), init).getResult(0);
+  Value init = filledTensor(b, loc, accShape, qb.i32(0));
   return linalg::GenericOp::create(
              b, loc, init.getType(), ValueRange{aPlanes, wPlanes},
              ValueRange{init}, maps, iters,
@@ -175,17 +174,7 @@ struct BitSerialMatmul : public OpConversionPattern<MatmulOp> {
     int64_t n = rhsT.getDimSize(rhsT.getRank() - 1);
     SmallVector<int64_t> accShape(resultType.getShape());
 
-    EpilogueSpec s{*x,
-                   *w,
-                   *z,
-                   getRequantKind(op, fallback),
-                   op.getActivation(),
-                   op.getClampMin(),
-                   op.getClampMax(),
-                   n,
-                   SmallVector<int64_t>(n, 0),
-                   Value(),
-                   Value()};
+    EpilogueSpec s = makeEpilogueSpec(op, *x, *w, *z, n, fallback);
     if (failed(prepareBias(op, op.getBias(), adaptor.getBias(), s)))
       return failure();
     int64_t za = x->zeroPoint();
@@ -255,38 +244,10 @@ struct BitSerialMatmul : public OpConversionPattern<MatmulOp> {
 
     // Run-time zero-point terms: -za * colsum(w) for non-constant weights,
     // -zw[n] * rowsum(a) when the weights have zero points.
-    auto reduceLast = [&](Value v, bool isSigned) -> Value {
-      auto t = cast<RankedTensorType>(v.getType());
-      int64_t r = t.getRank();
-      SmallVector<int64_t> shape(t.getShape().drop_back());
-      QuantBuilder qb(rewriter, loc);
-      Value init =
-          tensor::EmptyOp::create(rewriter, loc, shape, rewriter.getI32Type());
-      init =
-          linalg::FillOp::create(rewriter, loc, qb.i32(0), init).getResult(0);
-      SmallVector<AffineExpr> out;
-      for (int64_t i = 0; i < r - 1; ++i)
-        out.push_back(getAffineDimExpr(i, ctx));
-      SmallVector<utils::IteratorType> it(r - 1, utils::IteratorType::parallel);
-      it.push_back(utils::IteratorType::reduction);
-      return linalg::GenericOp::create(
-                 rewriter, loc, init.getType(), v, init,
-                 ArrayRef<AffineMap>{AffineMap::getMultiDimIdentityMap(r, ctx),
-                                     AffineMap::get(r, 0, out, ctx)},
-                 it,
-                 [&](OpBuilder &nb, Location l, ValueRange a) {
-                   QuantBuilder q(nb, l);
-                   linalg::YieldOp::create(
-                       nb, l,
-                       Value(arith::AddIOp::create(nb, l, a[1],
-                                                   q.extend(a[0], isSigned))));
-                 })
-          .getResult(0);
-    };
     auto accType = cast<RankedTensorType>(acc.getType());
     if (failed(wValues) && za != 0) {
       // colsum over K of W^T [b?, N, K] -> [b?, N]; broadcast over M.
-      Value cols = reduceLast(wT, w->isSigned);
+      Value cols = sumLastDim(rewriter, loc, wT, w->isSigned);
       auto ct = cast<RankedTensorType>(cols.getType());
       SmallVector<int64_t> shape(ct.getShape());
       shape.insert(shape.end() - 1, 1);
@@ -308,7 +269,7 @@ struct BitSerialMatmul : public OpConversionPattern<MatmulOp> {
           });
     }
     if (w->hasNonZeroZeroPoint()) {
-      Value rows = reduceLast(adaptor.getLhs(), x->isSigned);
+      Value rows = sumLastDim(rewriter, loc, adaptor.getLhs(), x->isSigned);
       auto rt = cast<RankedTensorType>(rows.getType());
       SmallVector<int64_t> shape(rt.getShape());
       shape.push_back(1);
@@ -368,17 +329,7 @@ struct BitSerialConv2D : public OpConversionPattern<Conv2DOp> {
     int64_t k = kh * kw * cg;
     int64_t za = x->zeroPoint();
 
-    EpilogueSpec s{*x,
-                   *w,
-                   *z,
-                   getRequantKind(op, fallback),
-                   op.getActivation(),
-                   op.getClampMin(),
-                   op.getClampMax(),
-                   o,
-                   SmallVector<int64_t>(o, 0),
-                   Value(),
-                   Value()};
+    EpilogueSpec s = makeEpilogueSpec(op, *x, *w, *z, o, fallback);
     if (failed(prepareBias(op, op.getBias(), adaptor.getBias(), s)))
       return failure();
     FailureOr<SmallVector<int64_t>> fValues =
@@ -459,27 +410,7 @@ struct BitSerialConv2D : public OpConversionPattern<Conv2DOp> {
       Value flat = tensor::CollapseShapeOp::create(
           rewriter, loc, RankedTensorType::get({o, k}, fStorage),
           adaptor.getFilter(), ArrayRef<ReassociationIndices>{{0}, {1, 2, 3}});
-      QuantBuilder qb(rewriter, loc);
-      Value init = tensor::EmptyOp::create(rewriter, loc, ArrayRef<int64_t>{o},
-                                           rewriter.getI32Type());
-      init =
-          linalg::FillOp::create(rewriter, loc, qb.i32(0), init).getResult(0);
-      bool wSigned = w->isSigned;
-      Value sums =
-          linalg::GenericOp::create(
-              rewriter, loc, init.getType(), flat, init,
-              ArrayRef<AffineMap>{AffineMap::getMultiDimIdentityMap(2, ctx),
-                                  AffineMap::get(2, 0, d[0])},
-              SmallVector<utils::IteratorType>{utils::IteratorType::parallel,
-                                               utils::IteratorType::reduction},
-              [&](OpBuilder &nb, Location l, ValueRange a) {
-                QuantBuilder q(nb, l);
-                linalg::YieldOp::create(
-                    nb, l,
-                    Value(arith::AddIOp::create(nb, l, a[1],
-                                                q.extend(a[0], wSigned))));
-              })
-              .getResult(0);
+      Value sums = sumLastDim(rewriter, loc, flat, w->isSigned);
       acc = buildElementwise(
           rewriter, loc, accType, acc, sums, 3,
           [&](OpBuilder &nb, Location l, ValueRange v) {

@@ -225,10 +225,7 @@ struct MatmulLowering : public OpConversionPattern<MatmulOp> {
 
     if (x->isFloat) {
       auto accType = RankedTensorType::get(accShape, rewriter.getF32Type());
-      Value init = tensor::EmptyOp::create(rewriter, loc, accShape,
-                                           rewriter.getF32Type());
-      init =
-          linalg::FillOp::create(rewriter, loc, qb.f32(0.0), init).getResult(0);
+      Value init = filledTensor(rewriter, loc, accShape, qb.f32(0.0));
       Value acc = linalg::GenericOp::create(
                       rewriter, loc, accType,
                       ValueRange{adaptor.getLhs(), adaptor.getRhs()},
@@ -252,17 +249,7 @@ struct MatmulLowering : public OpConversionPattern<MatmulOp> {
       return success();
     }
 
-    EpilogueSpec s{*x,
-                   *w,
-                   *z,
-                   getRequantKind(op, fallback),
-                   op.getActivation(),
-                   op.getClampMin(),
-                   op.getClampMax(),
-                   n,
-                   SmallVector<int64_t>(n, 0),
-                   Value(),
-                   Value()};
+    EpilogueSpec s = makeEpilogueSpec(op, *x, *w, *z, n, fallback);
     if (failed(prepareBias(op, op.getBias(), adaptor.getBias(), s)))
       return failure();
 
@@ -283,9 +270,7 @@ struct MatmulLowering : public OpConversionPattern<MatmulOp> {
       return failure();
 
     auto accType = RankedTensorType::get(accShape, rewriter.getI32Type());
-    Value init =
-        tensor::EmptyOp::create(rewriter, loc, accShape, rewriter.getI32Type());
-    init = linalg::FillOp::create(rewriter, loc, qb.i32(0), init).getResult(0);
+    Value init = filledTensor(rewriter, loc, accShape, qb.i32(0));
     SmallVector<Value> inputs = {adaptor.getLhs(), adaptor.getRhs()};
     SmallVector<int32_t> zw;
     for (int64_t j = 0; j < n; ++j)
@@ -316,34 +301,7 @@ struct MatmulLowering : public OpConversionPattern<MatmulOp> {
     if (foldWeights && w->hasNonZeroZeroPoint()) {
       // acc -= zw[n] * sum_k a[m, k]
       SmallVector<int64_t> rowShape(accShape.begin(), accShape.end() - 1);
-      auto rowType = RankedTensorType::get(rowShape, rewriter.getI32Type());
-      Value rInit = tensor::EmptyOp::create(rewriter, loc, rowShape,
-                                            rewriter.getI32Type());
-      rInit =
-          linalg::FillOp::create(rewriter, loc, qb.i32(0), rInit).getResult(0);
-      SmallVector<AffineExpr> rowIn, rowOut;
-      for (int64_t i = 0; i < rank - 1; ++i) {
-        rowIn.push_back(getAffineDimExpr(i, ctx));
-        rowOut.push_back(getAffineDimExpr(i, ctx));
-      }
-      rowIn.push_back(getAffineDimExpr(rank - 1, ctx));
-      SmallVector<utils::IteratorType> rIters(rank - 1,
-                                              utils::IteratorType::parallel);
-      rIters.push_back(utils::IteratorType::reduction);
-      Value rows =
-          linalg::GenericOp::create(
-              rewriter, loc, rowType, adaptor.getLhs(), rInit,
-              ArrayRef<AffineMap>{AffineMap::get(rank, 0, rowIn, ctx),
-                                  AffineMap::get(rank, 0, rowOut, ctx)},
-              rIters,
-              [&](OpBuilder &b, Location l, ValueRange a) {
-                QuantBuilder q(b, l);
-                linalg::YieldOp::create(
-                    b, l,
-                    Value(arith::AddIOp::create(b, l, a[1],
-                                                q.extend(a[0], x->isSigned))));
-              })
-              .getResult(0);
+      Value rows = sumLastDim(rewriter, loc, adaptor.getLhs(), x->isSigned);
       SmallVector<int64_t> expandedShape(rowShape);
       expandedShape.push_back(1);
       SmallVector<ReassociationIndices> reassoc;
@@ -456,17 +414,7 @@ struct Conv2DLowering : public OpConversionPattern<Conv2DOp> {
     auto acc5Type = RankedTensorType::get(acc5Shape, accElem);
 
     int64_t k = kh * kw * cg;
-    EpilogueSpec s{*x,
-                   *w,
-                   *z,
-                   getRequantKind(op, fallback),
-                   op.getActivation(),
-                   op.getClampMin(),
-                   op.getClampMax(),
-                   o,
-                   SmallVector<int64_t>(o, 0),
-                   Value(),
-                   Value()};
+    EpilogueSpec s = makeEpilogueSpec(op, *x, *w, *z, o, fallback);
     bool foldWeights = false;
     if (!isFloat) {
       if (failed(prepareBias(op, op.getBias(), adaptor.getBias(), s)))
@@ -487,10 +435,8 @@ struct Conv2DLowering : public OpConversionPattern<Conv2DOp> {
         return failure();
     }
 
-    Value init = tensor::EmptyOp::create(rewriter, loc, acc5Shape, accElem);
-    init = linalg::FillOp::create(rewriter, loc,
-                                  isFloat ? qb.f32(0.0) : qb.i32(0), init)
-               .getResult(0);
+    Value init = filledTensor(rewriter, loc, acc5Shape,
+                              isFloat ? qb.f32(0.0) : qb.i32(0));
     SmallVector<Value> inputs = {in5, f5};
     bool perChannelZw = !isFloat && !foldWeights && w->axis >= 0;
     SmallVector<int32_t> zw;
@@ -535,10 +481,7 @@ struct Conv2DLowering : public OpConversionPattern<Conv2DOp> {
     if (foldWeights && w->hasNonZeroZeroPoint()) {
       // acc -= zw[o] * (window sum of the input), per (n, oh, ow, g).
       SmallVector<int64_t> winShape = {nB, oh, ow, g};
-      Value wInit = tensor::EmptyOp::create(rewriter, loc, winShape,
-                                            rewriter.getI32Type());
-      wInit =
-          linalg::FillOp::create(rewriter, loc, qb.i32(0), wInit).getResult(0);
+      Value wInit = filledTensor(rewriter, loc, winShape, qb.i32(0));
       // Loops (n, oh, ow, g, kh, kw, ic).
       SmallVector<AffineExpr> e;
       for (int i = 0; i < 7; ++i)

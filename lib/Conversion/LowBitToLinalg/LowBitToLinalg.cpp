@@ -115,11 +115,12 @@ struct StorageCastLowering : public OpConversionPattern<CastOp> {
 // quantize / dequantize / requantize
 //===----------------------------------------------------------------------===//
 
-/// Converts one f32 scalar to the stored value of `out` at channel `c`
-/// (scale and zero point passed as scalars for per-channel types).
+/// Converts one f32 scalar to the stored value of `out` (scale and zero
+/// point passed as scalars, so per-channel types work too), saturating to
+/// [qmin, qmax] (the storage range, or a fused activation's range).
 static Value quantizeScalar(OpBuilder &b, Location loc, Value x, Value scale,
                             Value zp, const QuantInfo &out, RequantKind kind,
-                            Type storage) {
+                            Type storage, int64_t qmin, int64_t qmax) {
   QuantBuilder qb(b, loc);
   if (out.isBinary) {
     // sign(0) = +1: the stored bit is 1 only for negative values.
@@ -133,8 +134,8 @@ static Value quantizeScalar(OpBuilder &b, Location loc, Value x, Value scale,
                 : Value(math::RoundOp::create(b, loc, y));
   Value zpF = arith::SIToFPOp::create(b, loc, b.getF32Type(), zp);
   // Saturate in float so huge values and infinities clamp.
-  Value lo = arith::SubFOp::create(b, loc, qb.f32(out.qmin), zpF);
-  Value hi = arith::SubFOp::create(b, loc, qb.f32(out.qmax), zpF);
+  Value lo = arith::SubFOp::create(b, loc, qb.f32(qmin), zpF);
+  Value hi = arith::SubFOp::create(b, loc, qb.f32(qmax), zpF);
   r = arith::MinNumFOp::create(b, loc, arith::MaxNumFOp::create(b, loc, r, lo),
                                hi);
   Value i = arith::AddIOp::create(
@@ -145,17 +146,6 @@ static Value quantizeScalar(OpBuilder &b, Location loc, Value x, Value scale,
   i = arith::SelectOp::create(b, loc, isNan, zp, i);
   return qb.narrow(i, storage);
 }
-
-static Value toF32(OpBuilder &b, Location loc, Value x) {
-  return extendToF32(b, loc, x);
-}
-
-/// Per-channel scale/zero-point inputs for a generic: returns the 1-D
-/// tensors (empty for per-tensor types) and the channel dim.
-struct ChannelParams {
-  SmallVector<Value> tensors;
-  int64_t dim = 0;
-};
 
 struct QuantizeLowering : public LowBitPattern<QuantizeOp> {
   using LowBitPattern::LowBitPattern;
@@ -169,11 +159,11 @@ struct QuantizeLowering : public LowBitPattern<QuantizeOp> {
     if (isSupportedFloat(outElement)) {
       auto to = cast<FloatType>(outElement);
       rewriter.replaceOp(
-          op,
-          buildElementwise(rewriter, loc, resultType, adaptor.getInput(), {}, 0,
-                           [&](OpBuilder &b, Location l, ValueRange a) {
-                             return truncateFloat(b, l, toF32(b, l, a[0]), to);
-                           }));
+          op, buildElementwise(
+                  rewriter, loc, resultType, adaptor.getInput(), {}, 0,
+                  [&](OpBuilder &b, Location l, ValueRange a) {
+                    return truncateFloat(b, l, extendToF32(b, l, a[0]), to);
+                  }));
       return success();
     }
     FailureOr<QuantInfo> out = QuantInfo::get(outElement);
@@ -194,8 +184,8 @@ struct QuantizeLowering : public LowBitPattern<QuantizeOp> {
           QuantBuilder q(b, l);
           Value scale = out->axis >= 0 ? a[1] : q.f32(out->scale());
           Value zp = out->axis >= 0 ? a[2] : q.i32(out->zeroPoint());
-          return quantizeScalar(b, l, toF32(b, l, a[0]), scale, zp, *out, kind,
-                                storage);
+          return quantizeScalar(b, l, extendToF32(b, l, a[0]), scale, zp, *out,
+                                kind, storage, out->qmin, out->qmax);
         });
     rewriter.replaceOp(op, result);
     return success();
@@ -206,8 +196,8 @@ struct QuantizeLowering : public LowBitPattern<QuantizeOp> {
 /// once (TFLite Dequantize); float mode multiplies in float32 (ONNX
 /// DequantizeLinear). Binary values are -scale / +scale.
 static Value dequantizeScalar(OpBuilder &b, Location loc, Value q,
-                              const QuantInfo &in, double scale, Value scaleF32,
-                              Value zp, RequantKind kind) {
+                              const QuantInfo &in, Value scaleF32, Value zp,
+                              RequantKind kind) {
   QuantBuilder qb(b, loc);
   if (in.isBinary) {
     Value s = scaleF32;
@@ -239,7 +229,7 @@ struct DequantizeLowering : public LowBitPattern<DequantizeOp> {
           op,
           buildElementwise(rewriter, loc, resultType, adaptor.getInput(), {}, 0,
                            [&](OpBuilder &b, Location l, ValueRange a) {
-                             Value x = toF32(b, l, a[0]);
+                             Value x = extendToF32(b, l, a[0]);
                              return to.isF32() ? x : truncateFloat(b, l, x, to);
                            }));
       return success();
@@ -262,8 +252,7 @@ struct DequantizeLowering : public LowBitPattern<DequantizeOp> {
           QuantBuilder q(b, l);
           Value scale = in->axis >= 0 ? a[1] : q.f32(in->scale());
           Value zp = in->axis >= 0 ? a[2] : q.i32(in->zeroPoint());
-          Value r =
-              dequantizeScalar(b, l, a[0], *in, in->scale(), scale, zp, kind);
+          Value r = dequantizeScalar(b, l, a[0], *in, scale, zp, kind);
           return to.isF32() ? r : truncateFloat(b, l, r, to);
         });
     rewriter.replaceOp(op, result);
@@ -371,7 +360,7 @@ struct SignLowering : public LowBitPattern<SignOp> {
             return a[0];
           if (in->isFloat)
             return arith::CmpFOp::create(b, l, arith::CmpFPredicate::OLT,
-                                         toF32(b, l, a[0]), q.f32(0.0));
+                                         extendToF32(b, l, a[0]), q.f32(0.0));
           Value zp = channel.empty() ? q.i32(in->zeroPoint()) : a[1];
           return arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt,
                                        q.extend(a[0], in->isSigned), zp);
@@ -396,7 +385,6 @@ struct ThresholdLowering : public LowBitPattern<ThresholdOp> {
     RankedTensorType resultType = storageTensorType(op.getResult());
     RankedTensorType tType = op.getThresholds().getType();
     int64_t rank = resultType.getRank();
-    int64_t levels = tType.getDimSize(1);
     bool shared = tType.getDimSize(0) == 1;
     MLIRContext *ctx = rewriter.getContext();
     // Iterate over the result plus one reduction dim over the levels.
@@ -412,9 +400,7 @@ struct ThresholdLowering : public LowBitPattern<ThresholdOp> {
     auto countType =
         RankedTensorType::get(resultType.getShape(), rewriter.getI32Type());
     QuantBuilder qb(rewriter, loc);
-    Value init = tensor::EmptyOp::create(rewriter, loc, countType.getShape(),
-                                         rewriter.getI32Type());
-    init = linalg::FillOp::create(rewriter, loc, qb.i32(0), init).getResult(0);
+    Value init = filledTensor(rewriter, loc, countType.getShape(), qb.i32(0));
     SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
     iters.push_back(utils::IteratorType::reduction);
     Value count =
@@ -440,7 +426,6 @@ struct ThresholdLowering : public LowBitPattern<ThresholdOp> {
                   b, l, Value(arith::AddIOp::create(b, l, a[2], inc)));
             })
             .getResult(0);
-    (void)levels;
     Value result = buildElementwise(
         rewriter, loc, resultType, count, {}, 0,
         [&](OpBuilder &b, Location l, ValueRange a) -> Value {
@@ -469,7 +454,7 @@ static LogicalResult lowerFloatElementwise(OpTy op, Value lhs, Value rhs,
   Value result = buildElementwise(
       rewriter, op.getLoc(), resultType, {lhs, rhs}, {}, 0,
       [&](OpBuilder &b, Location l, ValueRange a) {
-        Value x = toF32(b, l, a[0]), y = toF32(b, l, a[1]);
+        Value x = extendToF32(b, l, a[0]), y = extendToF32(b, l, a[1]);
         Value r = isAdd ? Value(arith::AddFOp::create(b, l, x, y))
                         : Value(arith::MulFOp::create(b, l, x, y));
         r = applyFloatActivation(b, l, r, op.getActivation(), op.getClampMin(),
@@ -540,17 +525,9 @@ struct AddLowering : public LowBitPattern<AddOp> {
             if (z->isBinary)
               return arith::CmpFOp::create(b, l, arith::CmpFPredicate::OLT, sum,
                                            q.f32(0.0));
-            Value r = math::RoundEvenOp::create(
-                b, l, arith::DivFOp::create(b, l, sum, q.f32(z->scale())));
-            Value zp = q.i32(z->zeroPoint());
-            Value lo = q.i32(act.first), hi = q.i32(act.second);
-            Value loF = q.f32(act.first - z->zeroPoint());
-            Value hiF = q.f32(act.second - z->zeroPoint());
-            r = arith::MinNumFOp::create(
-                b, l, arith::MaxNumFOp::create(b, l, r, loF), hiF);
-            Value i = arith::AddIOp::create(
-                b, l, arith::FPToSIOp::create(b, l, b.getI32Type(), r), zp);
-            return q.narrow(q.clampI(i, lo, hi), storage);
+            return quantizeScalar(b, l, sum, q.f32(z->scale()),
+                                  q.i32(z->zeroPoint()), *z, RequantKind::Float,
+                                  storage, act.first, act.second);
           }
           Value shift = q.i32(params.leftShift);
           Value sx = arith::ShLIOp::create(b, l, xa, shift);

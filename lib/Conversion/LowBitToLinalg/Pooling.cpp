@@ -95,11 +95,8 @@ struct MaxPoolLowering : public OpConversionPattern<MaxPool2DOp> {
     }
     Value padded = padInput(rewriter, loc, adaptor.getInput(),
                             op.getPaddingValues(), lowest);
-    Value init =
-        tensor::EmptyOp::create(rewriter, loc, resultType.getShape(), storage);
-    Value lowestValue = arith::ConstantOp::create(rewriter, loc, lowest);
-    init =
-        linalg::FillOp::create(rewriter, loc, lowestValue, init).getResult(0);
+    Value init = filledTensor(rewriter, loc, resultType.getShape(),
+                              arith::ConstantOp::create(rewriter, loc, lowest));
     bool isSigned = info->isSigned;
     Value result = windowReduce(
         rewriter, loc, padded, init, op.getKernel(), op.getStrideValues(),
@@ -144,8 +141,6 @@ struct AvgPoolLowering : public OpConversionPattern<AvgPool2DOp> {
     SmallVector<int64_t, 4> pad = op.getPaddingValues();
     bool includePad = op.getCountIncludePad();
     QuantBuilder qb(rewriter, loc);
-    Type accType = info->isFloat ? Type(rewriter.getF32Type())
-                                 : Type(rewriter.getI32Type());
 
     // Sum the real taps: padding holds the real value 0 (the zero point)
     // and is subtracted out of integer sums below unless it counts.
@@ -158,11 +153,8 @@ struct AvgPoolLowering : public OpConversionPattern<AvgPool2DOp> {
           storage, APInt(info->width, info->zeroPoint(), /*isSigned=*/true,
                          /*implicitTrunc=*/true));
     Value padded = padInput(rewriter, loc, input, pad, zero);
-    Value init =
-        tensor::EmptyOp::create(rewriter, loc, resultType.getShape(), accType);
-    init = linalg::FillOp::create(rewriter, loc,
-                                  info->isFloat ? qb.f32(0.0) : qb.i32(0), init)
-               .getResult(0);
+    Value init = filledTensor(rewriter, loc, resultType.getShape(),
+                              info->isFloat ? qb.f32(0.0) : qb.i32(0));
     bool isSigned = info->isSigned;
     bool isFloat = info->isFloat;
     Value sum = windowReduce(

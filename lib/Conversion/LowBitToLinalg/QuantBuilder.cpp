@@ -190,6 +190,44 @@ Value QuantBuilder::f32Tensor(ArrayRef<float> values) {
 }
 
 //===----------------------------------------------------------------------===//
+// Tensor builders
+//===----------------------------------------------------------------------===//
+
+Value mlir::lowbit::filledTensor(OpBuilder &b, Location loc,
+                                 ArrayRef<int64_t> shape, Value value) {
+  Value empty = tensor::EmptyOp::create(b, loc, shape, value.getType());
+  return linalg::FillOp::create(b, loc, value, empty).getResult(0);
+}
+
+Value mlir::lowbit::sumLastDim(OpBuilder &b, Location loc, Value values,
+                               bool isSigned) {
+  MLIRContext *ctx = b.getContext();
+  auto t = cast<RankedTensorType>(values.getType());
+  int64_t rank = t.getRank();
+  QuantBuilder qb(b, loc);
+  Value init = filledTensor(b, loc, t.getShape().drop_back(), qb.i32(0));
+  SmallVector<AffineExpr> out;
+  for (int64_t d = 0; d + 1 < rank; ++d)
+    out.push_back(getAffineDimExpr(d, ctx));
+  SmallVector<utils::IteratorType> iters(rank - 1,
+                                         utils::IteratorType::parallel);
+  iters.push_back(utils::IteratorType::reduction);
+  return linalg::GenericOp::create(
+             b, loc, init.getType(), values, init,
+             ArrayRef<AffineMap>{AffineMap::getMultiDimIdentityMap(rank, ctx),
+                                 AffineMap::get(rank, 0, out, ctx)},
+             iters,
+             [&](OpBuilder &nb, Location l, ValueRange a) {
+               QuantBuilder q(nb, l);
+               linalg::YieldOp::create(
+                   nb, l,
+                   Value(arith::AddIOp::create(nb, l, a[1],
+                                               q.extend(a[0], isSigned))));
+             })
+      .getResult(0);
+}
+
+//===----------------------------------------------------------------------===//
 // Elementwise generic
 //===----------------------------------------------------------------------===//
 

@@ -96,6 +96,15 @@ private:
   Location loc;
 };
 
+/// A tensor of `shape` filled with `value` (typically an accumulator's
+/// initial value); its element type is the type of `value`.
+Value filledTensor(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
+                   Value value);
+
+/// Sums an integer tensor over its last axis into i32 (sign- or
+/// zero-extending the stored values): [..., K] -> [...].
+Value sumLastDim(OpBuilder &b, Location loc, Value values, bool isSigned);
+
 /// Builds a linalg.generic over `resultType`'s shape whose inputs broadcast
 /// to it numpy-style (aligned right; size-1 dims broadcast). `channelInputs`
 /// are 1-D tensors indexed by `channelDim` of the result. The body gets the
@@ -158,6 +167,25 @@ struct EpilogueSpec {
   /// Largest |bias| of a constant bias (for the overflow check).
   int64_t maxAbsBias = 0;
 };
+
+/// The epilogue of a matmul or conv2d with `channels` output channels, with
+/// its fused activation and no offsets yet.
+template <typename OpTy>
+EpilogueSpec makeEpilogueSpec(OpTy op, const QuantInfo &x, const QuantInfo &w,
+                              const QuantInfo &z, int64_t channels,
+                              RequantKind fallback) {
+  return EpilogueSpec{x,
+                      w,
+                      z,
+                      getRequantKind(op, fallback),
+                      op.getActivation(),
+                      op.getClampMin(),
+                      op.getClampMax(),
+                      channels,
+                      SmallVector<int64_t>(channels, 0),
+                      Value(),
+                      Value()};
+}
 
 /// Applies offsets, bias and requantization to an int32 accumulator whose
 /// last dim is the output channel, producing `resultType` (storage).

@@ -82,7 +82,7 @@ func.func @bb_pad_one(%x: tensor<1x4x4x3x!lowbit.binary>) -> tensor<1x5x5x2xf32>
 // CHECK:           arith.constant 27 : i32
 // CHECK:         %[[F5:.*]] = tensor.expand_shape %{{.*}} {{\[\[}}0, 1], [2], [3], [4]] output_shape [1, 2, 3, 3, 3] : tensor<2x3x3x3xi1> into tensor<1x2x3x3x3xi1>
 // CHECK:         %[[CG:.*]] = arith.constant 3 : i32
-// CHECK-NEXT:    %[[WSI:.*]] = linalg.fill ins(%[[CG]] : i32) outs(%{{.*}} : tensor<1x2x3x3xi32>)
+// CHECK:         %[[WSI:.*]] = linalg.fill ins(%[[CG]] : i32) outs(%{{.*}} : tensor<1x2x3x3xi32>)
 // CHECK-NEXT:    %[[WS:.*]] = linalg.generic {indexing_maps = [#[[ID5]], #[[WSO]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%[[F5]] : tensor<1x2x3x3x3xi1>) outs(%[[WSI]] : tensor<1x2x3x3xi32>)
 // CHECK-NEXT:    ^bb0(%[[B:[a-z0-9_]+]]: i1, %[[WO:[a-z0-9_]+]]: i32):
 // CHECK-NEXT:      %[[BE:.*]] = arith.extui %[[B]] : i1 to i32

@@ -24,7 +24,7 @@
 // CHECK-NEXT:    } : tensor<4x100xi1> to tensor<4x128xi1>
 // CHECK-NEXT:    %[[E:.*]] = tensor.expand_shape %[[P]] {{\[\[}}0], [1, 2]] output_shape [4, 2, 64] : tensor<4x128xi1> into tensor<4x2x64xi1>
 // CHECK:         %[[Z:.*]] = arith.constant 0 : i64
-// CHECK-NEXT:    %[[INIT:.*]] = linalg.fill ins(%[[Z]] : i64) outs(%{{.*}} : tensor<4x2xi64>)
+// CHECK:         %[[INIT:.*]] = linalg.fill ins(%[[Z]] : i64) outs(%{{.*}} : tensor<4x2xi64>)
 // CHECK-NEXT:    %[[R:.*]] = linalg.generic {indexing_maps = [#[[ID3]], #[[RED]]], iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[E]] : tensor<4x2x64xi1>) outs(%[[INIT]] : tensor<4x2xi64>)
 // CHECK-NEXT:    ^bb0(%[[B:[a-z0-9_]+]]: i1, %[[O:[a-z0-9_]+]]: i64):
 // CHECK-NEXT:      %[[BE:.*]] = arith.extui %[[B]] : i1 to i64

@@ -87,7 +87,7 @@
 // FIXED-NEXT:      %[[T:.*]] = arith.trunci %[[C2]] : i32 to i8
 //
 // Float: real sum in f32, divided by s_z, rounded half to even, clamped to
-// [3 - 3, 127 - 3] in float, then + zp and clamped to [3, 127].
+// [3 - 3, 127 - 3] in float (the relu range), then + zp; NaN -> zp.
 // FLOAT-NOT:       arith.shli
 // FLOAT:           %[[FX:.*]] = arith.sitofp %[[XC]] : i32 to f32
 // FLOAT:           %[[SXF:.*]] = arith.constant 5.000000e-02 : f32
@@ -97,18 +97,20 @@
 // FLOAT:           %[[RY:.*]] = arith.mulf %[[FY]], %[[SYF]] : f32
 // FLOAT:           %[[SUMF:.*]] = arith.addf %[[RX]], %[[RY]] : f32
 // FLOAT:           %[[SZF:.*]] = arith.constant 2.500000e-01 : f32
+// FLOAT:           %[[ZPO:.*]] = arith.constant 3 : i32
 // FLOAT:           %[[Q:.*]] = arith.divf %[[SUMF]], %[[SZF]] : f32
 // FLOAT:           %[[R:.*]] = math.roundeven %[[Q]] : f32
-// FLOAT-DAG:       %[[ZPO:.*]] = arith.constant 3 : i32
-// FLOAT-DAG:       %[[LOF:.*]] = arith.constant 0.000000e+00 : f32
-// FLOAT-DAG:       %[[HIF:.*]] = arith.constant 1.240000e+02 : f32
+// FLOAT:           %[[ZPF:.*]] = arith.sitofp %[[ZPO]] : i32 to f32
+// FLOAT:           %[[LOQ:.*]] = arith.constant 3.000000e+00 : f32
+// FLOAT:           %[[LOF:.*]] = arith.subf %[[LOQ]], %[[ZPF]] : f32
+// FLOAT:           %[[HIQ:.*]] = arith.constant 1.270000e+02 : f32
+// FLOAT:           %[[HIF:.*]] = arith.subf %[[HIQ]], %[[ZPF]] : f32
 // FLOAT:           %[[A:.*]] = arith.maxnumf %[[R]], %[[LOF]] : f32
 // FLOAT:           %[[B:.*]] = arith.minnumf %[[A]], %[[HIF]] : f32
 // FLOAT:           %[[I:.*]] = arith.fptosi %[[B]] : f32 to i32
 // FLOAT:           %[[Z:.*]] = arith.addi %[[I]], %[[ZPO]] : i32
-// FLOAT:           %[[C1:.*]] = arith.maxsi %[[Z]], %{{.*}} : i32
-// FLOAT:           %[[C2:.*]] = arith.minsi %[[C1]], %{{.*}} : i32
-// FLOAT:           %[[T:.*]] = arith.trunci %[[C2]] : i32 to i8
+// FLOAT:           %[[S:.*]] = arith.select %{{.*}}, %[[ZPO]], %[[Z]] : i32
+// FLOAT:           %[[T:.*]] = arith.trunci %[[S]] : i32 to i8
 // CHECK:           linalg.yield %[[T]] : i8
 func.func @add_i8(%a: tensor<2x8x!a>, %b: tensor<8x!b>) -> tensor<2x8x!o> {
   %0 = lowbit.add %a, %b act(relu) : tensor<2x8x!a>, tensor<8x!b> -> tensor<2x8x!o>
@@ -138,10 +140,12 @@ func.func @add_i8(%a: tensor<2x8x!a>, %b: tensor<8x!b>) -> tensor<2x8x!o> {
 // FIXED-NEXT:      arith.constant 0 : i32
 // FIXED-NEXT:      arith.constant 14 : i32
 // FLOAT:           math.roundeven
-// CHECK-DAG:       %[[LO:.*]] = arith.constant -32768 : i32
-// CHECK-DAG:       %[[HI:.*]] = arith.constant 32767 : i32
-// CHECK:           arith.maxsi %{{.*}}, %[[LO]] : i32
-// CHECK:           arith.minsi %{{.*}}, %[[HI]] : i32
+// FLOAT:           arith.constant -3.276800e+04 : f32
+// FLOAT:           arith.constant 3.276700e+04 : f32
+// FIXED-DAG:       %[[LO:.*]] = arith.constant -32768 : i32
+// FIXED-DAG:       %[[HI:.*]] = arith.constant 32767 : i32
+// FIXED:           arith.maxsi %{{.*}}, %[[LO]] : i32
+// FIXED:           arith.minsi %{{.*}}, %[[HI]] : i32
 // CHECK:           arith.trunci %{{.*}} : i32 to i16
 func.func @add_i16_symmetric(%a: tensor<2x8x!quant.uniform<i16:f32, 0.001>>, %b: tensor<2x1x!quant.uniform<i16:f32, 0.002>>) -> tensor<2x8x!quant.uniform<i16:f32, 0.004>> {
   %0 = lowbit.add %a, %b : tensor<2x8x!quant.uniform<i16:f32, 0.001>>, tensor<2x1x!quant.uniform<i16:f32, 0.002>> -> tensor<2x8x!quant.uniform<i16:f32, 0.004>>
