@@ -54,6 +54,16 @@ LogicalResult mlir::lowbit::buildLowBitToLLVMPipeline(
   pm.addPass(createLowBitLowerQuantized(lower));
   if (failed(at("after-quantized-lowering")))
     return failure();
+  if (options.x86Dot != "none") {
+    // Before sub-byte packing, so constant 4- and 2-bit weights are packed
+    // for the kernel at compile time instead of unpacked on every call.
+    LowBitX86DotKernelsOptions dot;
+    dot.isa = options.x86Dot;
+    // Canonicalization first drops zero zero-point subtractions, leaving
+    // the plain ext * ext products the kernels match.
+    pm.addPass(createCanonicalizerPass());
+    pm.addPass(createLowBitX86DotKernels(dot));
+  }
   pm.addPass(createLowBitPackSubByte());
   pm.addPass(createCanonicalizerPass());
   pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
@@ -87,6 +97,10 @@ LogicalResult mlir::lowbit::buildLowBitToLLVMPipeline(
   pm.addPass(arith::createArithExpandOpsPass());
   if (failed(at("before-llvm")))
     return failure();
+  LowBitLowerDot4Options dot4;
+  dot4.isa = options.x86Dot;
+  pm.addPass(createLowBitLowerDot4(dot4));
+  pm.addPass(createConvertVectorToLLVMPass());
   pm.addPass(createConvertMathToLLVMPass());
   // aligned_alloc returns the aligned pointer itself, so LLVM's alias
   // analysis sees a fresh allocation (malloc plus pointer rounding hides it

@@ -9,6 +9,7 @@
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/Target/LLVMIR/Export.h"
 #include "llvm/ADT/StringSet.h"
+#include "llvm/ADT/StringSwitch.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
 #include "llvm/MC/MCSubtargetInfo.h"
@@ -113,6 +114,69 @@ mlir::lowbit::createTargetMachine(const TargetSpec &spec, std::string &error) {
   return tm;
 }
 
+bool mlir::lowbit::supportsX86DotKernels(const llvm::TargetMachine &tm,
+                                         llvm::StringRef isa) {
+  if (!tm.getTargetTriple().isX86())
+    return false;
+  const llvm::MCSubtargetInfo *sti = tm.getMCSubtargetInfo();
+  if (isa == "avx512-vnni")
+    return sti->checkFeatures("+avx512vnni,+avx512bw");
+  if (isa == "avx-vnni")
+    return sti->checkFeatures("+avxvnni") ||
+           sti->checkFeatures("+avx512vnni,+avx512vl");
+  if (isa == "avx2")
+    return sti->checkFeatures("+avx2");
+  return false;
+}
+
+std::string mlir::lowbit::selectX86DotKernels(const llvm::TargetMachine &tm) {
+  for (const char *isa : {"avx512-vnni", "avx-vnni", "avx2"})
+    if (supportsX86DotKernels(tm, isa))
+      return isa;
+  return "none";
+}
+
+/// The kernel set whose features an x86 intrinsic the kernels call needs.
+static llvm::StringRef getX86IntrinsicKernelSet(llvm::StringRef name) {
+  return llvm::StringSwitch<llvm::StringRef>(name)
+      .Case("llvm.x86.avx512.vpdpbusd.512", "avx512-vnni")
+      .Case("llvm.x86.avx512.vpdpbusd.256", "avx-vnni")
+      .Cases({"llvm.x86.avx2.pmadd.ub.sw", "llvm.x86.avx2.pmadd.wd"}, "avx2")
+      .Default("");
+}
+
+/// Refuses a module whose intrinsic calls the target cannot select (LLVM
+/// would abort in instruction selection).
+static LogicalResult checkTargetIntrinsics(const llvm::Module &module,
+                                           const llvm::TargetMachine &tm,
+                                           std::string &error) {
+  const llvm::Triple &triple = tm.getTargetTriple();
+  for (const llvm::Function &f : module) {
+    if (!f.isIntrinsic())
+      continue;
+    llvm::StringRef name = f.getName();
+    bool isX86 = name.starts_with("llvm.x86.");
+    bool isAArch64 = name.starts_with("llvm.aarch64.");
+    if ((isX86 && !triple.isX86()) || (isAArch64 && !triple.isAArch64())) {
+      error = "the lowered model calls " + name.str() + ", which target '" +
+              triple.str() +
+              "' does not have (x86 kernels need --x86-dot=none on other "
+              "targets)";
+      return failure();
+    }
+    llvm::StringRef isa = getX86IntrinsicKernelSet(name);
+    if (!isa.empty() && !supportsX86DotKernels(tm, isa)) {
+      error = "the lowered model calls " + name.str() + " (" + isa.str() +
+              " kernels), but CPU '" + tm.getTargetCPU().str() +
+              "' of target '" + triple.str() +
+              "' lacks the features; add them with --mcpu/--mattr or use "
+              "--x86-dot=none";
+      return failure();
+    }
+  }
+  return success();
+}
+
 LogicalResult mlir::lowbit::emitModule(ModuleOp module, llvm::TargetMachine &tm,
                                        unsigned optLevel, EmitKind kind,
                                        llvm::raw_pwrite_stream &os,
@@ -122,6 +186,8 @@ LogicalResult mlir::lowbit::emitModule(ModuleOp module, llvm::TargetMachine &tm,
       translateModuleToLLVMIR(module, context, "lowbit");
   // The translation reports what it cannot translate itself.
   if (!llvmModule)
+    return failure();
+  if (failed(checkTargetIntrinsics(*llvmModule, tm, error)))
     return failure();
   llvmModule->setTargetTriple(tm.getTargetTriple());
   llvmModule->setDataLayout(tm.createDataLayout());

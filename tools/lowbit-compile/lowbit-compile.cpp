@@ -87,6 +87,13 @@ static cl::opt<std::string>
                          "fixed-point (default) or float"),
                 cl::init("fixed-point"), cl::cat(category));
 
+static cl::opt<std::string>
+    x86Dot("x86-dot",
+           cl::desc("int8 dot-product kernels on x86: auto (default: the "
+                    "best the target CPU has), none, avx2, avx-vnni or "
+                    "avx512-vnni"),
+           cl::init("auto"), cl::cat(category));
+
 static cl::list<std::string>
     passPlugins("load-pass-plugin",
                 cl::desc("load a pass plugin (a shared library exporting "
@@ -186,6 +193,22 @@ int main(int argc, char **argv) {
   std::unique_ptr<TargetMachine> tm = lowbit::createTargetMachine(spec, error);
   if (!tm)
     return fail(error);
+
+  std::string dotKernels = x86Dot;
+  if (dotKernels == "auto") {
+    dotKernels = lowbit::selectX86DotKernels(*tm);
+  } else if (dotKernels != "none") {
+    if (dotKernels != "avx2" && dotKernels != "avx-vnni" &&
+        dotKernels != "avx512-vnni")
+      return fail("unknown --x86-dot '" + dotKernels +
+                  "'; expected auto, none, avx2, avx-vnni or avx512-vnni");
+    if (!lowbit::supportsX86DotKernels(*tm, dotKernels))
+      return fail("--x86-dot=" + dotKernels +
+                  " needs CPU features that "
+                  "target '" +
+                  tm->getTargetTriple().str() + "' (CPU '" +
+                  tm->getTargetCPU() + "') does not have");
+  }
 
   // Output names.
   std::string output = outputFile;
@@ -294,6 +317,7 @@ int main(int argc, char **argv) {
     lowbit::LowBitToLLVMOptions options;
     options.requantMode = requantMode;
     options.cABI = true;
+    options.x86Dot = dotKernels;
     std::string parseErrors;
     auto insert = [&](OpPassManager &opm, StringRef point) -> LogicalResult {
       for (auto &[where, text] : insertions) {

@@ -91,4 +91,77 @@ def LowBitLowerBinary : Pass<"lowbit-lower-binary", "ModuleOp"> {
   ];
 }
 
+def LowBitX86DotKernels : Pass<"lowbit-x86-dot-kernels", "ModuleOp"> {
+  let summary = "register-tiled x86 kernels for 8-bit integer dot products "
+                "(vpdpbusd, vpmaddubsw)";
+  let description = [{
+    Rewrites the integer contractions that `--lowbit-lower-quantized` emits
+    for matmul and conv2d (a `linalg.generic` whose body is
+    `acc + ext(a) * ext(w)` with 8-bit or narrower operands and an i32
+    accumulator) into a register-tiled vector kernel that calls the x86
+    dot-product instructions LLVM's loop vectorizer does not form on its
+    own:
+
+    * `avx512-vnni`: `vpdpbusd` on 512-bit registers (16 int32 lanes),
+      a tile of 4 output pixels x 64 channels;
+    * `avx-vnni`: `vpdpbusd` on 256-bit registers (VEX or EVEX encoded),
+      a tile of 4 x 16;
+    * `avx2`: `vpmaddubsw` + `vpmaddwd`, only where the weights are
+      constant and provably keep the 16-bit pair sums of `vpmaddubsw` from
+      saturating (`2 * max|u| * max|s| <= 32767`, e.g. 4-bit weights or
+      7-bit weights with u8 activations), so the result stays exact.
+
+    The weights are packed so that each vector load holds 4 consecutive
+    reduction elements of L output channels (`[OC/L][KH][KW][C/4][L*4]`),
+    at compile time for constant weights and by a packing loop otherwise;
+    the reduction is zero-padded to a multiple of 4 and the channels to a
+    multiple of L. The instruction multiplies unsigned by signed bytes:
+    when both operands have the same signedness the activation byte is
+    flipped (`a ^ 0x80`, i.e. `a +- 128`) and `-+128 * sum(w)` is added to
+    the accumulator, so the result is the same int32 sum bit for bit.
+    Matmul of batched operands and grouped conv2d are left as they are.
+
+    The products are `lowbit.dot4` ops, which `--lowbit-lower-dot4` turns
+    into the instructions after bufferization; the object code then needs
+    the CPU features of the chosen `isa`, which `lowbit-compile` picks
+    from the target (`--x86-dot=auto`).
+  }];
+  let options = [
+    Option<"isa", "isa", "std::string", /*default=*/"\"avx512-vnni\"",
+           "instruction set of the kernels: avx512-vnni, avx-vnni or avx2">
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::linalg::LinalgDialect",
+    "::mlir::tensor::TensorDialect", "::mlir::scf::SCFDialect",
+    "::mlir::vector::VectorDialect", "::mlir::lowbit::LowBitDialect"
+  ];
+}
+
+def LowBitLowerDot4 : Pass<"lowbit-lower-dot4", "ModuleOp"> {
+  let summary = "lower lowbit.dot4 to x86 intrinsics or portable vector code";
+  let description = [{
+    Rewrites every `lowbit.dot4` for the instruction set `isa`:
+
+    * `avx512-vnni`: 16 lanes -> `llvm.x86.avx512.vpdpbusd.512`;
+    * `avx-vnni`: 8 lanes -> `llvm.x86.avx512.vpdpbusd.256` (`{vex}
+      vpdpbusd` with AVX-VNNI, EVEX with AVX-512 VL);
+    * `avx2`: 8 lanes marked `pairs_fit_i16` -> `llvm.x86.avx2.pmadd.ub.sw`
+      + `llvm.x86.avx2.pmadd.wd` + add;
+    * anything else (and `isa=none`): extend, multiply and add groups of 4
+      with vector arithmetic, which any target runs.
+
+    It runs after bufferization (an intrinsic call has unknown memory
+    effects, which buffer deallocation refuses) and before the conversion
+    to the LLVM dialect.
+  }];
+  let options = [
+    Option<"isa", "isa", "std::string", /*default=*/"\"none\"",
+           "instruction set: none, avx2, avx-vnni or avx512-vnni">
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::vector::VectorDialect",
+    "::mlir::LLVM::LLVMDialect"
+  ];
+}
+
 #endif // LOWBIT_CONVERSION_PASSES_TD

@@ -26,6 +26,12 @@ struct LowBitToLLVMOptions : public PassPipelineOptions<LowBitToLLVMOptions> {
                      "one pointer per input, then one per output "
                      "(caller-allocated), returning an int32 status"),
       llvm::cl::init(false)};
+  PassOptions::Option<std::string> x86Dot{
+      *this, "x86-dot",
+      llvm::cl::desc("x86 int8 dot-product kernels (--lowbit-x86-dot-kernels):"
+                     " none, avx2, avx-vnni or avx512-vnni; the object code "
+                     "then needs those CPU features"),
+      llvm::cl::init("none")};
 };
 
 /// lowbit ops on tensors -> integer linalg -> bufferized loops -> LLVM

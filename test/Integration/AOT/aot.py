@@ -541,9 +541,31 @@ class Model:
         self.text = text
 
 
-def compile_cmd(src, obj, triple):
+def compile_cmd(src, obj, triple, extra=()):
     return [which_tool("lowbit-compile"), src, "-O2", "--target=" + triple,
-            "-o", obj]
+            "-o", obj] + list(extra)
+
+
+# Extra x86-64 builds: (tag, lowbit-compile flags, /proc/cpuinfo flags the
+# host needs to run them). Each selects other int8 dot-product kernels
+# (--x86-dot=auto); the default x86 build (generic CPU) uses none.
+X86_VARIANTS = [
+    ("x86-avx512vnni", ["--mattr=+avx512f,+avx512bw,+avx512vnni"],
+     ["avx512f", "avx512bw", "avx512_vnni"]),
+    ("x86-avxvnni", ["--mattr=+avx2,+avxvnni"], ["avx2", "avx_vnni"]),
+    ("x86-avx2", ["--mattr=+avx2"], ["avx2"]),
+]
+
+
+def host_cpu_flags():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("flags"):
+                    return set(line.split(":", 1)[1].split())
+    except OSError:
+        pass
+    return set()
 
 
 def split_functions(module_text):
@@ -562,7 +584,8 @@ def split_functions(module_text):
     return prefix, fns, "".join(lines[end:])
 
 
-def run(argv, models, what="modules"):
+def run(argv, models, what="modules", x86_variants=False):
+    """x86_variants: also build and run the X86_VARIANTS the host CPU has."""
     t0 = time.time()
     if len(argv) < 3:
         sys.exit("usage: %s WORKDIR MLIR_LIB_DIR [TOOL_PATH...]" % argv[0])
@@ -581,6 +604,15 @@ def run(argv, models, what="modules"):
     if not have_a64:
         log("SKIPPED: aarch64 cross tools missing")
     cc = shutil.which("cc")
+    variants = []
+    if x86_variants:
+        flags = host_cpu_flags()
+        for tag, extra, need in X86_VARIANTS:
+            if all(n in flags for n in need):
+                variants.append((tag, extra))
+            else:
+                log("SKIPPED: %s (the host CPU lacks %s)" % (
+                    tag, ", ".join(n for n in need if n not in flags)))
     errors = []
     nfuncs = [0]
     pool = ThreadPoolExecutor(JOBS)
@@ -595,14 +627,16 @@ def run(argv, models, what="modules"):
         src = os.path.join(d, m.name + ".mlir")
         with open(src, "w") as f:
             f.write(m.text)
-        triples = [("x86", "x86_64-linux-gnu")]
+        triples = [("x86", "x86_64-linux-gnu", [])]
         if have_a64:
-            triples.append(("a64", "aarch64-linux-gnu"))
+            triples.append(("a64", "aarch64-linux-gnu", []))
+        triples += [(tag, "x86_64-linux-gnu", extra)
+                    for tag, extra in variants]
         objs = {}
         futs = {}
-        for tag, triple in triples:
+        for tag, triple, extra in triples:
             obj = os.path.join(d, "%s_%s.o" % (m.name, tag))
-            cmd = compile_cmd(src, obj, triple)
+            cmd = compile_cmd(src, obj, triple, extra)
             futs[tag] = (cmd, obj, pool.submit(sh, cmd))
         # The JIT runs concurrently with the compiles once the header is
         # known; first wait for the x86 compile.
@@ -613,7 +647,8 @@ def run(argv, models, what="modules"):
                 ok = False
                 err("%s: compile for %s failed (exit %d)\n  $ %s\n%s" % (
                     m.name, tag, rc, cmd_str(cmd), se.strip()))
-                diagnose_compile(m, d, dict(triples)[tag], err)
+                diagnose_compile(m, d, [t for t in triples if t[0] == tag][0],
+                                 err)
             else:
                 objs[tag] = obj
         if "x86" not in objs:
@@ -710,7 +745,7 @@ def run(argv, models, what="modules"):
             # The driver includes the x86 header (identical but for the
             # guard); each target links its own object.
             exe = os.path.join(d, "driver_" + tag)
-            if tag == "x86":
+            if tag.startswith("x86"):
                 link = [cc, "-O1", "-std=c11", "-I", d, drv, objs[tag],
                         "-o", exe, "-lm"]
                 runc = [exe]
@@ -776,8 +811,8 @@ def run(argv, models, what="modules"):
                 mask = t.elt.padding_mask(t.n)
                 pairs = []
                 if ref_tag:
-                    pairs += [(ref_tag, tag, mask) for tag in ("x86", "a64")
-                              if tag in got]
+                    pairs += [(ref_tag, tag, mask) for tag in sorted(got)
+                              if tag != ref_tag]
                 if "x86" in got and "a64" in got:
                     pairs.append(("x86", "a64", full))
                 for ta, tb, mk in pairs:
@@ -817,6 +852,9 @@ def run(argv, models, what="modules"):
     dt = time.time() - t0
     targets = "x86-64, AArch64 and the JIT" if have_a64 else \
         "x86-64 and the JIT (AArch64 skipped)"
+    if variants:
+        targets += " (x86-64 also with %s kernels)" % ", ".join(
+            tag[4:] for tag, _ in variants)
     if errors:
         log("FAILED: %d error(s); %d models (%d %s), %.1f s" % (
             len(errors), nfuncs[0], len(models), what, dt))
@@ -825,9 +863,10 @@ def run(argv, models, what="modules"):
         nfuncs[0], targets, len(models), what, dt))
 
 
-def diagnose_compile(m, d, triple, err):
+def diagnose_compile(m, d, build, err):
     """After a failed compile of a multi-function module: compile each
-    function alone to name the failing ones."""
+    function alone to name the failing ones. build = (tag, triple, flags)."""
+    tag, triple, extra = build
     parts = split_functions(m.text)
     if not parts or len(parts[1]) < 2:
         return
@@ -837,7 +876,7 @@ def diagnose_compile(m, d, triple, err):
         src = os.path.join(d, "%s.only.mlir" % name)
         with open(src, "w") as f:
             f.write(prefix + ftext + suffix)
-        cmd = compile_cmd(src, src[:-5] + ".o", triple)
+        cmd = compile_cmd(src, src[:-5] + "_%s.o" % tag, triple, extra)
         rc, so, se = sh(cmd)
         if rc != 0:
             err("%s: function %s alone fails to compile for %s\n  $ %s\n%s" % (

@@ -857,3 +857,16 @@ LogicalResult StorageCastOp::verify() {
            << storage << " of " << quantized << ", got " << other;
   return success();
 }
+
+//===----------------------------------------------------------------------===//
+// Dot4Op
+//===----------------------------------------------------------------------===//
+
+LogicalResult Dot4Op::verify() {
+  int64_t lanes = getAcc().getType().getNumElements();
+  int64_t bytes = getLhs().getType().getNumElements();
+  if (bytes != 4 * lanes)
+    return emitOpError() << "needs 4 bytes per accumulator lane: " << lanes
+                         << " lanes but " << bytes << " bytes";
+  return success();
+}

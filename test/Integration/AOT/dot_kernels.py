@@ -1,0 +1,90 @@
+# The x86 int8 dot-product kernels (--lowbit-x86-dot-kernels) agree bit for
+# bit with the JIT (generic loops, no kernels) and with AArch64: every build
+# the host CPU can run (AVX-512 VNNI vpdpbusd, AVX-VNNI vpdpbusd, AVX2
+# vpmaddubsw, and the generic x86-64 CPU without kernels) is compared. The
+# cases cover each signedness pair (flipped or not), weights constant
+# (packed at compile time) or passed in (packed at run time), tails in
+# rows, channels and the reduction (K not a multiple of 4), 4-bit
+# activations and weights, per-channel weights with a bias, and conv2d with
+# padding, strides, dilations and 3 input channels.
+#
+# RUN: %python %s %t %mlir_lib_dir lowbit-compile lowbit-opt mlir-runner
+
+import os
+import sys
+
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import numpy as np  # noqa: E402
+
+import aot  # noqa: E402
+from aot import ttype as T  # noqa: E402
+
+rng = np.random.default_rng(20261126)
+I8 = "!quant.uniform<i8:f32, 0.05:-3>"
+U8 = "!quant.uniform<u8:f32, 0.04:120>"
+I4 = "!quant.uniform<i4:f32, 0.3:1>"
+ACC = "!quant.uniform<i32:f32, 0.0001>"
+O8 = "!quant.uniform<i8:f32, 0.2:4>"
+
+F = []
+
+
+def mm(name, m, k, n, a, w, out, const=True, bias=None):
+    wdef = aot.qconst("w", rng, [k, n], w) if const else ""
+    args = "%%x: %s" % T([m, k], a)
+    if not const:
+        args += ", %%w: %s" % T([k, n], w)
+    bdef, buse, btype = "", "", ""
+    if bias:
+        bt = bias
+        bdef = "%%b = lowbit.constant %s : %s as %s" % (
+            aot.dense(rng.integers(-5000, 5000, n), [n]), T([n], "i32"),
+            T([n], bt))
+        buse, btype = " bias %b", ", " + T([n], bt)
+    F.append("""  func.func @%s(%s) -> %s {
+    %s
+    %s
+    %%r = lowbit.matmul %%x, %%w%s : %s, %s%s -> %s
+    return %%r : %s
+  }""" % (name, args, T([m, n], out), wdef, bdef, buse, T([m, k], a),
+          T([k, n], w), btype, T([m, n], out), T([m, n], out)))
+
+
+def conv(name, ishape, wshape, oshape, a, w, out, attrs, const=True):
+    wdef = aot.qconst("w", rng, wshape, w) if const else ""
+    args = "%%x: %s" % T(ishape, a)
+    if not const:
+        args += ", %%w: %s" % T(wshape, w)
+    F.append("""  func.func @%s(%s) -> %s {
+    %s
+    %%r = lowbit.conv2d %%x, %%w %s : %s, %s -> %s
+    return %%r : %s
+  }""" % (name, args, T(oshape, out), wdef, attrs, T(ishape, a),
+          T(wshape, w), T(oshape, out), T(oshape, out)))
+
+
+WS = [round(float(s), 4) for s in rng.uniform(0.002, 0.02, 40)]
+WC = aot.per_axis("i8", 1, WS)
+BC = aot.per_axis("i32", 0, [0.05 * s for s in WS])
+mm("mm_u8_i8_arg", 7, 37, 21, U8, "!quant.uniform<i8:f32, 0.01>", ACC,
+   const=False)
+mm("mm_i8_i8_bias", 5, 64, 40, I8, WC, O8, bias=BC)
+mm("mm_u8_u8", 9, 30, 16, U8, "!quant.uniform<u8:f32, 0.01:128>", ACC)
+mm("mm_i8_u8_arg", 4, 8, 8, I8, "!quant.uniform<u8:f32, 0.01>", ACC,
+   const=False)
+mm("mm_u8_i4", 6, 50, 24, U8, "!quant.uniform<i4:f32, 0.05>", O8)
+mm("mm_u8_i7", 3, 96, 48, U8, "!quant.uniform<i8<-64:64>:f32, 0.02>", O8)
+mm("mm_i8_i8_big", 33, 256, 70, I8, "!quant.uniform<i8:f32, 0.003>", ACC)
+conv("conv_i8_pad", [1, 7, 9, 8], [20, 3, 3, 8], [1, 7, 9, 20], I8,
+     "!quant.uniform<i8:f32, 0.01>", O8, "padding [1, 1, 1, 1]")
+conv("conv_u8_s2d2", [2, 9, 9, 3], [5, 3, 3, 3], [2, 3, 3, 5], U8,
+     "!quant.uniform<i8:f32, 0.01>", O8, "strides [2, 2] dilations [2, 2]")
+conv("conv_i4_1x1", [1, 4, 4, 16], [32, 1, 1, 16], [1, 4, 4, 32], I4,
+     "!quant.uniform<i4:f32, 0.1>", O8, "")
+conv("conv_i8_arg", [1, 6, 6, 4], [8, 3, 3, 4], [1, 4, 4, 8], I8,
+     "!quant.uniform<i8:f32, 0.01>", ACC, "", const=False)
+
+aot.run(sys.argv, [aot.Model("dot_kernels", aot.module(F))],
+        what="module", x86_variants=True)
