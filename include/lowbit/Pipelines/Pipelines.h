@@ -32,6 +32,12 @@ struct LowBitToLLVMOptions : public PassPipelineOptions<LowBitToLLVMOptions> {
                      " none, avx2, avx-vnni or avx512-vnni; the object code "
                      "then needs those CPU features"),
       llvm::cl::init("none")};
+  PassOptions::Option<bool> dot4Portable{
+      *this, "dot4-portable",
+      llvm::cl::desc("lower the x86-dot kernels' lowbit.dot4 ops to portable "
+                     "vector code instead of x86 instructions, e.g. to run "
+                     "the kernels on a CPU without those features"),
+      llvm::cl::init(false)};
 };
 
 /// lowbit ops on tensors -> integer linalg -> bufferized loops -> LLVM

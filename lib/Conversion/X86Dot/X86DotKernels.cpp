@@ -61,6 +61,8 @@ struct Problem {
   bool isMatmul = false;
   Value act, filter, init;
   bool actSigned = false, filterSigned = false;
+  /// The body subtracts this activation zero point before multiplying.
+  int64_t actZero = 0;
   int64_t batch = 1, oh = 1, ow = 1, oc = 1, kh = 1, kw = 1, c = 1;
   int64_t sh = 1, sw = 1, dh = 1, dw = 1;
 };
@@ -114,10 +116,26 @@ bool isByteExtension(Value v, BlockArgument arg, bool &isSigned) {
   return from && from.getWidth() <= 8 && v.getType().isInteger(32);
 }
 
-/// The body `yield acc + ext(a) * ext(w)`.
+/// `v` is `ext(arg) - zero` with a constant `zero`, or `ext(arg)`.
+bool isShiftedByteExtension(Value v, BlockArgument arg, bool &isSigned,
+                            int64_t &zero) {
+  zero = 0;
+  if (auto sub = v.getDefiningOp<arith::SubIOp>()) {
+    IntegerAttr z;
+    if (!matchPattern(sub.getRhs(), m_Constant(&z)))
+      return false;
+    zero = z.getInt();
+    v = sub.getLhs();
+  }
+  return isByteExtension(v, arg, isSigned);
+}
+
+/// The body `yield acc + (ext(a) - za) * ext(w)` (the other operand order
+/// too; za a constant, possibly absent). Only the yielded value's operands
+/// matter: anything else in the body is dead or a constant.
 bool matchBody(linalg::GenericOp op, Problem &p) {
   Block &body = op.getRegion().front();
-  if (body.getNumArguments() != 3 || body.getOperations().size() != 5)
+  if (body.getNumArguments() != 3)
     return false;
   auto yield = cast<linalg::YieldOp>(body.getTerminator());
   auto add = yield.getOperand(0).getDefiningOp<arith::AddIOp>();
@@ -131,9 +149,9 @@ bool matchBody(linalg::GenericOp op, Problem &p) {
   if (!mul)
     return false;
   BlockArgument a = body.getArgument(0), w = body.getArgument(1);
-  return (isByteExtension(mul.getLhs(), a, p.actSigned) &&
+  return (isShiftedByteExtension(mul.getLhs(), a, p.actSigned, p.actZero) &&
           isByteExtension(mul.getRhs(), w, p.filterSigned)) ||
-         (isByteExtension(mul.getRhs(), a, p.actSigned) &&
+         (isShiftedByteExtension(mul.getRhs(), a, p.actSigned, p.actZero) &&
           isByteExtension(mul.getLhs(), w, p.filterSigned));
 }
 
@@ -341,7 +359,9 @@ Value KernelBuilder::activationView() {
 /// is flipped, the per-channel correction [blocks, L] = -+128 * sum(w).
 std::pair<Value, Value>
 KernelBuilder::packWeights(std::optional<ArrayRef<int64_t>> w) {
-  int64_t sign = actIsUnsigned ? -128 : 128;
+  // sum (a - za) * w = sum a' * w + factor * sum w, with a' the byte fed to
+  // the instruction (a flipped a is a + 128 or a - 128).
+  int64_t factor = (flip ? (actIsUnsigned ? -128 : 128) : 0) - p.actZero;
   SmallVector<int64_t> packedShape = {blocks, p.kh, p.kw, c4, 4 * lanes};
   auto packedType = RankedTensorType::get(packedShape, b.getI8Type());
   auto corrType = RankedTensorType::get({blocks, lanes}, b.getI32Type());
@@ -355,7 +375,7 @@ KernelBuilder::packWeights(std::optional<ArrayRef<int64_t>> w) {
     };
     SmallVector<int8_t> packed;
     packed.reserve(blocks * p.kh * p.kw * c4 * 4 * lanes);
-    SmallVector<int32_t> corr(blocks * lanes, 0);
+    SmallVector<int64_t> corr(blocks * lanes, 0);
     for (int64_t blk = 0; blk < blocks; ++blk)
       for (int64_t y = 0; y < p.kh; ++y)
         for (int64_t x = 0; x < p.kw; ++x)
@@ -364,14 +384,19 @@ KernelBuilder::packWeights(std::optional<ArrayRef<int64_t>> w) {
               for (int64_t j = 0; j < 4; ++j) {
                 int64_t v = at(blk * lanes + l, y, x, q * 4 + j);
                 packed.push_back(static_cast<int8_t>(v));
-                corr[blk * lanes + l] += static_cast<int32_t>(sign * v);
+                corr[blk * lanes + l] += factor * v;
               }
     Value packedV = arith::ConstantOp::create(
         b, loc, DenseElementsAttr::get(packedType, ArrayRef<int8_t>(packed)));
     Value corrV;
-    if (flip)
+    if (factor != 0) {
+      // Modulo 2^32 like the accumulator itself.
+      SmallVector<int32_t> corr32;
+      for (int64_t c : corr)
+        corr32.push_back(static_cast<int32_t>(static_cast<uint32_t>(c)));
       corrV = arith::ConstantOp::create(
-          b, loc, DenseElementsAttr::get(corrType, ArrayRef<int32_t>(corr)));
+          b, loc, DenseElementsAttr::get(corrType, ArrayRef<int32_t>(corr32)));
+    }
     return {packedV, corrV};
   }
 
@@ -425,7 +450,7 @@ KernelBuilder::packWeights(std::optional<ArrayRef<int64_t>> w) {
       b, loc, packedType, packed6,
       ArrayRef<ReassociationIndices>{{0}, {1}, {2}, {3}, {4, 5}});
   Value corrV;
-  if (flip) {
+  if (factor != 0) {
     Value zero = arith::ConstantIntOp::create(b, loc, 0, 32);
     Value init = linalg::FillOp::create(
                      b, loc, zero,
@@ -446,7 +471,7 @@ KernelBuilder::packWeights(std::optional<ArrayRef<int64_t>> w) {
                                 : Value(arith::ExtUIOp::create(
                                       nb, l, nb.getI32Type(), args[0]));
                   v = arith::MulIOp::create(
-                      nb, l, v, arith::ConstantIntOp::create(nb, l, sign, 32));
+                      nb, l, v, arith::ConstantIntOp::create(nb, l, factor, 32));
                   linalg::YieldOp::create(
                       nb, l, Value(arith::AddIOp::create(nb, l, args[1], v)));
                 })
@@ -691,11 +716,15 @@ void lowerDot4(lowbit::Dot4Op op, StringRef isa) {
     Value u = arith::ExtUIOp::create(b, loc, wide, op.getLhs());
     Value s = arith::ExtSIOp::create(b, loc, wide, op.getRhs());
     Value prod = arith::MulIOp::create(b, loc, u, s);
-    auto grouped = VectorType::get({lanes, 4}, b.getI32Type());
-    prod = vector::ShapeCastOp::create(b, loc, grouped, prod);
-    result = vector::MultiDimReductionOp::create(b, loc, prod, op.getAcc(),
-                                                 ArrayRef<bool>{false, true},
-                                                 vector::CombiningKind::ADD);
+    // Lane i adds products 4i..4i+3: four strided shuffles.
+    result = op.getAcc();
+    for (int64_t j = 0; j < 4; ++j) {
+      SmallVector<int64_t> mask;
+      for (int64_t i = 0; i < lanes; ++i)
+        mask.push_back(4 * i + j);
+      Value part = vector::ShuffleOp::create(b, loc, prod, prod, mask);
+      result = arith::AddIOp::create(b, loc, result, part);
+    }
   }
   op.getResult().replaceAllUsesWith(result);
   op.erase();

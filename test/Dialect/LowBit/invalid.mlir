@@ -1105,3 +1105,19 @@ func.func @storage_cast_zero_point(%x: tensor<4xi8>) {
   %y = lowbit.storage_cast %x : tensor<4xi8> to tensor<4x!quant.uniform<i8:f32, 0.5:300>>
   return
 }
+
+// -----
+
+func.func @dot4_bytes(%acc: vector<16xi32>, %u: vector<32xi8>) {
+  // expected-error@+1 {{needs 4 bytes per accumulator lane: 16 lanes but 32 bytes}}
+  %r = lowbit.dot4 %acc, %u, %u : vector<32xi8> -> vector<16xi32>
+  return
+}
+
+// -----
+
+func.func @dot4_types(%acc: vector<16xi32>, %u: vector<64xi8>, %s: vector<64xi16>) {
+  // expected-error@+1 {{must be vector of 8-bit signless integer values of ranks 1}}
+  %r = "lowbit.dot4"(%acc, %u, %s) : (vector<16xi32>, vector<64xi8>, vector<64xi16>) -> vector<16xi32>
+  return
+}

@@ -159,3 +159,12 @@ func.func @storage_cast(%bits: tensor<4x64xi1>, %q: tensor<8x!quant.uniform<u8:f
   %s = lowbit.storage_cast %q : tensor<8x!quant.uniform<u8:f32, 0.1:128>> to tensor<8xi8>
   return
 }
+
+// CHECK-LABEL: func.func @dot4
+func.func @dot4(%acc: vector<16xi32>, %u: vector<64xi8>, %s: vector<64xi8>, %a8: vector<8xi32>, %u8: vector<32xi8>) {
+  // CHECK: lowbit.dot4 %{{.*}}, %{{.*}}, %{{.*}} : vector<64xi8> -> vector<16xi32>
+  %r = lowbit.dot4 %acc, %u, %s : vector<64xi8> -> vector<16xi32>
+  // CHECK: lowbit.dot4 %{{.*}}, %{{.*}}, %{{.*}} pairs_fit_i16 : vector<32xi8> -> vector<8xi32>
+  %p = lowbit.dot4 %a8, %u8, %u8 pairs_fit_i16 : vector<32xi8> -> vector<8xi32>
+  return
+}

@@ -1,0 +1,211 @@
+// RUN: lowbit-opt %s --split-input-file --lowbit-x86-dot-kernels --canonicalize | FileCheck %s
+// RUN: lowbit-opt %s --split-input-file --lowbit-x86-dot-kernels=isa=avx-vnni --canonicalize | FileCheck %s --check-prefix=YMM
+// RUN: lowbit-opt %s --split-input-file --lowbit-x86-dot-kernels=isa=avx2 --canonicalize | FileCheck %s --check-prefix=AVX2
+// RUN: not lowbit-opt %s --split-input-file --lowbit-x86-dot-kernels=isa=sse9 2>&1 | FileCheck %s --check-prefix=BADISA
+
+// BADISA: error: unknown isa 'sse9' for --lowbit-x86-dot-kernels; expected avx512-vnni, avx-vnni or avx2
+
+#mA = affine_map<(m, n, k) -> (m, k)>
+#mB = affine_map<(m, n, k) -> (k, n)>
+#mC = affine_map<(m, n, k) -> (m, n)>
+
+// s8 x s8 with constant weights: the weights are packed at compile time
+// (4 reduction elements of each of 16 channels per 64-byte vector, K padded
+// from 6 to 8 with zeros), the activation bytes are flipped to u8 and
+// -128 * column sums (31, 53, -95) start the accumulators. 5 rows: a tile of
+// 4 rows, then the tail tile repeats row 4.
+// CHECK-LABEL: func.func @mm_s8_const
+// CHECK-DAG: %[[FLIP:.*]] = arith.constant dense<-128> : vector<64xi8>
+// CHECK-DAG: %[[CORR:.*]] = arith.constant dense<{{\[\[}}-3968, -6784, 12160, 0, {{.*}}]]> : tensor<1x16xi32>
+// CHECK-DAG: %[[W:.*]] = arith.constant dense<"0x010407F6FE05080B03FA090C0000{{0*}}0D1000000E1100000F80{{0*}}"> : tensor<1x1x1x2x64xi8>
+// CHECK: %[[A:.*]] = tensor.pad %{{.*}} low[0, 0, 0, 0] high[0, 0, 0, 2]
+// CHECK: scf.for %[[M:.*]] = %c0 to %c5 step %c4 iter_args
+// CHECK: %[[ROW:.*]] = arith.minsi %[[M]], %c4 : index
+// CHECK: vector.transfer_read %[[CORR]][%c0, %c0]
+// CHECK: scf.for %[[K:.*]] = %c0 to %c2 step %c1 iter_args(%[[ACC:[^ ]*]] = {{.*}}) -> (vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>)
+// CHECK: %[[K4:.*]] = arith.muli %[[K]], %c4 : index
+// CHECK: %[[WV:.*]] = vector.transfer_read %[[W]][%c0, %c0, %c0, %[[K]], %c0]{{.*}} : tensor<1x1x1x2x64xi8>, vector<64xi8>
+// CHECK: %[[A4:.*]] = vector.transfer_read %[[A]][%c0, %c0, %[[ROW]], %[[K4]]]{{.*}} : tensor<1x1x5x8xi8>, vector<4xi8>
+// CHECK: %[[A1:.*]] = vector.bitcast %[[A4]] : vector<4xi8> to vector<1xi32>
+// CHECK: %[[AW:.*]] = vector.extract %[[A1]][0]
+// CHECK: %[[AB:.*]] = vector.broadcast %[[AW]] : i32 to vector<16xi32>
+// CHECK: %[[AV:.*]] = vector.bitcast %[[AB]] : vector<16xi32> to vector<64xi8>
+// CHECK: %[[AU:.*]] = arith.xori %[[AV]], %[[FLIP]] : vector<64xi8>
+// CHECK: lowbit.dot4 %[[ACC]], %[[AU]], %[[WV]] : vector<64xi8> -> vector<16xi32>
+// CHECK-NOT: pairs_fit_i16
+// CHECK: vector.transfer_write %{{.*}}, %{{.*}}[%c0, %c0, %[[ROW]], %c0] : vector<16xi32>, tensor<1x1x5x3xi32>
+// CHECK-NOT: linalg.generic
+// YMM-LABEL: func.func @mm_s8_const
+// YMM: tensor<1x1x1x2x32xi8>
+// YMM: lowbit.dot4 {{.*}} : vector<32xi8> -> vector<8xi32>
+// The largest weight, -128, would make vpmaddubsw saturate: no AVX2 kernel.
+// AVX2-LABEL: func.func @mm_s8_const
+// AVX2-NOT: lowbit.dot4
+// AVX2: linalg.generic
+func.func @mm_s8_const(%a: tensor<5x6xi8>) -> tensor<5x3xi32> {
+  %w = arith.constant dense<[[1, -2, 3], [4, 5, -6], [7, 8, 9], [-10, 11, 12], [13, 14, 15], [16, 17, -128]]> : tensor<6x3xi8>
+  %c0 = arith.constant 0 : i32
+  %e = tensor.empty() : tensor<5x3xi32>
+  %init = linalg.fill ins(%c0 : i32) outs(%e : tensor<5x3xi32>) -> tensor<5x3xi32>
+  %r = linalg.generic {indexing_maps = [#mA, #mB, #mC], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %w : tensor<5x6xi8>, tensor<6x3xi8>) outs(%init : tensor<5x3xi32>) {
+  ^bb0(%x: i8, %y: i8, %acc: i32):
+    %0 = arith.extsi %x : i8 to i32
+    %1 = arith.extsi %y : i8 to i32
+    %2 = arith.muli %0, %1 : i32
+    %3 = arith.addi %acc, %2 : i32
+    linalg.yield %3 : i32
+  } -> tensor<5x3xi32>
+  return %r : tensor<5x3xi32>
+}
+
+// -----
+
+#mA = affine_map<(m, n, k) -> (m, k)>
+#mB = affine_map<(m, n, k) -> (k, n)>
+#mC = affine_map<(m, n, k) -> (m, n)>
+
+// u8 activations with zero point 128 times weights passed in: the weights
+// are packed by a loop and their column sums times -128 (the zero point)
+// start the accumulators; the u8 bytes go to the instruction as they are.
+// The initial accumulator is read from the output operand.
+// CHECK-LABEL: func.func @mm_u8_arg
+// CHECK: %[[PAD:.*]] = tensor.pad %{{.*}} low[0, 0] high[0, 12]
+// CHECK: %[[P6:.*]] = linalg.generic {{.*}} ins(%[[PAD]] : tensor<64x16xi8>) outs(%{{.*}} : tensor<1x1x1x16x16x4xi8>)
+// CHECK: %[[P:.*]] = tensor.collapse_shape %[[P6]] {{\[\[}}0], [1], [2], [3], [4, 5]]
+// CHECK: %[[SUMS:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction", "reduction", "reduction", "parallel", "reduction"]} ins(%[[P6]] : tensor<1x1x1x16x16x4xi8>)
+// CHECK: arith.extsi
+// CHECK: arith.muli %{{.*}}, %c-128_i32
+// CHECK: %[[INIT:.*]] = vector.transfer_read %{{.*}}[%c0, %c0, %c0, %c0], %c0_i32 : tensor<1x1x3x4xi32>, vector<16xi32>
+// CHECK: %[[C:.*]] = vector.transfer_read %[[SUMS]]
+// CHECK: arith.addi %[[INIT]], %[[C]] : vector<16xi32>
+// CHECK: scf.for
+// CHECK-NOT: arith.xori
+// CHECK: %[[WV:.*]] = vector.transfer_read %[[P]]
+// CHECK-NOT: arith.xori
+// CHECK: lowbit.dot4 %{{.*}}, %{{.*}}, %[[WV]] : vector<64xi8> -> vector<16xi32>
+// CHECK: vector.transfer_write {{.*}} : vector<16xi32>, tensor<1x1x3x4xi32>
+// AVX2-LABEL: func.func @mm_u8_arg
+// AVX2-NOT: lowbit.dot4
+// AVX2: linalg.generic
+func.func @mm_u8_arg(%a: tensor<3x64xi8>, %w: tensor<64x4xi8>, %init: tensor<3x4xi32>) -> tensor<3x4xi32> {
+  %r = linalg.generic {indexing_maps = [#mA, #mB, #mC], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %w : tensor<3x64xi8>, tensor<64x4xi8>) outs(%init : tensor<3x4xi32>) {
+  ^bb0(%x: i8, %y: i8, %acc: i32):
+    %c128 = arith.constant 128 : i32
+    %0 = arith.extui %x : i8 to i32
+    %1 = arith.subi %0, %c128 : i32
+    %2 = arith.extsi %y : i8 to i32
+    %3 = arith.muli %1, %2 : i32
+    %4 = arith.addi %acc, %3 : i32
+    linalg.yield %4 : i32
+  } -> tensor<3x4xi32>
+  return %r : tensor<3x4xi32>
+}
+
+// -----
+
+// conv2d (n, oh, ow, g, oc, kh, kw, c) with stride 2 and dilation 3, i4
+// weights and i4 activations: the activations are widened to bytes, the
+// filter taps are loops and the input position is oh*2 + kh*3. Small
+// constant weights keep vpmaddubsw exact, so AVX2 gets a kernel too.
+// CHECK-LABEL: func.func @conv_i4
+// CHECK: arith.extsi %{{.*}} : tensor<1x9x9x1x4xi4> to tensor<1x9x9x1x4xi8>
+// CHECK: scf.for %[[OH:[^ ]*]] = %c0 to %c2 step %c1
+// CHECK: scf.for %[[KH:[^ ]*]] = %c0 to %c2 step %c1
+// CHECK: scf.for %[[KW:[^ ]*]] = %c0 to %c2 step %c1
+// CHECK: %[[H1:.*]] = arith.muli %[[OH]], %c2 : index
+// CHECK: %[[H2:.*]] = arith.muli %[[KH]], %c3 : index
+// CHECK: arith.addi %[[H1]], %[[H2]] : index
+// CHECK: lowbit.dot4
+// AVX2-LABEL: func.func @conv_i4
+// AVX2: lowbit.dot4 {{.*}} pairs_fit_i16 : vector<32xi8> -> vector<8xi32>
+#in = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d0, d1 * 2 + d5 * 3, d2 * 2 + d6 * 3, d3, d7)>
+#f = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d3, d4, d5, d6, d7)>
+#o = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d0, d1, d2, d3, d4)>
+func.func @conv_i4(%a: tensor<1x9x9x1x4xi4>) -> tensor<1x2x2x1x2xi32> {
+  %w = arith.constant dense<[[[[[1, 2, 3, 4], [-1, -2, -3, -4]], [[5, 6, 7, -8], [0, 0, 1, 1]]],
+                               [[[7, 7, 7, 7], [-8, -8, -8, -8]], [[1, 0, 1, 0], [2, 3, 4, 5]]]]]> : tensor<1x2x2x2x4xi4>
+  %c0 = arith.constant 0 : i32
+  %e = tensor.empty() : tensor<1x2x2x1x2xi32>
+  %init = linalg.fill ins(%c0 : i32) outs(%e : tensor<1x2x2x1x2xi32>) -> tensor<1x2x2x1x2xi32>
+  %r = linalg.generic {indexing_maps = [#in, #f, #o], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+      ins(%a, %w : tensor<1x9x9x1x4xi4>, tensor<1x2x2x2x4xi4>) outs(%init : tensor<1x2x2x1x2xi32>) {
+  ^bb0(%x: i4, %y: i4, %acc: i32):
+    %0 = arith.extsi %x : i4 to i32
+    %1 = arith.extsi %y : i4 to i32
+    %2 = arith.muli %0, %1 : i32
+    %3 = arith.addi %acc, %2 : i32
+    linalg.yield %3 : i32
+  } -> tensor<1x2x2x1x2xi32>
+  return %r : tensor<1x2x2x1x2xi32>
+}
+
+// -----
+
+// Left alone: 16-bit operands, a weight zero point inside the loop, grouped
+// convolution and batched matmul.
+// CHECK-LABEL: func.func @not_matched
+// CHECK-NOT: lowbit.dot4
+// CHECK-COUNT-4: linalg.generic
+// CHECK-NOT: lowbit.dot4
+#mA = affine_map<(m, n, k) -> (m, k)>
+#mB = affine_map<(m, n, k) -> (k, n)>
+#mC = affine_map<(m, n, k) -> (m, n)>
+#bA = affine_map<(b, m, n, k) -> (b, m, k)>
+#bB = affine_map<(b, m, n, k) -> (b, k, n)>
+#bC = affine_map<(b, m, n, k) -> (b, m, n)>
+#in = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d0, d1 + d5, d2 + d6, d3, d7)>
+#f = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d3, d4, d5, d6, d7)>
+#o = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d0, d1, d2, d3, d4)>
+func.func @not_matched(%a16: tensor<4x8xi16>, %w16: tensor<8x4xi16>, %a: tensor<4x8xi8>, %w: tensor<8x4xi8>,
+                       %ag: tensor<1x3x3x2x4xi8>, %wg: tensor<2x2x1x1x4xi8>,
+                       %ab: tensor<2x4x8xi8>, %wb: tensor<2x8x4xi8>)
+    -> (tensor<4x4xi32>, tensor<4x4xi32>, tensor<1x3x3x2x2xi32>, tensor<2x4x4xi32>) {
+  %c0 = arith.constant 0 : i32
+  %e = tensor.empty() : tensor<4x4xi32>
+  %init = linalg.fill ins(%c0 : i32) outs(%e : tensor<4x4xi32>) -> tensor<4x4xi32>
+  %r0 = linalg.generic {indexing_maps = [#mA, #mB, #mC], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a16, %w16 : tensor<4x8xi16>, tensor<8x4xi16>) outs(%init : tensor<4x4xi32>) {
+  ^bb0(%x: i16, %y: i16, %acc: i32):
+    %0 = arith.extsi %x : i16 to i32
+    %1 = arith.extsi %y : i16 to i32
+    %2 = arith.muli %0, %1 : i32
+    %3 = arith.addi %acc, %2 : i32
+    linalg.yield %3 : i32
+  } -> tensor<4x4xi32>
+  %r1 = linalg.generic {indexing_maps = [#mA, #mB, #mC], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %w : tensor<4x8xi8>, tensor<8x4xi8>) outs(%init : tensor<4x4xi32>) {
+  ^bb0(%x: i8, %y: i8, %acc: i32):
+    %c3 = arith.constant 3 : i32
+    %0 = arith.extsi %x : i8 to i32
+    %1 = arith.extsi %y : i8 to i32
+    %s = arith.subi %1, %c3 : i32
+    %2 = arith.muli %0, %s : i32
+    %3 = arith.addi %acc, %2 : i32
+    linalg.yield %3 : i32
+  } -> tensor<4x4xi32>
+  %eg = tensor.empty() : tensor<1x3x3x2x2xi32>
+  %ig = linalg.fill ins(%c0 : i32) outs(%eg : tensor<1x3x3x2x2xi32>) -> tensor<1x3x3x2x2xi32>
+  %r2 = linalg.generic {indexing_maps = [#in, #f, #o], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+      ins(%ag, %wg : tensor<1x3x3x2x4xi8>, tensor<2x2x1x1x4xi8>) outs(%ig : tensor<1x3x3x2x2xi32>) {
+  ^bb0(%x: i8, %y: i8, %acc: i32):
+    %0 = arith.extsi %x : i8 to i32
+    %1 = arith.extsi %y : i8 to i32
+    %2 = arith.muli %0, %1 : i32
+    %3 = arith.addi %acc, %2 : i32
+    linalg.yield %3 : i32
+  } -> tensor<1x3x3x2x2xi32>
+  %eb = tensor.empty() : tensor<2x4x4xi32>
+  %ib = linalg.fill ins(%c0 : i32) outs(%eb : tensor<2x4x4xi32>) -> tensor<2x4x4xi32>
+  %r3 = linalg.generic {indexing_maps = [#bA, #bB, #bC], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%ab, %wb : tensor<2x4x8xi8>, tensor<2x8x4xi8>) outs(%ib : tensor<2x4x4xi32>) {
+  ^bb0(%x: i8, %y: i8, %acc: i32):
+    %0 = arith.extsi %x : i8 to i32
+    %1 = arith.extsi %y : i8 to i32
+    %2 = arith.muli %0, %1 : i32
+    %3 = arith.addi %acc, %2 : i32
+    linalg.yield %3 : i32
+  } -> tensor<2x4x4xi32>
+  return %r0, %r1, %r2, %r3 : tensor<4x4xi32>, tensor<4x4xi32>, tensor<1x3x3x2x2xi32>, tensor<2x4x4xi32>
+}
