@@ -98,8 +98,8 @@ LogicalResult mlir::lowbit::buildLowBitToLLVMPipeline(
   if (failed(at("before-llvm")))
     return failure();
   LowBitLowerDot4Options dot4;
-  dot4.isa = options.dot4Portable ? std::string("none")
-                                   : std::string(options.x86Dot);
+  dot4.isa =
+      options.dot4Portable ? std::string("none") : std::string(options.x86Dot);
   pm.addPass(createLowBitLowerDot4(dot4));
   pm.addPass(createConvertVectorToLLVMPass());
   pm.addPass(createConvertMathToLLVMPass());

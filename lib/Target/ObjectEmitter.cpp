@@ -139,7 +139,8 @@ std::string mlir::lowbit::selectX86DotKernels(const llvm::TargetMachine &tm) {
 /// The kernel set whose features an x86 intrinsic the kernels call needs.
 static llvm::StringRef getX86IntrinsicKernelSet(llvm::StringRef name) {
   return llvm::StringSwitch<llvm::StringRef>(name)
-      .Case("llvm.x86.avx512.vpdpbusd.512", "avx512-vnni")
+      .Cases({"llvm.x86.avx512.vpdpbusd.512", "llvm.x86.avx512.pmaddw.d.512"},
+             "avx512-vnni")
       .Case("llvm.x86.avx512.vpdpbusd.256", "avx-vnni")
       .Cases({"llvm.x86.avx2.pmadd.ub.sw", "llvm.x86.avx2.pmadd.wd"}, "avx2")
       .Default("");

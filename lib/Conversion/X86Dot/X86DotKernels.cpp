@@ -272,13 +272,18 @@ Value splatConstant(OpBuilder &b, Location loc, VectorType type,
 
 class KernelBuilder {
 public:
-  KernelBuilder(OpBuilder &b, Location loc, const Problem &p, Isa kind)
-      : b(b), loc(loc), p(p), kind(kind), info(getIsaInfo(kind)) {
+  /// `group` = 4: bytes and lowbit.dot4; `group` = 2: values widened to
+  /// 16 bits and lowbit.dot2.
+  KernelBuilder(OpBuilder &b, Location loc, const Problem &p, Isa kind,
+                int64_t group)
+      : b(b), loc(loc), p(p), kind(kind), info(getIsaInfo(kind)), group(group) {
     lanes = info.lanes;
     blocks = ceilDiv(p.oc, lanes);
-    c4 = ceilDiv(p.c, 4);
-    // Same signedness: flip the activation byte so the operands differ.
-    flip = p.actSigned == p.filterSigned;
+    c4 = ceilDiv(p.c, group);
+    elemType = group == 4 ? b.getI8Type() : b.getI16Type();
+    // dot4 with the same signedness on both sides: flip the activation byte
+    // so the operands differ. 16-bit values need no flip.
+    flip = group == 4 && p.actSigned == p.filterSigned;
     // vpdpbusd / vpmaddubsw multiply unsigned (first) by signed (second)
     // bytes; the activation is unsigned after a flip of a signed one.
     actIsUnsigned = flip ? p.actSigned : !p.actSigned;
@@ -305,7 +310,8 @@ private:
     return splatConstant(b, loc, type, value);
   }
   VectorType accType() { return VectorType::get({lanes}, b.getI32Type()); }
-  VectorType byteType() { return VectorType::get({4 * lanes}, b.getI8Type()); }
+  /// One instruction operand: `group` reduction elements per int32 lane.
+  VectorType byteType() { return VectorType::get({group * lanes}, elemType); }
 
   Value activationView();
   std::pair<Value, Value> packWeights(std::optional<ArrayRef<int64_t>> w);
@@ -316,6 +322,8 @@ private:
   const Problem &p;
   Isa kind;
   IsaInfo info;
+  int64_t group;
+  Type elemType;
   int64_t lanes, blocks, c4;
   bool flip, actIsUnsigned;
 };
@@ -343,27 +351,28 @@ Value KernelBuilder::activationView() {
         b, loc, RankedTensorType::get(shape, b.getI8Type()), a,
         ArrayRef<ReassociationIndices>{{0}, {1}, {2}, {3, 4}});
   }
-  if (c4 * 4 == p.c)
+  if (c4 * group == p.c)
     return a;
   SmallVector<OpFoldResult> low(4, b.getIndexAttr(0));
   SmallVector<OpFoldResult> high(4, b.getIndexAttr(0));
-  high[3] = b.getIndexAttr(c4 * 4 - p.c);
-  shape[3] = c4 * 4;
+  high[3] = b.getIndexAttr(c4 * group - p.c);
+  shape[3] = c4 * group;
   Value zero = arith::ConstantIntOp::create(b, loc, 0, 8);
   return tensor::PadOp::create(
       b, loc, RankedTensorType::get(shape, b.getI8Type()), a, low, high, zero);
 }
 
-/// Packed weights [blocks, KH, KW, C4, 4L] (byte 4l+j of a vector holds
-/// reduction element 4*c4+j of channel L*block+l) and, when the activation
-/// is flipped, the per-channel correction [blocks, L] = -+128 * sum(w).
+/// Packed weights [blocks, KH, KW, C/G, G*L] with G = `group` (element
+/// G*l+j of a vector holds reduction element G*c+j of channel L*block+l)
+/// and, when needed, the per-channel correction [blocks, L] = factor *
+/// sum(w) for a flipped activation or an activation zero point.
 std::pair<Value, Value>
 KernelBuilder::packWeights(std::optional<ArrayRef<int64_t>> w) {
   // sum (a - za) * w = sum a' * w + factor * sum w, with a' the byte fed to
   // the instruction (a flipped a is a + 128 or a - 128).
   int64_t factor = (flip ? (actIsUnsigned ? -128 : 128) : 0) - p.actZero;
-  SmallVector<int64_t> packedShape = {blocks, p.kh, p.kw, c4, 4 * lanes};
-  auto packedType = RankedTensorType::get(packedShape, b.getI8Type());
+  SmallVector<int64_t> packedShape = {blocks, p.kh, p.kw, c4, group * lanes};
+  auto packedType = RankedTensorType::get(packedShape, elemType);
   auto corrType = RankedTensorType::get({blocks, lanes}, b.getI32Type());
   if (w) {
     auto at = [&](int64_t o, int64_t y, int64_t x, int64_t ch) -> int64_t {
@@ -373,21 +382,22 @@ KernelBuilder::packWeights(std::optional<ArrayRef<int64_t>> w) {
         return (*w)[ch * p.oc + o];
       return (*w)[((o * p.kh + y) * p.kw + x) * p.c + ch];
     };
-    SmallVector<int8_t> packed;
-    packed.reserve(blocks * p.kh * p.kw * c4 * 4 * lanes);
+    SmallVector<APInt> packed;
+    packed.reserve(blocks * p.kh * p.kw * c4 * group * lanes);
+    unsigned width = elemType.getIntOrFloatBitWidth();
     SmallVector<int64_t> corr(blocks * lanes, 0);
     for (int64_t blk = 0; blk < blocks; ++blk)
       for (int64_t y = 0; y < p.kh; ++y)
         for (int64_t x = 0; x < p.kw; ++x)
           for (int64_t q = 0; q < c4; ++q)
             for (int64_t l = 0; l < lanes; ++l)
-              for (int64_t j = 0; j < 4; ++j) {
-                int64_t v = at(blk * lanes + l, y, x, q * 4 + j);
-                packed.push_back(static_cast<int8_t>(v));
+              for (int64_t j = 0; j < group; ++j) {
+                int64_t v = at(blk * lanes + l, y, x, q * group + j);
+                packed.push_back(APInt(width, v, /*isSigned=*/true));
                 corr[blk * lanes + l] += factor * v;
               }
     Value packedV = arith::ConstantOp::create(
-        b, loc, DenseElementsAttr::get(packedType, ArrayRef<int8_t>(packed)));
+        b, loc, DenseElementsAttr::get(packedType, ArrayRef<APInt>(packed)));
     Value corrV;
     if (factor != 0) {
       // Modulo 2^32 like the accumulator itself.
@@ -411,9 +421,9 @@ KernelBuilder::packWeights(std::optional<ArrayRef<int64_t>> w) {
   // Matmul [K, N]; conv [1, OC, KH, KW, C].
   int64_t ocDim = 1, cDim = p.isMatmul ? 0 : 4;
   high[ocDim] = b.getIndexAttr(blocks * lanes - p.oc);
-  high[cDim] = b.getIndexAttr(c4 * 4 - p.c);
+  high[cDim] = b.getIndexAttr(c4 * group - p.c);
   padded[ocDim] = blocks * lanes;
-  padded[cDim] = c4 * 4;
+  padded[cDim] = c4 * group;
   Type fElem = ft.getElementType();
   if (padded != SmallVector<int64_t>(ft.getShape()))
     f = tensor::PadOp::create(
@@ -423,14 +433,15 @@ KernelBuilder::packWeights(std::optional<ArrayRef<int64_t>> w) {
   for (int i = 0; i < 6; ++i)
     d.push_back(getAffineDimExpr(i, ctx));
   // (blk, kh, kw, c4, l, j)
-  AffineExpr o = d[0] * lanes + d[4], ch = d[3] * 4 + d[5];
+  AffineExpr o = d[0] * lanes + d[4], ch = d[3] * group + d[5];
   AffineMap src =
       p.isMatmul
           ? AffineMap::get(6, 0, {ch, o}, ctx)
           : AffineMap::get(
                 6, 0, {getAffineConstantExpr(0, ctx), o, d[1], d[2], ch}, ctx);
-  SmallVector<int64_t> shape6 = {blocks, p.kh, p.kw, c4, lanes, 4};
-  Value empty = tensor::EmptyOp::create(b, loc, shape6, b.getI8Type());
+  SmallVector<int64_t> shape6 = {blocks, p.kh, p.kw, c4, lanes, group};
+  Value empty = tensor::EmptyOp::create(b, loc, shape6, elemType);
+  Type packedElem = elemType;
   bool filterSigned = p.filterSigned;
   Value packed6 =
       linalg::GenericOp::create(
@@ -439,10 +450,10 @@ KernelBuilder::packWeights(std::optional<ArrayRef<int64_t>> w) {
           SmallVector<utils::IteratorType>(6, utils::IteratorType::parallel),
           [&](OpBuilder &nb, Location l, ValueRange args) {
             Value v = args[0];
-            if (v.getType() != nb.getI8Type())
+            if (v.getType() != packedElem)
               v = filterSigned
-                      ? Value(arith::ExtSIOp::create(nb, l, nb.getI8Type(), v))
-                      : Value(arith::ExtUIOp::create(nb, l, nb.getI8Type(), v));
+                      ? Value(arith::ExtSIOp::create(nb, l, packedElem, v))
+                      : Value(arith::ExtUIOp::create(nb, l, packedElem, v));
             linalg::YieldOp::create(nb, l, v);
           })
           .getResult(0);
@@ -459,28 +470,33 @@ KernelBuilder::packWeights(std::optional<ArrayRef<int64_t>> w) {
                      .getResult(0);
     auto red = utils::IteratorType::reduction,
          par = utils::IteratorType::parallel;
-    corrV = linalg::GenericOp::create(
-                b, loc, corrType, ValueRange{packed6}, ValueRange{init},
-                ArrayRef<AffineMap>{AffineMap::getMultiDimIdentityMap(6, ctx),
-                                    AffineMap::get(6, 0, {d[0], d[4]}, ctx)},
-                ArrayRef<utils::IteratorType>{par, red, red, red, par, red},
-                [&](OpBuilder &nb, Location l, ValueRange args) {
-                  Value v = filterSigned
-                                ? Value(arith::ExtSIOp::create(
-                                      nb, l, nb.getI32Type(), args[0]))
-                                : Value(arith::ExtUIOp::create(
-                                      nb, l, nb.getI32Type(), args[0]));
-                  v = arith::MulIOp::create(
-                      nb, l, v, arith::ConstantIntOp::create(nb, l, factor, 32));
-                  linalg::YieldOp::create(
-                      nb, l, Value(arith::AddIOp::create(nb, l, args[1], v)));
-                })
-                .getResult(0);
+    corrV =
+        linalg::GenericOp::create(
+            b, loc, corrType, ValueRange{packed6}, ValueRange{init},
+            ArrayRef<AffineMap>{AffineMap::getMultiDimIdentityMap(6, ctx),
+                                AffineMap::get(6, 0, {d[0], d[4]}, ctx)},
+            ArrayRef<utils::IteratorType>{par, red, red, red, par, red},
+            [&](OpBuilder &nb, Location l, ValueRange args) {
+              // 16-bit packed values are already extended as signed.
+              Value v = filterSigned || group == 2
+                            ? Value(arith::ExtSIOp::create(
+                                  nb, l, nb.getI32Type(), args[0]))
+                            : Value(arith::ExtUIOp::create(
+                                  nb, l, nb.getI32Type(), args[0]));
+              v = arith::MulIOp::create(
+                  nb, l, v, arith::ConstantIntOp::create(nb, l, factor, 32));
+              linalg::YieldOp::create(
+                  nb, l, Value(arith::AddIOp::create(nb, l, args[1], v)));
+            })
+            .getResult(0);
   }
   return {packedV, corrV};
 }
 
 Value KernelBuilder::dot(Value acc, Value actBytes, Value weightBytes) {
+  if (group == 2)
+    return lowbit::Dot2Op::create(b, loc, acc.getType(), acc, actBytes,
+                                  weightBytes);
   // The AVX2 kernels are only built when the weights keep vpmaddubsw exact.
   return lowbit::Dot4Op::create(
       b, loc, acc.getType(), acc, actIsUnsigned ? actBytes : weightBytes,
@@ -585,22 +601,28 @@ Value KernelBuilder::build(std::optional<ArrayRef<int64_t>> weights) {
                   auto kernel = [&](Value y, Value x, Value q,
                                     ValueRange in) -> SmallVector<Value> {
                     Value ih = mulAdd(ohi, p.sh, y, p.dh);
-                    Value ch = arith::MulIOp::create(b, loc, q, idx(4));
+                    Value ch = arith::MulIOp::create(b, loc, q, idx(group));
                     SmallVector<Value> wv, av, next;
                     for (int64_t t = 0; t < cols; ++t)
                       wv.push_back(vector::TransferReadOp::create(
                           b, loc, byteType(), packed,
                           ValueRange{blkIdx[t], y, x, q, c0},
-                          arith::ConstantIntOp::create(b, loc, 0, 8),
+                          arith::ConstantIntOp::create(b, loc, elemType, 0),
                           ArrayRef<bool>{true}));
-                    auto v4i8 = VectorType::get({4}, b.getI8Type());
+                    auto vg = VectorType::get({group}, b.getI8Type());
+                    auto vgWide = VectorType::get({group}, elemType);
                     auto v1i32 = VectorType::get({1}, b.getI32Type());
                     for (int64_t r = 0; r < rows; ++r) {
                       Value iw = mulAdd(rowIdx[r], p.sw, x, p.dw);
                       Value four = vector::TransferReadOp::create(
-                          b, loc, v4i8, act, ValueRange{bi, ih, iw, ch},
+                          b, loc, vg, act, ValueRange{bi, ih, iw, ch},
                           arith::ConstantIntOp::create(b, loc, 0, 8),
                           ArrayRef<bool>{true});
+                      if (group == 2)
+                        four = p.actSigned ? Value(arith::ExtSIOp::create(
+                                                 b, loc, vgWide, four))
+                                           : Value(arith::ExtUIOp::create(
+                                                 b, loc, vgWide, four));
                       Value word = vector::ExtractOp::create(
                           b, loc,
                           vector::BitCastOp::create(b, loc, v1i32, four),
@@ -675,10 +697,14 @@ struct X86DotKernelsPass
     for (Problem &p : problems) {
       std::optional<SmallVector<int64_t>> w =
           constantValues(p.filter, p.filterSigned);
-      if (kind == Isa::Avx2 && (!w || !KernelBuilder::avx2IsExact(p, *w)))
-        continue;
+      // AVX2 has no byte dot product that is exact for every input: the
+      // vpmaddubsw kernel needs weights that cannot saturate it, otherwise
+      // vpmaddwd on values widened to 16 bits does the work.
+      int64_t group =
+          kind == Isa::Avx2 && !(w && KernelBuilder::avx2IsExact(p, *w)) ? 2
+                                                                         : 4;
       OpBuilder b(p.op);
-      KernelBuilder kb(b, p.op.getLoc(), p, kind);
+      KernelBuilder kb(b, p.op.getLoc(), p, kind, group);
       Value res = w ? kb.build(ArrayRef<int64_t>(*w)) : kb.build(std::nullopt);
       p.op.getResult(0).replaceAllUsesWith(res);
       p.op.erase();
@@ -730,6 +756,42 @@ void lowerDot4(lowbit::Dot4Op op, StringRef isa) {
   op.erase();
 }
 
+/// Lowers one lowbit.dot2 for `isa`: vpmaddwd where the registers fit.
+void lowerDot2(lowbit::Dot2Op op, StringRef isa) {
+  OpBuilder b(op);
+  Location loc = op.getLoc();
+  VectorType accType = op.getAcc().getType();
+  int64_t lanes = accType.getNumElements();
+  Value pairs;
+  StringRef name;
+  if ((isa == "avx2" || isa == "avx-vnni") && lanes == 8)
+    name = "llvm.x86.avx2.pmadd.wd";
+  else if (isa == "avx512-vnni" && lanes == 16)
+    name = "llvm.x86.avx512.pmaddw.d.512";
+  if (!name.empty()) {
+    pairs =
+        LLVM::CallIntrinsicOp::create(b, loc, accType, b.getStringAttr(name),
+                                      ValueRange{op.getLhs(), op.getRhs()})
+            .getResult(0);
+  } else {
+    auto wide = VectorType::get({2 * lanes}, b.getI32Type());
+    Value prod = arith::MulIOp::create(
+        b, loc, arith::ExtSIOp::create(b, loc, wide, op.getLhs()),
+        arith::ExtSIOp::create(b, loc, wide, op.getRhs()));
+    SmallVector<int64_t> even, odd;
+    for (int64_t i = 0; i < lanes; ++i) {
+      even.push_back(2 * i);
+      odd.push_back(2 * i + 1);
+    }
+    pairs = arith::AddIOp::create(
+        b, loc, vector::ShuffleOp::create(b, loc, prod, prod, even),
+        vector::ShuffleOp::create(b, loc, prod, prod, odd));
+  }
+  op.getResult().replaceAllUsesWith(
+      arith::AddIOp::create(b, loc, op.getAcc(), pairs).getResult());
+  op.erase();
+}
+
 struct LowerDot4Pass
     : public mlir::lowbit::impl::LowBitLowerDot4Base<LowerDot4Pass> {
   using LowBitLowerDot4Base::LowBitLowerDot4Base;
@@ -743,10 +805,17 @@ struct LowerDot4Pass
              "avx512-vnni";
       return signalPassFailure();
     }
-    SmallVector<lowbit::Dot4Op> ops;
-    getOperation()->walk([&](lowbit::Dot4Op op) { ops.push_back(op); });
-    for (lowbit::Dot4Op op : ops)
-      lowerDot4(op, isa);
+    SmallVector<Operation *> ops;
+    getOperation()->walk([&](Operation *op) {
+      if (isa_and_present<lowbit::Dot4Op, lowbit::Dot2Op>(op))
+        ops.push_back(op);
+    });
+    for (Operation *op : ops) {
+      if (auto dot4 = dyn_cast<lowbit::Dot4Op>(op))
+        lowerDot4(dot4, isa);
+      else
+        lowerDot2(cast<lowbit::Dot2Op>(op), isa);
+    }
   }
 };
 

@@ -38,10 +38,17 @@
 // YMM-LABEL: func.func @mm_s8_const
 // YMM: tensor<1x1x1x2x32xi8>
 // YMM: lowbit.dot4 {{.*}} : vector<32xi8> -> vector<8xi32>
-// The largest weight, -128, would make vpmaddubsw saturate: no AVX2 kernel.
+// The largest weight, -128, could make vpmaddubsw saturate: the AVX2 kernel
+// widens to 16 bits instead (pairs of K, no flip: only the values change).
 // AVX2-LABEL: func.func @mm_s8_const
 // AVX2-NOT: lowbit.dot4
-// AVX2: linalg.generic
+// AVX2-DAG: arith.constant dense<{{\[\[\[\[\[}}1, 4, -2, 5, 3, -6, 0, 0, {{.*}}]]]]]> : tensor<1x1x1x3x16xi16>
+// AVX2: %[[A2:.*]] = vector.transfer_read %{{.*}} : tensor<1x1x5x6xi8>, vector<2xi8>
+// AVX2: %[[A16:.*]] = arith.extsi %[[A2]] : vector<2xi8> to vector<2xi16>
+// AVX2: vector.bitcast %[[A16]] : vector<2xi16> to vector<1xi32>
+// AVX2-NOT: arith.xori
+// AVX2: lowbit.dot2 %{{.*}}, %{{.*}}, %{{.*}} : vector<16xi16> -> vector<8xi32>
+// AVX2-NOT: linalg.generic
 func.func @mm_s8_const(%a: tensor<5x6xi8>) -> tensor<5x3xi32> {
   %w = arith.constant dense<[[1, -2, 3], [4, 5, -6], [7, 8, 9], [-10, 11, 12], [13, 14, 15], [16, 17, -128]]> : tensor<6x3xi8>
   %c0 = arith.constant 0 : i32
@@ -86,8 +93,10 @@ func.func @mm_s8_const(%a: tensor<5x6xi8>) -> tensor<5x3xi32> {
 // CHECK: lowbit.dot4 %{{.*}}, %{{.*}}, %[[WV]] : vector<64xi8> -> vector<16xi32>
 // CHECK: vector.transfer_write {{.*}} : vector<16xi32>, tensor<1x1x3x4xi32>
 // AVX2-LABEL: func.func @mm_u8_arg
-// AVX2-NOT: lowbit.dot4
-// AVX2: linalg.generic
+// AVX2: linalg.generic {{.*}} outs(%{{.*}} : tensor<1x1x1x32x8x2xi16>)
+// AVX2: arith.extsi %{{.*}} : i8 to i16
+// AVX2: arith.extui %{{.*}} : vector<2xi8> to vector<2xi16>
+// AVX2: lowbit.dot2
 func.func @mm_u8_arg(%a: tensor<3x64xi8>, %w: tensor<64x4xi8>, %init: tensor<3x4xi32>) -> tensor<3x4xi32> {
   %r = linalg.generic {indexing_maps = [#mA, #mB, #mC], iterator_types = ["parallel", "parallel", "reduction"]}
       ins(%a, %w : tensor<3x64xi8>, tensor<64x4xi8>) outs(%init : tensor<3x4xi32>) {

@@ -11,14 +11,21 @@
 // The other instruction sets have no 16-lane form: portable code.
 // AVXVNNI-LABEL: func.func @zmm
 // AVXVNNI-NOT: llvm.call_intrinsic
-// AVXVNNI: vector.multi_reduction
+// AVXVNNI: vector.shuffle
+// Portable: widen, multiply, then lane i adds products 4i+j for j = 0..3.
 // NONE-LABEL: func.func @zmm
 // NONE: %[[U:.*]] = arith.extui %arg1 : vector<64xi8> to vector<64xi32>
 // NONE: %[[S:.*]] = arith.extsi %arg2 : vector<64xi8> to vector<64xi32>
 // NONE: %[[P:.*]] = arith.muli %[[U]], %[[S]] : vector<64xi32>
-// NONE: %[[G:.*]] = vector.shape_cast %[[P]] : vector<64xi32> to vector<16x4xi32>
-// NONE: %[[R:.*]] = vector.multi_reduction <add>, %[[G]], %arg0 [1] : vector<16x4xi32> to vector<16xi32>
-// NONE: return %[[R]]
+// NONE: %[[P0:.*]] = vector.shuffle %[[P]], %[[P]] [0, 4, 8, 12, 16, 20, 24, 28, 32, 36, 40, 44, 48, 52, 56, 60] : vector<64xi32>, vector<64xi32>
+// NONE: %[[R0:.*]] = arith.addi %arg0, %[[P0]] : vector<16xi32>
+// NONE: %[[P1:.*]] = vector.shuffle %[[P]], %[[P]] [1, 5, 9, {{.*}}, 61]
+// NONE: %[[R1:.*]] = arith.addi %[[R0]], %[[P1]]
+// NONE: %[[P2:.*]] = vector.shuffle %[[P]], %[[P]] [2, 6, 10, {{.*}}, 62]
+// NONE: %[[R2:.*]] = arith.addi %[[R1]], %[[P2]]
+// NONE: %[[P3:.*]] = vector.shuffle %[[P]], %[[P]] [3, 7, 11, {{.*}}, 63]
+// NONE: %[[R3:.*]] = arith.addi %[[R2]], %[[P3]]
+// NONE: return %[[R3]]
 func.func @zmm(%acc: vector<16xi32>, %u: vector<64xi8>, %s: vector<64xi8>) -> vector<16xi32> {
   %r = lowbit.dot4 %acc, %u, %s : vector<64xi8> -> vector<16xi32>
   return %r : vector<16xi32>
@@ -29,7 +36,7 @@ func.func @zmm(%acc: vector<16xi32>, %u: vector<64xi8>, %s: vector<64xi8>) -> ve
 // Without the promise that vpmaddubsw cannot saturate: portable code.
 // AVX2-LABEL: func.func @ymm
 // AVX2-NOT: llvm.call_intrinsic
-// AVX2: vector.multi_reduction
+// AVX2: vector.shuffle
 // AVX512-LABEL: func.func @ymm
 // AVX512-NOT: llvm.call_intrinsic
 func.func @ymm(%acc: vector<8xi32>, %u: vector<32xi8>, %s: vector<32xi8>) -> vector<8xi32> {
@@ -47,4 +54,34 @@ func.func @ymm(%acc: vector<8xi32>, %u: vector<32xi8>, %s: vector<32xi8>) -> vec
 func.func @ymm_pairs(%acc: vector<8xi32>, %u: vector<32xi8>, %s: vector<32xi8>) -> vector<8xi32> {
   %r = lowbit.dot4 %acc, %u, %s pairs_fit_i16 : vector<32xi8> -> vector<8xi32>
   return %r : vector<8xi32>
+}
+
+// lowbit.dot2: vpmaddwd (AVX2 and AVX-VNNI CPUs with 8 lanes, AVX-512 BW
+// with 16), then the accumulator add.
+// AVX2-LABEL: func.func @dot2_ymm
+// AVX2: %[[P:.*]] = llvm.call_intrinsic "llvm.x86.avx2.pmadd.wd"(%arg1, %arg2) : (vector<16xi16>, vector<16xi16>) -> vector<8xi32>
+// AVX2: arith.addi %arg0, %[[P]] : vector<8xi32>
+// AVXVNNI-LABEL: func.func @dot2_ymm
+// AVXVNNI: llvm.x86.avx2.pmadd.wd
+// NONE-LABEL: func.func @dot2_ymm
+// NONE: %[[A:.*]] = arith.extsi %arg1 : vector<16xi16> to vector<16xi32>
+// NONE: %[[B:.*]] = arith.extsi %arg2 : vector<16xi16> to vector<16xi32>
+// NONE: %[[P:.*]] = arith.muli %[[A]], %[[B]] : vector<16xi32>
+// NONE: %[[E:.*]] = vector.shuffle %[[P]], %[[P]] [0, 2, 4, 6, 8, 10, 12, 14]
+// NONE: %[[O:.*]] = vector.shuffle %[[P]], %[[P]] [1, 3, 5, 7, 9, 11, 13, 15]
+// NONE: %[[S:.*]] = arith.addi %[[E]], %[[O]] : vector<8xi32>
+// NONE: arith.addi %arg0, %[[S]] : vector<8xi32>
+func.func @dot2_ymm(%acc: vector<8xi32>, %a: vector<16xi16>, %w: vector<16xi16>) -> vector<8xi32> {
+  %r = lowbit.dot2 %acc, %a, %w : vector<16xi16> -> vector<8xi32>
+  return %r : vector<8xi32>
+}
+
+// AVX512-LABEL: func.func @dot2_zmm
+// AVX512: llvm.call_intrinsic "llvm.x86.avx512.pmaddw.d.512"(%arg1, %arg2) : (vector<32xi16>, vector<32xi16>) -> vector<16xi32>
+// AVX2-LABEL: func.func @dot2_zmm
+// AVX2-NOT: llvm.call_intrinsic
+// AVX2: return
+func.func @dot2_zmm(%acc: vector<16xi32>, %a: vector<32xi16>, %w: vector<32xi16>) -> vector<16xi32> {
+  %r = lowbit.dot2 %acc, %a, %w : vector<32xi16> -> vector<16xi32>
+  return %r : vector<16xi32>
 }

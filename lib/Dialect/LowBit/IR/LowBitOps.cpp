@@ -870,3 +870,16 @@ LogicalResult Dot4Op::verify() {
                          << " lanes but " << bytes << " bytes";
   return success();
 }
+
+//===----------------------------------------------------------------------===//
+// Dot2Op
+//===----------------------------------------------------------------------===//
+
+LogicalResult Dot2Op::verify() {
+  int64_t lanes = getAcc().getType().getNumElements();
+  int64_t halves = getLhs().getType().getNumElements();
+  if (halves != 2 * lanes)
+    return emitOpError() << "needs 2 elements per accumulator lane: " << lanes
+                         << " lanes but " << halves << " elements";
+  return success();
+}

@@ -474,4 +474,31 @@ def LowBit_Dot4Op : LowBit_Op<"dot4", [Pure,
   let hasVerifier = 1;
 }
 
+def LowBit_Dot2Op : LowBit_Op<"dot2", [Pure,
+    AllTypesMatch<["acc", "result"]>, AllTypesMatch<["lhs", "rhs"]>]> {
+  let summary = "2-way signed 16-bit dot products added to int32 lanes";
+  let description = [{
+    For every int32 lane `i`,
+
+    `result[i] = acc[i] + lhs[2i] * rhs[2i] + lhs[2i+1] * rhs[2i+1]`
+
+    (signed 16-bit operands, modulo 2^32). The exact int8 building block on
+    x86 without VNNI: bytes widened to 16 bits cannot overflow it.
+    `--lowbit-lower-dot4` turns it into `vpmaddwd` (AVX2 with 8 lanes,
+    AVX-512 BW with 16) or portable vector arithmetic.
+
+    ```mlir
+    %r = lowbit.dot2 %acc, %a, %w : vector<16xi16> -> vector<8xi32>
+    ```
+  }];
+  let arguments = (ins VectorOfRankAndType<[1], [I32]>:$acc,
+                       VectorOfRankAndType<[1], [I16]>:$lhs,
+                       VectorOfRankAndType<[1], [I16]>:$rhs);
+  let results = (outs VectorOfRankAndType<[1], [I32]>:$result);
+  let assemblyFormat = [{
+    $acc `,` $lhs `,` $rhs attr-dict `:` type($lhs) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
 #endif // LOWBIT_DIALECT_LOWBIT_IR_LOWBITOPS_TD

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# int8 matmul and conv2d compiled ahead of time for this CPU with the x86
+# dot-product kernels (--x86-dot=auto: vpdpbusd with AVX-512 VNNI or
+# AVX-VNNI, vpmaddubsw with AVX2 when exact) against the same compiler
+# without them (--x86-dot=none: LLVM's loop vectorizer), and the explicit
+# kernel sets the CPU has, all in the same run. Single thread.
+#   bench/int8_dot/run.sh [build-dir]
+# OpenBLAS FP32 sgemm on the matmul's M, N, K is printed as a reference point.
+set -euo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+BUILD="${1:-$HERE/../../build}"
+WORK="$(mktemp -d)"
+trap 'rm -rf "$WORK"' EXIT
+
+dpkg-query -W -f='${Status}' libopenblas-dev 2>/dev/null | grep -q "install ok installed" \
+  || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libopenblas-dev >/dev/null; }
+cc -O2 -DSGEMM_M=256 -DSGEMM_N=1024 -DSGEMM_K=1024 "$HERE/../binary_matmul/sgemm.c" \
+  -o "$WORK/sgemm" -lopenblas
+
+python3 "$HERE/gen.py" "$WORK/model.mlir" "$WORK/driver.c"
+flags=$(grep -m1 '^flags' /proc/cpuinfo)
+variants="none auto"
+for v in avx512-vnni avx-vnni avx2; do
+  case "$v" in
+    avx512-vnni) need="avx512_vnni avx512bw" ;;
+    avx-vnni) need="avx_vnni" ;;
+    avx2) need="avx2" ;;
+  esac
+  ok=1
+  for n in $need; do [[ " $flags " == *" $n "* ]] || ok=0; done
+  [[ $ok == 1 ]] && variants="$variants $v"
+done
+for v in $variants; do
+  "$BUILD/bin/lowbit-compile" "$WORK/model.mlir" --mcpu=native -O3 \
+    --x86-dot="$v" -o "$WORK/model_$v.o"
+  cc -O2 "$WORK/driver.c" "$WORK/model_$v.o" -o "$WORK/bench_$v" -lm
+done
+# Interleave the runs so that machine noise hits every variant alike.
+for round in 1 2 3; do
+  for v in $variants; do
+    "$WORK/bench_$v" 2>/dev/null | paste -sd' ' | sed "s/^/$v /"
+  done
+  echo "sgemm $(OPENBLAS_NUM_THREADS=1 "$WORK/sgemm" || true) 0"
+done > "$WORK/times"
+python3 - "$WORK/times" <<'PY'
+import sys
+best = {}
+for line in open(sys.argv[1]):
+    v, mm, conv = line.split()
+    b = best.setdefault(v, [1e9, 1e9])
+    b[0] = min(b[0], float(mm))
+    b[1] = min(b[1], float(conv))
+macs = {"mm": 256 * 1024 * 1024, "conv": 56 * 56 * 64 * 64 * 9}
+sgemm = best.pop("sgemm")[0]
+base = best["none"]
+print("%-12s %28s %28s" % ("--x86-dot", "matmul 256x1024x1024", "conv 3x3 56x56x64->64"))
+for v, (mm, conv) in best.items():
+    print("%-12s %7.3f ms %6.0f GMAC/s %5.2fx %7.3f ms %6.0f GMAC/s %5.2fx" % (
+        v, mm * 1e3, macs["mm"] / mm / 1e9, base[0] / mm,
+        conv * 1e3, macs["conv"] / conv / 1e9, base[1] / conv))
+print("%-12s %7.3f ms %6.0f GMAC/s  (FP32 reference; auto is %.2fx faster)" % (
+    "sgemm", sgemm * 1e3, macs["mm"] / sgemm / 1e9, sgemm / best["auto"][0]))
+print("ratios are against --x86-dot=none (LLVM's own vectorization), same run")
+PY
