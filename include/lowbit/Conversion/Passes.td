@@ -106,25 +106,29 @@ def LowBitX86DotKernels : Pass<"lowbit-x86-dot-kernels", "ModuleOp"> {
       a tile of 4 output pixels x 64 channels;
     * `avx-vnni`: `vpdpbusd` on 256-bit registers (VEX or EVEX encoded),
       a tile of 4 x 16;
-    * `avx2`: `vpmaddubsw` + `vpmaddwd`, only where the weights are
-      constant and provably keep the 16-bit pair sums of `vpmaddubsw` from
-      saturating (`2 * max|u| * max|s| <= 32767`, e.g. 4-bit weights or
-      7-bit weights with u8 activations), so the result stays exact.
+    * `avx2`: `vpmaddubsw` + `vpmaddwd` (4 bytes per lane) where the
+      weights are constant and provably keep the 16-bit pair sums of
+      `vpmaddubsw` from saturating (`2 * max|u| * max|s| <= 32767`, e.g.
+      4-bit weights), otherwise `vpmaddwd` on values widened to 16 bits
+      (2 per lane, `lowbit.dot2`), which is exact for any 8-bit operands.
 
-    The weights are packed so that each vector load holds 4 consecutive
-    reduction elements of L output channels (`[OC/L][KH][KW][C/4][L*4]`),
-    at compile time for constant weights and by a packing loop otherwise;
-    the reduction is zero-padded to a multiple of 4 and the channels to a
-    multiple of L. The instruction multiplies unsigned by signed bytes:
-    when both operands have the same signedness the activation byte is
-    flipped (`a ^ 0x80`, i.e. `a +- 128`) and `-+128 * sum(w)` is added to
-    the accumulator, so the result is the same int32 sum bit for bit.
-    Matmul of batched operands and grouped conv2d are left as they are.
+    The weights are packed so that each vector load holds G = 4 (or 2)
+    consecutive reduction elements of L output channels
+    (`[OC/L][KH][KW][C/G][L*G]`), at compile time for constant weights and
+    by a packing loop otherwise; the reduction is zero-padded to a multiple
+    of G and the channels to a multiple of L. The byte instructions
+    multiply unsigned by signed bytes: when both operands have the same
+    signedness the activation byte is flipped (`a ^ 0x80`, i.e. `a +- 128`)
+    and `-+128 * sum(w)` starts the accumulator; an activation zero point
+    subtracted inside the loop is folded the same way (`-za * sum(w)`), so
+    the result is the same int32 sum bit for bit. Batched matmul, grouped
+    conv2d, wider operands and weight zero points inside the loop are left
+    as they are.
 
-    The products are `lowbit.dot4` ops, which `--lowbit-lower-dot4` turns
-    into the instructions after bufferization; the object code then needs
-    the CPU features of the chosen `isa`, which `lowbit-compile` picks
-    from the target (`--x86-dot=auto`).
+    The products are `lowbit.dot4` / `lowbit.dot2` ops, which
+    `--lowbit-lower-dot4` turns into the instructions after bufferization;
+    the object code then needs the CPU features of the chosen `isa`, which
+    `lowbit-compile` picks from the target (`--x86-dot=auto`).
   }];
   let options = [
     Option<"isa", "isa", "std::string", /*default=*/"\"avx512-vnni\"",
@@ -138,7 +142,8 @@ def LowBitX86DotKernels : Pass<"lowbit-x86-dot-kernels", "ModuleOp"> {
 }
 
 def LowBitLowerDot4 : Pass<"lowbit-lower-dot4", "ModuleOp"> {
-  let summary = "lower lowbit.dot4 to x86 intrinsics or portable vector code";
+  let summary = "lower lowbit.dot4 and lowbit.dot2 to x86 intrinsics or "
+                "portable vector code";
   let description = [{
     Rewrites every `lowbit.dot4` for the instruction set `isa`:
 
@@ -149,6 +154,11 @@ def LowBitLowerDot4 : Pass<"lowbit-lower-dot4", "ModuleOp"> {
       + `llvm.x86.avx2.pmadd.wd` + add;
     * anything else (and `isa=none`): extend, multiply and add groups of 4
       with vector arithmetic, which any target runs.
+
+    and every `lowbit.dot2`: 8 lanes with `avx2` or `avx-vnni` ->
+    `llvm.x86.avx2.pmadd.wd`, 16 lanes with `avx512-vnni` ->
+    `llvm.x86.avx512.pmaddw.d.512`, plus the accumulator add; otherwise
+    portable code.
 
     It runs after bufferization (an intrinsic call has unknown memory
     effects, which buffer deallocation refuses) and before the conversion
