@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # int8 matmul and conv2d compiled ahead of time for this CPU with the x86
-# dot-product kernels (--x86-dot=auto: vpdpbusd with AVX-512 VNNI or
+# dot-product kernels (--dot-kernels=auto: vpdpbusd with AVX-512 VNNI or
 # AVX-VNNI, vpmaddubsw with AVX2 when exact) against the same compiler
-# without them (--x86-dot=none: LLVM's loop vectorizer), and the explicit
+# without them (--dot-kernels=none: LLVM's loop vectorizer), and the explicit
 # kernel sets the CPU has, all in the same run. Single thread.
 #   bench/int8_dot/run.sh [build-dir]
 # OpenBLAS FP32 sgemm on the matmul's M, N, K is printed as a reference point.
@@ -32,7 +32,7 @@ for v in avx512-vnni avx-vnni avx2; do
 done
 for v in $variants; do
   "$BUILD/bin/lowbit-compile" "$WORK/model.mlir" --mcpu=native -O3 \
-    --x86-dot="$v" -o "$WORK/model_$v.o"
+    --dot-kernels="$v" -o "$WORK/model_$v.o"
   cc -O2 "$WORK/driver.c" "$WORK/model_$v.o" -o "$WORK/bench_$v" -lm
 done
 # Interleave the runs so that machine noise hits every variant alike.
@@ -53,12 +53,12 @@ for line in open(sys.argv[1]):
 macs = {"mm": 256 * 1024 * 1024, "conv": 56 * 56 * 64 * 64 * 9}
 sgemm = best.pop("sgemm")[0]
 base = best["none"]
-print("%-12s %28s %28s" % ("--x86-dot", "matmul 256x1024x1024", "conv 3x3 56x56x64->64"))
+print("%-12s %28s %28s" % ("--dot-kernels", "matmul 256x1024x1024", "conv 3x3 56x56x64->64"))
 for v, (mm, conv) in best.items():
     print("%-12s %7.3f ms %6.0f GMAC/s %5.2fx %7.3f ms %6.0f GMAC/s %5.2fx" % (
         v, mm * 1e3, macs["mm"] / mm / 1e9, base[0] / mm,
         conv * 1e3, macs["conv"] / conv / 1e9, base[1] / conv))
 print("%-12s %7.3f ms %6.0f GMAC/s  (FP32 reference; auto is %.2fx faster)" % (
     "sgemm", sgemm * 1e3, macs["mm"] / sgemm / 1e9, sgemm / best["auto"][0]))
-print("ratios are against --x86-dot=none (LLVM's own vectorization), same run")
+print("ratios are against --dot-kernels=none (LLVM's own vectorization), same run")
 PY

@@ -54,15 +54,15 @@ LogicalResult mlir::lowbit::buildLowBitToLLVMPipeline(
   pm.addPass(createLowBitLowerQuantized(lower));
   if (failed(at("after-quantized-lowering")))
     return failure();
-  if (options.x86Dot != "none") {
+  if (options.dotKernels != "none") {
     // Before sub-byte packing, so constant 4- and 2-bit weights are packed
     // for the kernel at compile time instead of unpacked on every call.
-    LowBitX86DotKernelsOptions dot;
-    dot.isa = options.x86Dot;
+    LowBitDotKernelsOptions dot;
+    dot.isa = options.dotKernels;
     // Canonicalization first drops zero zero-point subtractions, leaving
     // the plain ext * ext products the kernels match.
     pm.addPass(createCanonicalizerPass());
-    pm.addPass(createLowBitX86DotKernels(dot));
+    pm.addPass(createLowBitDotKernels(dot));
   }
   pm.addPass(createLowBitPackSubByte());
   pm.addPass(createCanonicalizerPass());
@@ -98,8 +98,8 @@ LogicalResult mlir::lowbit::buildLowBitToLLVMPipeline(
   if (failed(at("before-llvm")))
     return failure();
   LowBitLowerDot4Options dot4;
-  dot4.isa =
-      options.dot4Portable ? std::string("none") : std::string(options.x86Dot);
+  dot4.isa = options.dot4Portable ? std::string("none")
+                                  : std::string(options.dotKernels);
   pm.addPass(createLowBitLowerDot4(dot4));
   pm.addPass(createConvertVectorToLLVMPass());
   pm.addPass(createConvertMathToLLVMPass());

@@ -114,11 +114,13 @@ mlir::lowbit::createTargetMachine(const TargetSpec &spec, std::string &error) {
   return tm;
 }
 
-bool mlir::lowbit::supportsX86DotKernels(const llvm::TargetMachine &tm,
-                                         llvm::StringRef isa) {
+bool mlir::lowbit::supportsDotKernels(const llvm::TargetMachine &tm,
+                                      llvm::StringRef isa) {
+  const llvm::MCSubtargetInfo *sti = tm.getMCSubtargetInfo();
+  if (tm.getTargetTriple().isAArch64())
+    return isa == "neon-dotprod" && sti->checkFeatures("+dotprod");
   if (!tm.getTargetTriple().isX86())
     return false;
-  const llvm::MCSubtargetInfo *sti = tm.getMCSubtargetInfo();
   if (isa == "avx512-vnni")
     return sti->checkFeatures("+avx512vnni,+avx512bw");
   if (isa == "avx-vnni")
@@ -129,20 +131,21 @@ bool mlir::lowbit::supportsX86DotKernels(const llvm::TargetMachine &tm,
   return false;
 }
 
-std::string mlir::lowbit::selectX86DotKernels(const llvm::TargetMachine &tm) {
-  for (const char *isa : {"avx512-vnni", "avx-vnni", "avx2"})
-    if (supportsX86DotKernels(tm, isa))
+std::string mlir::lowbit::selectDotKernels(const llvm::TargetMachine &tm) {
+  for (const char *isa : {"avx512-vnni", "avx-vnni", "avx2", "neon-dotprod"})
+    if (supportsDotKernels(tm, isa))
       return isa;
   return "none";
 }
 
-/// The kernel set whose features an x86 intrinsic the kernels call needs.
-static llvm::StringRef getX86IntrinsicKernelSet(llvm::StringRef name) {
+/// The kernel set whose CPU features an intrinsic the kernels call needs.
+static llvm::StringRef getIntrinsicKernelSet(llvm::StringRef name) {
   return llvm::StringSwitch<llvm::StringRef>(name)
       .Cases({"llvm.x86.avx512.vpdpbusd.512", "llvm.x86.avx512.pmaddw.d.512"},
              "avx512-vnni")
       .Case("llvm.x86.avx512.vpdpbusd.256", "avx-vnni")
       .Cases({"llvm.x86.avx2.pmadd.ub.sw", "llvm.x86.avx2.pmadd.wd"}, "avx2")
+      .Case("llvm.aarch64.neon.sdot.v4i32.v16i8", "neon-dotprod")
       .Default("");
 }
 
@@ -161,17 +164,17 @@ static LogicalResult checkTargetIntrinsics(const llvm::Module &module,
     if ((isX86 && !triple.isX86()) || (isAArch64 && !triple.isAArch64())) {
       error = "the lowered model calls " + name.str() + ", which target '" +
               triple.str() +
-              "' does not have (x86 kernels need --x86-dot=none on other "
-              "targets)";
+              "' does not have (use --dot-kernels with a kernel set of "
+              "the target, or none)";
       return failure();
     }
-    llvm::StringRef isa = getX86IntrinsicKernelSet(name);
-    if (!isa.empty() && !supportsX86DotKernels(tm, isa)) {
+    llvm::StringRef isa = getIntrinsicKernelSet(name);
+    if (!isa.empty() && !supportsDotKernels(tm, isa)) {
       error = "the lowered model calls " + name.str() + " (" + isa.str() +
               " kernels), but CPU '" + tm.getTargetCPU().str() +
               "' of target '" + triple.str() +
               "' lacks the features; add them with --mcpu/--mattr or use "
-              "--x86-dot=none";
+              "--dot-kernels=none";
       return failure();
     }
   }

@@ -1,21 +1,23 @@
 // int8 matmul and conv2d accumulation uses the targets' byte dot-product
-// instructions: sdot with +dotprod on AArch64 (LLVM's loop vectorizer forms
-// it), and on x86 the kernels of --lowbit-x86-dot-kernels, which lowbit-compile
-// picks from the CPU features (--x86-dot=auto): vpdpbusd with AVX-512 VNNI
+// instructions through the kernels of --lowbit-dot-kernels, which
+// lowbit-compile picks from the CPU features (--dot-kernels=auto): sdot with
+// +dotprod on AArch64, and on x86 vpdpbusd with AVX-512 VNNI
 // (zmm) or AVX-VNNI ({vex}, ymm), and vpmaddubsw + vpmaddwd with AVX2 when the
 // constant weights keep vpmaddubsw exact (here 4-bit weights). Without those
-// features (or with --x86-dot=none) LLVM widens to 16 bits: vpmaddwd.
+// features (or with --dot-kernels=none) LLVM widens to 16 bits: vpmaddwd.
 //
 // RUN: lowbit-compile %s --emit=asm --target=aarch64-linux-gnu --mattr=+dotprod -O3 -o - | FileCheck %s --check-prefix=DOTPROD
+// RUN: lowbit-compile %s --emit=asm --target=aarch64-linux-gnu -O3 -o - | FileCheck %s --check-prefix=A64BASE
 // RUN: lowbit-compile %s --emit=asm --target=x86_64-linux-gnu --mattr=+avx512f,+avx512bw,+avx512vnni -O3 -o - | FileCheck %s --check-prefix=AVX512
 // RUN: lowbit-compile %s --emit=asm --target=x86_64-linux-gnu --mcpu=znver5 -O3 -o - | FileCheck %s --check-prefix=AVX512
 // RUN: lowbit-compile %s --emit=asm --target=x86_64-linux-gnu --mattr=+avx2,+avxvnni -O3 -o - | FileCheck %s --check-prefix=AVXVNNI
 // RUN: lowbit-compile %s --emit=asm --target=x86_64-linux-gnu --mattr=+avx2 -O3 -o - | FileCheck %s --check-prefix=AVX2
-// RUN: lowbit-compile %s --emit=asm --target=x86_64-linux-gnu --mattr=+avx2,+avxvnni --x86-dot=none -O3 -o - | FileCheck %s --check-prefix=NONE
-// RUN: lowbit-compile %s --emit=asm --target=x86_64-linux-gnu --mattr=+avx512f,+avx512bw,+avx512vnni --x86-dot=avx2 -O3 -o - | FileCheck %s --check-prefix=AVX2
+// RUN: lowbit-compile %s --emit=asm --target=x86_64-linux-gnu --mattr=+avx2,+avxvnni --dot-kernels=none -O3 -o - | FileCheck %s --check-prefix=NONE
+// RUN: lowbit-compile %s --emit=asm --target=x86_64-linux-gnu --mattr=+avx512f,+avx512bw,+avx512vnni --dot-kernels=avx2 -O3 -o - | FileCheck %s --check-prefix=AVX2
 
 // DOTPROD-LABEL: mm_s8:
 // DOTPROD: sdot v{{[0-9]+}}.4s, v{{[0-9]+}}.16b, v{{[0-9]+}}.16b
+// A64BASE-NOT: sdot
 // AVX512-LABEL: mm_s8:
 // AVX512: vpdpbusd %zmm{{[0-9]+}}, %zmm{{[0-9]+}}, %zmm{{[0-9]+}}
 // AVXVNNI-LABEL: mm_s8:
@@ -48,6 +50,8 @@ func.func @mm_u8(%a: tensor<16x256x!quant.uniform<u8:f32, 0.1>>, %w: tensor<256x
 
 // Constant 4-bit weights: 2 * 255 * 8 fits in int16, so AVX2 uses
 // vpmaddubsw (u8 x s8 pairs) and vpmaddwd by ones (pairs to int32).
+// DOTPROD-LABEL: conv_u8_i4:
+// DOTPROD: sdot v{{[0-9]+}}.4s, v{{[0-9]+}}.16b, v{{[0-9]+}}.16b
 // AVX2-LABEL: conv_u8_i4:
 // AVX2: vpmaddubsw %ymm{{[0-9]+}}, %ymm{{[0-9]+}}, %ymm{{[0-9]+}}
 // AVX2: vpmaddwd

@@ -87,12 +87,12 @@ static cl::opt<std::string>
                          "fixed-point (default) or float"),
                 cl::init("fixed-point"), cl::cat(category));
 
-static cl::opt<std::string>
-    x86Dot("x86-dot",
-           cl::desc("int8 dot-product kernels on x86: auto (default: the "
-                    "best the target CPU has), none, avx2, avx-vnni or "
-                    "avx512-vnni"),
-           cl::init("auto"), cl::cat(category));
+static cl::opt<std::string> dotKernelsFlag(
+    "dot-kernels",
+    cl::desc("register-tiled int8 matmul/conv2d kernels: auto "
+             "(default: the best the target CPU has), none, avx2, "
+             "avx-vnni, avx512-vnni (x86) or neon-dotprod (AArch64)"),
+    cl::init("auto"), cl::cat(category));
 
 static cl::list<std::string>
     passPlugins("load-pass-plugin",
@@ -194,16 +194,17 @@ int main(int argc, char **argv) {
   if (!tm)
     return fail(error);
 
-  std::string dotKernels = x86Dot;
+  std::string dotKernels = dotKernelsFlag;
   if (dotKernels == "auto") {
-    dotKernels = lowbit::selectX86DotKernels(*tm);
+    dotKernels = lowbit::selectDotKernels(*tm);
   } else if (dotKernels != "none") {
     if (dotKernels != "avx2" && dotKernels != "avx-vnni" &&
-        dotKernels != "avx512-vnni")
-      return fail("unknown --x86-dot '" + dotKernels +
-                  "'; expected auto, none, avx2, avx-vnni or avx512-vnni");
-    if (!lowbit::supportsX86DotKernels(*tm, dotKernels))
-      return fail("--x86-dot=" + dotKernels +
+        dotKernels != "avx512-vnni" && dotKernels != "neon-dotprod")
+      return fail("unknown --dot-kernels '" + dotKernels +
+                  "'; expected auto, none, avx2, avx-vnni, avx512-vnni or "
+                  "neon-dotprod");
+    if (!lowbit::supportsDotKernels(*tm, dotKernels))
+      return fail("--dot-kernels=" + dotKernels +
                   " needs CPU features that "
                   "target '" +
                   tm->getTargetTriple().str() + "' (CPU '" +
@@ -317,7 +318,7 @@ int main(int argc, char **argv) {
     lowbit::LowBitToLLVMOptions options;
     options.requantMode = requantMode;
     options.cABI = true;
-    options.x86Dot = dotKernels;
+    options.dotKernels = dotKernels;
     std::string parseErrors;
     auto insert = [&](OpPassManager &opm, StringRef point) -> LogicalResult {
       for (auto &[where, text] : insertions) {

@@ -91,16 +91,16 @@ def LowBitLowerBinary : Pass<"lowbit-lower-binary", "ModuleOp"> {
   ];
 }
 
-def LowBitX86DotKernels : Pass<"lowbit-x86-dot-kernels", "ModuleOp"> {
-  let summary = "register-tiled x86 kernels for 8-bit integer dot products "
-                "(vpdpbusd, vpmaddubsw)";
+def LowBitDotKernels : Pass<"lowbit-dot-kernels", "ModuleOp"> {
+  let summary = "register-tiled kernels for 8-bit integer dot products "
+                "(vpdpbusd, vpmaddubsw, vpmaddwd, sdot)";
   let description = [{
     Rewrites the integer contractions that `--lowbit-lower-quantized` emits
     for matmul and conv2d (a `linalg.generic` whose body is
     `acc + ext(a) * ext(w)` with 8-bit or narrower operands and an i32
-    accumulator) into a register-tiled vector kernel that calls the x86
-    dot-product instructions LLVM's loop vectorizer does not form on its
-    own:
+    accumulator) into a register-tiled vector kernel built on the
+    dot-product instructions, which LLVM's loop vectorizer forms poorly or
+    not at all (on x86 it never forms the byte dot products):
 
     * `avx512-vnni`: `vpdpbusd` on 512-bit registers (16 int32 lanes),
       a tile of 4 output pixels x 64 channels;
@@ -110,16 +110,19 @@ def LowBitX86DotKernels : Pass<"lowbit-x86-dot-kernels", "ModuleOp"> {
       weights are constant and provably keep the 16-bit pair sums of
       `vpmaddubsw` from saturating (`2 * max|u| * max|s| <= 32767`, e.g.
       4-bit weights), otherwise `vpmaddwd` on values widened to 16 bits
-      (2 per lane, `lowbit.dot2`), which is exact for any 8-bit operands.
+      (2 per lane, `lowbit.dot2`), which is exact for any 8-bit operands;
+    * `neon-dotprod`: AArch64 `sdot` (signed x signed bytes, 4 int32 lanes),
+      a tile of 4 x 16; weights must be signed.
 
     The weights are packed so that each vector load holds G = 4 (or 2)
     consecutive reduction elements of L output channels
     (`[OC/L][KH][KW][C/G][L*G]`), at compile time for constant weights and
     by a packing loop otherwise; the reduction is zero-padded to a multiple
-    of G and the channels to a multiple of L. The byte instructions
-    multiply unsigned by signed bytes: when both operands have the same
-    signedness the activation byte is flipped (`a ^ 0x80`, i.e. `a +- 128`)
-    and `-+128 * sum(w)` starts the accumulator; an activation zero point
+    of G and the channels to a multiple of L. The x86 byte instructions
+    multiply unsigned by signed bytes, `sdot` signed by signed: when the
+    operands' signedness does not fit, the activation byte is flipped
+    (`a ^ 0x80`, i.e. `a +- 128`) and `-+128 * sum(w)` starts the
+    accumulator; an activation zero point
     subtracted inside the loop is folded the same way (`-za * sum(w)`), so
     the result is the same int32 sum bit for bit. Batched matmul, grouped
     conv2d, wider operands and weight zero points inside the loop are left
@@ -128,11 +131,12 @@ def LowBitX86DotKernels : Pass<"lowbit-x86-dot-kernels", "ModuleOp"> {
     The products are `lowbit.dot4` / `lowbit.dot2` ops, which
     `--lowbit-lower-dot4` turns into the instructions after bufferization;
     the object code then needs the CPU features of the chosen `isa`, which
-    `lowbit-compile` picks from the target (`--x86-dot=auto`).
+    `lowbit-compile` picks from the target (`--dot-kernels=auto`).
   }];
   let options = [
     Option<"isa", "isa", "std::string", /*default=*/"\"avx512-vnni\"",
-           "instruction set of the kernels: avx512-vnni, avx-vnni or avx2">
+           "instruction set of the kernels: avx512-vnni, avx-vnni, avx2 or "
+           "neon-dotprod">
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::linalg::LinalgDialect",
@@ -142,8 +146,8 @@ def LowBitX86DotKernels : Pass<"lowbit-x86-dot-kernels", "ModuleOp"> {
 }
 
 def LowBitLowerDot4 : Pass<"lowbit-lower-dot4", "ModuleOp"> {
-  let summary = "lower lowbit.dot4 and lowbit.dot2 to x86 intrinsics or "
-                "portable vector code";
+  let summary = "lower lowbit.dot4 and lowbit.dot2 to x86 or AArch64 "
+                "intrinsics or portable vector code";
   let description = [{
     Rewrites every `lowbit.dot4` for the instruction set `isa`:
 
@@ -152,6 +156,8 @@ def LowBitLowerDot4 : Pass<"lowbit-lower-dot4", "ModuleOp"> {
       vpdpbusd` with AVX-VNNI, EVEX with AVX-512 VL);
     * `avx2`: 8 lanes marked `pairs_fit_i16` -> `llvm.x86.avx2.pmadd.ub.sw`
       + `llvm.x86.avx2.pmadd.wd` + add;
+    * `neon-dotprod`: 4 lanes with `signed_lhs` ->
+      `llvm.aarch64.neon.sdot.v4i32.v16i8`;
     * anything else (and `isa=none`): extend, multiply and add groups of 4
       with vector arithmetic, which any target runs.
 
@@ -166,7 +172,8 @@ def LowBitLowerDot4 : Pass<"lowbit-lower-dot4", "ModuleOp"> {
   }];
   let options = [
     Option<"isa", "isa", "std::string", /*default=*/"\"none\"",
-           "instruction set: none, avx2, avx-vnni or avx512-vnni">
+           "instruction set: none, avx2, avx-vnni, avx512-vnni or "
+           "neon-dotprod">
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::vector::VectorDialect",

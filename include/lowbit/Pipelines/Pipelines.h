@@ -26,15 +26,15 @@ struct LowBitToLLVMOptions : public PassPipelineOptions<LowBitToLLVMOptions> {
                      "one pointer per input, then one per output "
                      "(caller-allocated), returning an int32 status"),
       llvm::cl::init(false)};
-  PassOptions::Option<std::string> x86Dot{
-      *this, "x86-dot",
-      llvm::cl::desc("x86 int8 dot-product kernels (--lowbit-x86-dot-kernels):"
-                     " none, avx2, avx-vnni or avx512-vnni; the object code "
-                     "then needs those CPU features"),
+  PassOptions::Option<std::string> dotKernels{
+      *this, "dot-kernels",
+      llvm::cl::desc("int8 matmul/conv2d kernels (--lowbit-dot-kernels): "
+                     "none, avx2, avx-vnni, avx512-vnni or neon-dotprod; the "
+                     "object code then needs those CPU features"),
       llvm::cl::init("none")};
   PassOptions::Option<bool> dot4Portable{
       *this, "dot4-portable",
-      llvm::cl::desc("lower the x86-dot kernels' lowbit.dot4 ops to portable "
+      llvm::cl::desc("lower the dot-kernels' lowbit.dot4/dot2 ops to portable "
                      "vector code instead of x86 instructions, e.g. to run "
                      "the kernels on a CPU without those features"),
       llvm::cl::init(false)};

@@ -41,18 +41,18 @@ void initializeLLVMTargets();
 std::unique_ptr<llvm::TargetMachine> createTargetMachine(const TargetSpec &spec,
                                                          std::string &error);
 
-/// Whether `tm` has the CPU features the x86 dot-product kernels of `isa`
-/// (avx512-vnni, avx-vnni or avx2; see --lowbit-x86-dot-kernels) need.
-bool supportsX86DotKernels(const llvm::TargetMachine &tm, llvm::StringRef isa);
+/// Whether `tm` has the CPU features the int8 dot-product kernels of `isa`
+/// (avx512-vnni, avx-vnni, avx2 or neon-dotprod; see --lowbit-dot-kernels)
+/// need.
+bool supportsDotKernels(const llvm::TargetMachine &tm, llvm::StringRef isa);
 
-/// The best x86 dot-product kernels `tm` supports, or "none" (also for
-/// targets other than x86).
-std::string selectX86DotKernels(const llvm::TargetMachine &tm);
+/// The best int8 dot-product kernels `tm` supports, or "none".
+std::string selectDotKernels(const llvm::TargetMachine &tm);
 
 /// Translates a module in the LLVM dialect to LLVM IR for `tm`, optimizes it
 /// at `optLevel` and writes it as LLVM IR, assembly or an object file. A
 /// module that calls target intrinsics the target cannot run (x86 kernels
-/// for AArch64, VNNI without the feature) is refused. A failure sets
+/// for AArch64, VNNI or dotprod without the feature) is refused. A failure sets
 /// `error`, or leaves it empty when a diagnostic was emitted.
 LogicalResult emitModule(ModuleOp module, llvm::TargetMachine &tm,
                          unsigned optLevel, EmitKind kind,

@@ -1121,3 +1121,19 @@ func.func @dot4_types(%acc: vector<16xi32>, %u: vector<64xi8>, %s: vector<64xi16
   %r = "lowbit.dot4"(%acc, %u, %s) : (vector<16xi32>, vector<64xi8>, vector<64xi16>) -> vector<16xi32>
   return
 }
+
+// -----
+
+func.func @dot4_signed_pairs(%acc: vector<8xi32>, %u: vector<32xi8>) {
+  // expected-error@+1 {{pairs_fit_i16 describes unsigned x signed products; it cannot be combined with signed_lhs}}
+  %r = lowbit.dot4 %acc, %u, %u signed_lhs pairs_fit_i16 : vector<32xi8> -> vector<8xi32>
+  return
+}
+
+// -----
+
+func.func @dot2_halves(%acc: vector<8xi32>, %a: vector<8xi16>) {
+  // expected-error@+1 {{needs 2 elements per accumulator lane: 8 lanes but 8 elements}}
+  %r = lowbit.dot2 %acc, %a, %a : vector<8xi16> -> vector<8xi32>
+  return
+}

@@ -166,5 +166,14 @@ func.func @dot4(%acc: vector<16xi32>, %u: vector<64xi8>, %s: vector<64xi8>, %a8:
   %r = lowbit.dot4 %acc, %u, %s : vector<64xi8> -> vector<16xi32>
   // CHECK: lowbit.dot4 %{{.*}}, %{{.*}}, %{{.*}} pairs_fit_i16 : vector<32xi8> -> vector<8xi32>
   %p = lowbit.dot4 %a8, %u8, %u8 pairs_fit_i16 : vector<32xi8> -> vector<8xi32>
+  // CHECK: lowbit.dot4 %{{.*}}, %{{.*}}, %{{.*}} signed_lhs : vector<32xi8> -> vector<8xi32>
+  %s8 = lowbit.dot4 %a8, %u8, %u8 signed_lhs : vector<32xi8> -> vector<8xi32>
   return
+}
+
+// CHECK-LABEL: func.func @dot2
+func.func @dot2(%acc: vector<8xi32>, %a: vector<16xi16>) -> vector<8xi32> {
+  // CHECK: lowbit.dot2 %{{.*}}, %{{.*}}, %{{.*}} : vector<16xi16> -> vector<8xi32>
+  %r = lowbit.dot2 %acc, %a, %a : vector<16xi16> -> vector<8xi32>
+  return %r : vector<8xi32>
 }

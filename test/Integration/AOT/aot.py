@@ -546,14 +546,19 @@ def compile_cmd(src, obj, triple, extra=()):
             "-o", obj] + list(extra)
 
 
-# Extra x86-64 builds: (tag, lowbit-compile flags, /proc/cpuinfo flags the
-# host needs to run them). Each selects other int8 dot-product kernels
-# (--x86-dot=auto); the default x86 build (generic CPU) uses none.
-X86_VARIANTS = [
-    ("x86-avx512vnni", ["--mattr=+avx512f,+avx512bw,+avx512vnni"],
+# Extra builds with the int8 dot-product kernels (--dot-kernels=auto picks
+# them from the features; the default builds, generic CPUs, use none):
+# (tag, triple, lowbit-compile flags, /proc/cpuinfo flags the host needs to
+# run an x86 build natively). AArch64 builds run under qemu, whose default
+# CPU has dotprod.
+KERNEL_VARIANTS = [
+    ("x86-avx512vnni", "x86_64-linux-gnu",
+     ["--mattr=+avx512f,+avx512bw,+avx512vnni"],
      ["avx512f", "avx512bw", "avx512_vnni"]),
-    ("x86-avxvnni", ["--mattr=+avx2,+avxvnni"], ["avx2", "avx_vnni"]),
-    ("x86-avx2", ["--mattr=+avx2"], ["avx2"]),
+    ("x86-avxvnni", "x86_64-linux-gnu", ["--mattr=+avx2,+avxvnni"],
+     ["avx2", "avx_vnni"]),
+    ("x86-avx2", "x86_64-linux-gnu", ["--mattr=+avx2"], ["avx2"]),
+    ("a64-dotprod", "aarch64-linux-gnu", ["--mattr=+dotprod"], []),
 ]
 
 
@@ -584,8 +589,9 @@ def split_functions(module_text):
     return prefix, fns, "".join(lines[end:])
 
 
-def run(argv, models, what="modules", x86_variants=False):
-    """x86_variants: also build and run the X86_VARIANTS the host CPU has."""
+def run(argv, models, what="modules", kernel_variants=False):
+    """kernel_variants: also build and run the KERNEL_VARIANTS the host can
+    run."""
     t0 = time.time()
     if len(argv) < 3:
         sys.exit("usage: %s WORKDIR MLIR_LIB_DIR [TOOL_PATH...]" % argv[0])
@@ -605,11 +611,13 @@ def run(argv, models, what="modules", x86_variants=False):
         log("SKIPPED: aarch64 cross tools missing")
     cc = shutil.which("cc")
     variants = []
-    if x86_variants:
+    if kernel_variants:
         flags = host_cpu_flags()
-        for tag, extra, need in X86_VARIANTS:
-            if all(n in flags for n in need):
-                variants.append((tag, extra))
+        for tag, triple, extra, need in KERNEL_VARIANTS:
+            if triple.startswith("aarch64") and not have_a64:
+                log("SKIPPED: %s (no AArch64 cross tools)" % tag)
+            elif all(n in flags for n in need):
+                variants.append((tag, triple, extra))
             else:
                 log("SKIPPED: %s (the host CPU lacks %s)" % (
                     tag, ", ".join(n for n in need if n not in flags)))
@@ -630,8 +638,7 @@ def run(argv, models, what="modules", x86_variants=False):
         triples = [("x86", "x86_64-linux-gnu", [])]
         if have_a64:
             triples.append(("a64", "aarch64-linux-gnu", []))
-        triples += [(tag, "x86_64-linux-gnu", extra)
-                    for tag, extra in variants]
+        triples += variants
         objs = {}
         futs = {}
         for tag, triple, extra in triples:
@@ -853,8 +860,8 @@ def run(argv, models, what="modules", x86_variants=False):
     targets = "x86-64, AArch64 and the JIT" if have_a64 else \
         "x86-64 and the JIT (AArch64 skipped)"
     if variants:
-        targets += " (x86-64 also with %s kernels)" % ", ".join(
-            tag[4:] for tag, _ in variants)
+        targets += " (also with the %s kernels)" % ", ".join(
+            tag for tag, _, _ in variants)
     if errors:
         log("FAILED: %d error(s); %d models (%d %s), %.1f s" % (
             len(errors), nfuncs[0], len(models), what, dt))

@@ -1,7 +1,8 @@
-# The x86 int8 dot-product kernels (--lowbit-x86-dot-kernels) agree bit for
-# bit with the JIT (generic loops, no kernels) and with AArch64: every build
-# the host CPU can run (AVX-512 VNNI vpdpbusd, AVX-VNNI vpdpbusd, AVX2
-# vpmaddubsw, and the generic x86-64 CPU without kernels) is compared. The
+# The int8 dot-product kernels (--lowbit-dot-kernels) agree bit for bit
+# with the JIT (generic loops, no kernels): every build the host can run
+# (x86-64 with AVX-512 VNNI vpdpbusd, AVX-VNNI vpdpbusd, AVX2 vpmaddubsw or
+# vpmaddwd, AArch64 with sdot under qemu, and both generic CPUs without
+# kernels) is compared. The
 # cases cover each signedness pair (flipped or not), weights constant
 # (packed at compile time) or passed in (packed at run time), tails in
 # rows, channels and the reduction (K not a multiple of 4), 4-bit
@@ -87,4 +88,4 @@ conv("conv_i8_arg", [1, 6, 6, 4], [8, 3, 3, 4], [1, 4, 4, 8], I8,
      "!quant.uniform<i8:f32, 0.01>", ACC, "", const=False)
 
 aot.run(sys.argv, [aot.Model("dot_kernels", aot.module(F))],
-        what="module", x86_variants=True)
+        what="module", kernel_variants=True)

@@ -1,8 +1,8 @@
 # The bundled example models (examples/*.mlir: int8_cnn, binary_net,
 # ternary_net) compiled ahead of time for x86-64 and AArch64 agree bit for
-# bit with the JIT on fixed inputs (see aot.py); x86-64 also with each set
-# of int8 dot-product kernels the host CPU can run (AVX-512 VNNI, AVX-VNNI,
-# AVX2).
+# bit with the JIT on fixed inputs (see aot.py); also with each set of int8
+# dot-product kernels the host can run (x86-64: AVX-512 VNNI, AVX-VNNI,
+# AVX2; AArch64: dotprod).
 #
 # RUN: %python %s %t %mlir_lib_dir lowbit-compile lowbit-opt mlir-runner \
 # RUN:   --src=%lowbit_src_root
@@ -29,4 +29,4 @@ for p in paths:
     with open(p) as f:
         models.append(aot.Model(os.path.splitext(os.path.basename(p))[0],
                                 f.read()))
-aot.run(sys.argv, models, what="example modules", x86_variants=True)
+aot.run(sys.argv, models, what="example modules", kernel_variants=True)

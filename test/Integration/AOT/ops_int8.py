@@ -6,8 +6,8 @@
 # with padding, per-channel weights, bias and groups 2, a depthwise conv2d
 # (channel multiplier 2, stride 2), avg_pool2d (with and without
 # count_include_pad) and max_pool2d with padding. Requantization: the
-# default (fixed point). x86-64 also runs with each set of int8 dot-product
-# kernels the host CPU has.
+# default (fixed point). Also run with each set of int8 dot-product kernels
+# the host can run (x86-64 VNNI/AVX2, AArch64 dotprod).
 #
 # RUN: %python %s %t %mlir_lib_dir lowbit-compile lowbit-opt mlir-runner
 
@@ -118,4 +118,4 @@ F.append("""  func.func @pools(%%x: %s) -> (%s, %s, %s) {
   }""" % (X, Y, Y, Y, X, Y, X, Y, X, Y, Y, Y, Y))
 
 aot.run(sys.argv, [aot.Model("ops_int8", aot.module(F))],
-        what="module", x86_variants=True)
+        what="module", kernel_variants=True)

@@ -868,6 +868,9 @@ LogicalResult Dot4Op::verify() {
   if (bytes != 4 * lanes)
     return emitOpError() << "needs 4 bytes per accumulator lane: " << lanes
                          << " lanes but " << bytes << " bytes";
+  if (getSignedLhs() && getPairsFitI16())
+    return emitOpError() << "pairs_fit_i16 describes unsigned x signed "
+                            "products; it cannot be combined with signed_lhs";
   return success();
 }
 

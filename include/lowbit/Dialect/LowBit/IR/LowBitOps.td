@@ -442,34 +442,42 @@ def LowBit_UnpackOp : LowBit_Op<"unpack", [Pure]> {
 
 def LowBit_Dot4Op : LowBit_Op<"dot4", [Pure,
     AllTypesMatch<["acc", "result"]>, AllTypesMatch<["lhs", "rhs"]>]> {
-  let summary = "4-way unsigned x signed byte dot products added to int32 "
-                "lanes";
+  let summary = "4-way byte dot products added to int32 lanes";
   let description = [{
     The building block of the int8 kernels: for every int32 lane `i`,
 
-    `result[i] = acc[i] + sum_{j<4} zext(lhs[4i+j]) * sext(rhs[4i+j])`
+    `result[i] = acc[i] + sum_{j<4} ext(lhs[4i+j]) * sext(rhs[4i+j])`
 
-    (modulo 2^32). `lhs` and `rhs` hold 4 bytes per accumulator lane.
-    `--lowbit-lower-dot4` turns it into `vpdpbusd` (AVX-512 VNNI with 16
-    lanes, AVX-VNNI with 8), into `vpmaddubsw` + `vpmaddwd` (AVX2, 8 lanes)
-    when `pairs_fit_i16` promises that every pair
-    `lhs[2k] * rhs[2k] + lhs[2k+1] * rhs[2k+1]` fits in int16 (vpmaddubsw
-    saturates), or into portable vector arithmetic. Like the instruction it
-    is pure, unlike an intrinsic call, so it can sit in tensor code that is
-    still to be bufferized.
+    (modulo 2^32), where `ext` zero-extends (unsigned `lhs` bytes, the
+    default) or, with `signed_lhs`, sign-extends. `lhs` and `rhs` hold 4
+    bytes per accumulator lane. `--lowbit-lower-dot4` turns it into:
+
+    * unsigned x signed: `vpdpbusd` (AVX-512 VNNI with 16 lanes, AVX-VNNI
+      with 8), or `vpmaddubsw` + `vpmaddwd` (AVX2, 8 lanes) when
+      `pairs_fit_i16` promises that every pair
+      `lhs[2k] * rhs[2k] + lhs[2k+1] * rhs[2k+1]` fits in int16
+      (vpmaddubsw saturates);
+    * signed x signed: `sdot` (AArch64 with `+dotprod`, 4 lanes);
+    * anything else: portable vector arithmetic.
+
+    Like the instructions it is pure, unlike an intrinsic call, so it can
+    sit in tensor code that is still to be bufferized.
 
     ```mlir
     %r = lowbit.dot4 %acc, %u, %s : vector<64xi8> -> vector<16xi32>
+    %t = lowbit.dot4 %acc4, %a, %w signed_lhs : vector<16xi8> -> vector<4xi32>
     ```
   }];
   let arguments = (ins VectorOfRankAndType<[1], [I32]>:$acc,
                        VectorOfRankAndType<[1], [I8]>:$lhs,
                        VectorOfRankAndType<[1], [I8]>:$rhs,
+                       UnitAttr:$signed_lhs,
                        UnitAttr:$pairs_fit_i16);
   let results = (outs VectorOfRankAndType<[1], [I32]>:$result);
   let assemblyFormat = [{
-    $acc `,` $lhs `,` $rhs (`pairs_fit_i16` $pairs_fit_i16^)? attr-dict `:`
-    type($lhs) `->` type($result)
+    $acc `,` $lhs `,` $rhs (`signed_lhs` $signed_lhs^)?
+    (`pairs_fit_i16` $pairs_fit_i16^)? attr-dict `:` type($lhs) `->`
+    type($result)
   }];
   let hasVerifier = 1;
 }

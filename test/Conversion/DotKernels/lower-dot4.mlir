@@ -2,9 +2,10 @@
 // RUN: lowbit-opt %s --lowbit-lower-dot4=isa=avx-vnni | FileCheck %s --check-prefix=AVXVNNI
 // RUN: lowbit-opt %s --lowbit-lower-dot4=isa=avx2 | FileCheck %s --check-prefix=AVX2
 // RUN: lowbit-opt %s --lowbit-lower-dot4 | FileCheck %s --check-prefix=NONE
+// RUN: lowbit-opt %s --lowbit-lower-dot4=isa=neon-dotprod | FileCheck %s --check-prefix=NEON
 // RUN: not lowbit-opt %s --lowbit-lower-dot4=isa=neon 2>&1 | FileCheck %s --check-prefix=BADISA
 
-// BADISA: error: unknown isa 'neon' for --lowbit-lower-dot4; expected none, avx2, avx-vnni or avx512-vnni
+// BADISA: error: unknown isa 'neon' for --lowbit-lower-dot4; expected none, avx2, avx-vnni, avx512-vnni or neon-dotprod
 
 // AVX512-LABEL: func.func @zmm
 // AVX512: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"(%arg0, %arg1, %arg2) : (vector<16xi32>, vector<64xi8>, vector<64xi8>) -> vector<16xi32>
@@ -83,5 +84,31 @@ func.func @dot2_ymm(%acc: vector<8xi32>, %a: vector<16xi16>, %w: vector<16xi16>)
 // AVX2: return
 func.func @dot2_zmm(%acc: vector<16xi32>, %a: vector<32xi16>, %w: vector<32xi16>) -> vector<16xi32> {
   %r = lowbit.dot2 %acc, %a, %w : vector<32xi16> -> vector<16xi32>
+  return %r : vector<16xi32>
+}
+
+// NEON-LABEL: func.func @sdot
+// NEON: llvm.call_intrinsic "llvm.aarch64.neon.sdot.v4i32.v16i8"(%arg0, %arg1, %arg2) : (vector<4xi32>, vector<16xi8>, vector<16xi8>) -> vector<4xi32>
+// A signed lhs is not what vpdpbusd multiplies: portable code, which
+// sign-extends both sides.
+// AVX512-LABEL: func.func @sdot
+// AVX512-NOT: llvm.call_intrinsic
+// NONE-LABEL: func.func @sdot
+// NONE: arith.extsi %arg1 : vector<16xi8> to vector<16xi32>
+// NONE: arith.extsi %arg2 : vector<16xi8> to vector<16xi32>
+func.func @sdot(%acc: vector<4xi32>, %a: vector<16xi8>, %w: vector<16xi8>) -> vector<4xi32> {
+  %r = lowbit.dot4 %acc, %a, %w signed_lhs : vector<16xi8> -> vector<4xi32>
+  return %r : vector<4xi32>
+}
+
+// 16 lanes of signed x signed: no AVX-512 instruction for it.
+// AVX512-LABEL: func.func @signed_zmm
+// AVX512-NOT: llvm.call_intrinsic
+// AVX512: return
+// NEON-LABEL: func.func @signed_zmm
+// NEON-NOT: llvm.call_intrinsic
+// NEON: return
+func.func @signed_zmm(%acc: vector<16xi32>, %a: vector<64xi8>, %w: vector<64xi8>) -> vector<16xi32> {
+  %r = lowbit.dot4 %acc, %a, %w signed_lhs : vector<64xi8> -> vector<16xi32>
   return %r : vector<16xi32>
 }

@@ -1,9 +1,10 @@
-// RUN: lowbit-opt %s --split-input-file --lowbit-x86-dot-kernels --canonicalize | FileCheck %s
-// RUN: lowbit-opt %s --split-input-file --lowbit-x86-dot-kernels=isa=avx-vnni --canonicalize | FileCheck %s --check-prefix=YMM
-// RUN: lowbit-opt %s --split-input-file --lowbit-x86-dot-kernels=isa=avx2 --canonicalize | FileCheck %s --check-prefix=AVX2
-// RUN: not lowbit-opt %s --split-input-file --lowbit-x86-dot-kernels=isa=sse9 2>&1 | FileCheck %s --check-prefix=BADISA
+// RUN: lowbit-opt %s --split-input-file --lowbit-dot-kernels --canonicalize | FileCheck %s
+// RUN: lowbit-opt %s --split-input-file --lowbit-dot-kernels=isa=avx-vnni --canonicalize | FileCheck %s --check-prefix=YMM
+// RUN: lowbit-opt %s --split-input-file --lowbit-dot-kernels=isa=avx2 --canonicalize | FileCheck %s --check-prefix=AVX2
+// RUN: lowbit-opt %s --split-input-file --lowbit-dot-kernels=isa=neon-dotprod --canonicalize | FileCheck %s --check-prefix=NEON
+// RUN: not lowbit-opt %s --split-input-file --lowbit-dot-kernels=isa=sse9 2>&1 | FileCheck %s --check-prefix=BADISA
 
-// BADISA: error: unknown isa 'sse9' for --lowbit-x86-dot-kernels; expected avx512-vnni, avx-vnni or avx2
+// BADISA: error: unknown isa 'sse9' for --lowbit-dot-kernels; expected avx512-vnni, avx-vnni, avx2 or neon-dotprod
 
 #mA = affine_map<(m, n, k) -> (m, k)>
 #mB = affine_map<(m, n, k) -> (k, n)>
@@ -38,6 +39,11 @@
 // YMM-LABEL: func.func @mm_s8_const
 // YMM: tensor<1x1x1x2x32xi8>
 // YMM: lowbit.dot4 {{.*}} : vector<32xi8> -> vector<8xi32>
+// sdot multiplies signed bytes: no flip and no correction, 4 lanes.
+// NEON-LABEL: func.func @mm_s8_const
+// NEON: arith.constant dense<{{\[\[\[\[\[}}1, 4, 7, -10, -2, 5, 8, 11, 3, -6, 9, 12, 0, 0, 0, 0], [13, 16, 0, 0, 14, 17, 0, 0, 15, -128, 0, 0, 0, 0, 0, 0]]]]]> : tensor<1x1x1x2x16xi8>
+// NEON-NOT: arith.xori
+// NEON: lowbit.dot4 %{{.*}}, %{{.*}}, %{{.*}} signed_lhs : vector<16xi8> -> vector<4xi32>
 // The largest weight, -128, could make vpmaddubsw saturate: the AVX2 kernel
 // widens to 16 bits instead (pairs of K, no flip: only the values change).
 // AVX2-LABEL: func.func @mm_s8_const
@@ -92,6 +98,13 @@ func.func @mm_s8_const(%a: tensor<5x6xi8>) -> tensor<5x3xi32> {
 // CHECK-NOT: arith.xori
 // CHECK: lowbit.dot4 %{{.*}}, %{{.*}}, %[[WV]] : vector<64xi8> -> vector<16xi32>
 // CHECK: vector.transfer_write {{.*}} : vector<16xi32>, tensor<1x1x3x4xi32>
+// On AArch64 the u8 bytes are flipped to a - 128, whose +128 * sum(w)
+// cancels the zero point's -128 * sum(w): no correction at all.
+// NEON-LABEL: func.func @mm_u8_arg
+// NEON-NOT: tensor<1x4xi32>
+// NEON: %[[AB:.*]] = vector.bitcast %{{.*}} : vector<4xi32> to vector<16xi8>
+// NEON: %[[AS:.*]] = arith.xori %[[AB]], %{{.*}} : vector<16xi8>
+// NEON: lowbit.dot4 %{{.*}}, %[[AS]], %{{.*}} signed_lhs : vector<16xi8> -> vector<4xi32>
 // AVX2-LABEL: func.func @mm_u8_arg
 // AVX2: linalg.generic {{.*}} outs(%{{.*}} : tensor<1x1x1x32x8x2xi16>)
 // AVX2: arith.extsi %{{.*}} : i8 to i16

@@ -1,19 +1,24 @@
-//===- X86DotKernels.cpp - vpdpbusd / vpmaddubsw contraction kernels ------===//
+//===- DotKernels.cpp - register-tiled int8 contraction kernels -----------===//
 //
 // Part of the lowbit project.
 //
-// LLVM's loop vectorizer turns an int8 reduction loop into vpmaddwd (or
-// vpdpwssd with VNNI): it widens bytes to 16 bits first and never forms the
-// byte dot products vpdpbusd and vpmaddubsw. Upstream MLIR has no x86 op for
-// them either (x86vector offers only the signed x signed AVX-VNNI-INT8
-// vpdpbssd), so this pass writes the kernel itself: a register tile of R
-// output pixels x T vectors of L int32 channels, held in SSA values across
-// the reduction loops, with the activation bytes broadcast 4 at a time and
-// the weights pre-packed so that one vector load feeds one instruction.
+// LLVM's loop vectorizer turns the int8 reduction loops of the lowering into
+// vpmaddwd (or vpdpwssd with VNNI) on x86: it widens bytes to 16 bits first
+// and never forms the byte dot products vpdpbusd and vpmaddubsw. On both
+// targets it also keeps the weights in their [K, N] layout, loading across
+// rows. Upstream MLIR has the instructions only in part (x86vector offers
+// only the signed x signed AVX-VNNI-INT8 vpdpbssd; arm_neon.intr.sdot
+// needs its own LLVM IR translation in every tool and JIT), and no kernel
+// around them, so this pass writes the kernel itself: a register tile
+// of R output pixels x T vectors of L int32 channels, held in SSA values
+// across the reduction loops, with the activations broadcast 4 bytes (or 2
+// 16-bit values) at a time and the weights pre-packed so that one vector
+// load feeds one instruction.
 //
 // Everything is written on tensors (scf.for with iter_args,
 // vector.transfer_read/write), so bufferization places the kernel like any
-// other op, and the instructions are LLVM intrinsic calls.
+// other op; the products are pure lowbit.dot4/dot2 ops that become
+// intrinsic calls after bufferization.
 //
 //===----------------------------------------------------------------------===//
 
@@ -25,7 +30,7 @@
 
 namespace mlir {
 namespace lowbit {
-#define GEN_PASS_DEF_LOWBITX86DOTKERNELS
+#define GEN_PASS_DEF_LOWBITDOTKERNELS
 #define GEN_PASS_DEF_LOWBITLOWERDOT4
 #include "lowbit/Conversion/Passes.h.inc"
 } // namespace lowbit
@@ -35,7 +40,7 @@ using namespace mlir;
 
 namespace {
 
-enum class Isa { Avx2, AvxVnni, Avx512Vnni };
+enum class Isa { Avx2, AvxVnni, Avx512Vnni, NeonDotProd };
 
 /// Register tiling per instruction set: L int32 lanes per vector, a tile of
 /// `rows` output pixels by `cols` vectors of channels.
@@ -47,6 +52,10 @@ IsaInfo getIsaInfo(Isa isa) {
   // 32 zmm registers: 16 accumulators, 4 weight vectors, broadcasts.
   if (isa == Isa::Avx512Vnni)
     return {16, 4, 4};
+  // 32 128-bit NEON registers: 16 accumulators, 4 weight vectors,
+  // broadcasts.
+  if (isa == Isa::NeonDotProd)
+    return {4, 4, 4};
   // 16 ymm registers: 8 accumulators, 2 weight vectors, broadcasts and (for
   // AVX2) the vpmaddubsw temporaries.
   return {8, 4, 2};
@@ -281,12 +290,19 @@ public:
     blocks = ceilDiv(p.oc, lanes);
     c4 = ceilDiv(p.c, group);
     elemType = group == 4 ? b.getI8Type() : b.getI16Type();
-    // dot4 with the same signedness on both sides: flip the activation byte
-    // so the operands differ. 16-bit values need no flip.
-    flip = group == 4 && p.actSigned == p.filterSigned;
-    // vpdpbusd / vpmaddubsw multiply unsigned (first) by signed (second)
-    // bytes; the activation is unsigned after a flip of a signed one.
-    actIsUnsigned = flip ? p.actSigned : !p.actSigned;
+    if (kind == Isa::NeonDotProd) {
+      // sdot multiplies signed by signed bytes (the weights are signed,
+      // see `supports`): an unsigned activation byte is flipped to a - 128.
+      flip = !p.actSigned;
+      actIsUnsigned = false;
+    } else {
+      // vpdpbusd / vpmaddubsw multiply unsigned (first) by signed (second)
+      // bytes: with the same signedness on both sides the activation byte
+      // is flipped, and is unsigned after a flip of a signed one. 16-bit
+      // values need no flip.
+      flip = group == 4 && p.actSigned == p.filterSigned;
+      actIsUnsigned = flip ? p.actSigned : !p.actSigned;
+    }
   }
 
   /// The exact int32 range check of the AVX2 kernel: vpmaddubsw adds two
@@ -303,6 +319,13 @@ public:
   }
 
   Value build(std::optional<ArrayRef<int64_t>> weights);
+
+  /// Whether `kind` has a kernel for these operand types.
+  static bool supports(const Problem &p, Isa kind) {
+    // sdot is signed x signed; unsigned weights would need run-time
+    // activation sums.
+    return kind != Isa::NeonDotProd || p.filterSigned;
+  }
 
 private:
   Value idx(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
@@ -497,10 +520,14 @@ Value KernelBuilder::dot(Value acc, Value actBytes, Value weightBytes) {
   if (group == 2)
     return lowbit::Dot2Op::create(b, loc, acc.getType(), acc, actBytes,
                                   weightBytes);
-  // The AVX2 kernels are only built when the weights keep vpmaddubsw exact.
+  if (kind == Isa::NeonDotProd)
+    return lowbit::Dot4Op::create(b, loc, acc.getType(), acc, actBytes,
+                                  weightBytes, b.getUnitAttr(), UnitAttr());
+  // The AVX2 byte kernels are only built when the weights keep vpmaddubsw
+  // exact.
   return lowbit::Dot4Op::create(
       b, loc, acc.getType(), acc, actIsUnsigned ? actBytes : weightBytes,
-      actIsUnsigned ? weightBytes : actBytes,
+      actIsUnsigned ? weightBytes : actBytes, UnitAttr(),
       kind == Isa::Avx2 ? b.getUnitAttr() : UnitAttr());
 }
 
@@ -670,9 +697,9 @@ Value KernelBuilder::build(std::optional<ArrayRef<int64_t>> weights) {
                                                           outAssoc));
 }
 
-struct X86DotKernelsPass
-    : public mlir::lowbit::impl::LowBitX86DotKernelsBase<X86DotKernelsPass> {
-  using LowBitX86DotKernelsBase::LowBitX86DotKernelsBase;
+struct DotKernelsPass
+    : public mlir::lowbit::impl::LowBitDotKernelsBase<DotKernelsPass> {
+  using LowBitDotKernelsBase::LowBitDotKernelsBase;
 
   void runOnOperation() override {
     Isa kind;
@@ -682,11 +709,13 @@ struct X86DotKernelsPass
       kind = Isa::AvxVnni;
     else if (isa == "avx2")
       kind = Isa::Avx2;
+    else if (isa == "neon-dotprod")
+      kind = Isa::NeonDotProd;
     else {
       getOperation()->emitError()
           << "unknown isa '" << isa
-          << "' for --lowbit-x86-dot-kernels; expected avx512-vnni, "
-             "avx-vnni or avx2";
+          << "' for --lowbit-dot-kernels; expected avx512-vnni, "
+             "avx-vnni, avx2 or neon-dotprod";
       return signalPassFailure();
     }
     SmallVector<Problem> problems;
@@ -695,6 +724,8 @@ struct X86DotKernelsPass
         problems.push_back(*p);
     });
     for (Problem &p : problems) {
+      if (!KernelBuilder::supports(p, kind))
+        continue;
       std::optional<SmallVector<int64_t>> w =
           constantValues(p.filter, p.filterSigned);
       // AVX2 has no byte dot product that is exact for every input: the
@@ -724,13 +755,18 @@ void lowerDot4(lowbit::Dot4Op op, StringRef isa) {
         .getResult(0);
   };
   Value result;
-  if (isa == "avx512-vnni" && lanes == 16) {
+  bool unsignedLhs = !op.getSignedLhs();
+  if (isa == "neon-dotprod" && lanes == 4 && !unsignedLhs) {
+    result = call(accType, "llvm.aarch64.neon.sdot.v4i32.v16i8",
+                  {op.getAcc(), op.getLhs(), op.getRhs()});
+  } else if (isa == "avx512-vnni" && lanes == 16 && unsignedLhs) {
     result = call(accType, "llvm.x86.avx512.vpdpbusd.512",
                   {op.getAcc(), op.getLhs(), op.getRhs()});
-  } else if ((isa == "avx-vnni") && lanes == 8) {
+  } else if (isa == "avx-vnni" && lanes == 8 && unsignedLhs) {
     result = call(accType, "llvm.x86.avx512.vpdpbusd.256",
                   {op.getAcc(), op.getLhs(), op.getRhs()});
-  } else if (isa == "avx2" && lanes == 8 && op.getPairsFitI16()) {
+  } else if (isa == "avx2" && lanes == 8 && unsignedLhs &&
+             op.getPairsFitI16()) {
     auto i16x16 = VectorType::get({16}, b.getI16Type());
     Value pairs =
         call(i16x16, "llvm.x86.avx2.pmadd.ub.sw", {op.getLhs(), op.getRhs()});
@@ -739,7 +775,9 @@ void lowerDot4(lowbit::Dot4Op op, StringRef isa) {
     result = arith::AddIOp::create(b, loc, op.getAcc(), quads);
   } else {
     auto wide = VectorType::get({4 * lanes}, b.getI32Type());
-    Value u = arith::ExtUIOp::create(b, loc, wide, op.getLhs());
+    Value u = unsignedLhs
+                  ? Value(arith::ExtUIOp::create(b, loc, wide, op.getLhs()))
+                  : Value(arith::ExtSIOp::create(b, loc, wide, op.getLhs()));
     Value s = arith::ExtSIOp::create(b, loc, wide, op.getRhs());
     Value prod = arith::MulIOp::create(b, loc, u, s);
     // Lane i adds products 4i..4i+3: four strided shuffles.
@@ -798,11 +836,11 @@ struct LowerDot4Pass
 
   void runOnOperation() override {
     if (isa != "none" && isa != "avx2" && isa != "avx-vnni" &&
-        isa != "avx512-vnni") {
+        isa != "avx512-vnni" && isa != "neon-dotprod") {
       getOperation()->emitError()
           << "unknown isa '" << isa
-          << "' for --lowbit-lower-dot4; expected none, avx2, avx-vnni or "
-             "avx512-vnni";
+          << "' for --lowbit-lower-dot4; expected none, avx2, avx-vnni, "
+             "avx512-vnni or neon-dotprod";
       return signalPassFailure();
     }
     SmallVector<Operation *> ops;
