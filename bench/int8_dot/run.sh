@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# int8 matmul and conv2d compiled ahead of time for this CPU with the x86
+# int8 matmul and conv2d compiled ahead of time for this CPU with the
 # dot-product kernels (--dot-kernels=auto: vpdpbusd with AVX-512 VNNI or
-# AVX-VNNI, vpmaddubsw with AVX2 when exact) against the same compiler
-# without them (--dot-kernels=none: LLVM's loop vectorizer), and the explicit
-# kernel sets the CPU has, all in the same run. Single thread.
+# AVX-VNNI, vpmaddubsw/vpmaddwd with AVX2, pmaddwd with SSE2) against the
+# same compiler without them (--dot-kernels=none: LLVM's loop vectorizer),
+# and each kernel set the CPU has, all in the same run. Single thread.
 #   bench/int8_dot/run.sh [build-dir]
 # OpenBLAS FP32 sgemm on the matmul's M, N, K is printed as a reference point.
 set -euo pipefail
@@ -20,11 +20,12 @@ cc -O2 -DSGEMM_M=256 -DSGEMM_N=1024 -DSGEMM_K=1024 "$HERE/../binary_matmul/sgemm
 python3 "$HERE/gen.py" "$WORK/model.mlir" "$WORK/driver.c"
 flags=$(grep -m1 '^flags' /proc/cpuinfo)
 variants="none auto"
-for v in avx512-vnni avx-vnni avx2; do
+for v in avx512-vnni avx-vnni avx2 sse2; do
   case "$v" in
     avx512-vnni) need="avx512_vnni avx512bw" ;;
     avx-vnni) need="avx_vnni" ;;
     avx2) need="avx2" ;;
+    sse2) need="sse2" ;;
   esac
   ok=1
   for n in $need; do [[ " $flags " == *" $n "* ]] || ok=0; done

@@ -118,7 +118,8 @@ bool mlir::lowbit::supportsDotKernels(const llvm::TargetMachine &tm,
                                       llvm::StringRef isa) {
   const llvm::MCSubtargetInfo *sti = tm.getMCSubtargetInfo();
   if (tm.getTargetTriple().isAArch64())
-    return isa == "neon-dotprod" && sti->checkFeatures("+dotprod");
+    return (isa == "neon-dotprod" && sti->checkFeatures("+neon,+dotprod")) ||
+           (isa == "neon" && sti->checkFeatures("+neon"));
   if (!tm.getTargetTriple().isX86())
     return false;
   if (isa == "avx512-vnni")
@@ -128,11 +129,14 @@ bool mlir::lowbit::supportsDotKernels(const llvm::TargetMachine &tm,
            sti->checkFeatures("+avx512vnni,+avx512vl");
   if (isa == "avx2")
     return sti->checkFeatures("+avx2");
+  if (isa == "sse2")
+    return sti->checkFeatures("+sse2");
   return false;
 }
 
 std::string mlir::lowbit::selectDotKernels(const llvm::TargetMachine &tm) {
-  for (const char *isa : {"avx512-vnni", "avx-vnni", "avx2", "neon-dotprod"})
+  for (const char *isa :
+       {"avx512-vnni", "avx-vnni", "avx2", "sse2", "neon-dotprod", "neon"})
     if (supportsDotKernels(tm, isa))
       return isa;
   return "none";
@@ -145,6 +149,7 @@ static llvm::StringRef getIntrinsicKernelSet(llvm::StringRef name) {
              "avx512-vnni")
       .Case("llvm.x86.avx512.vpdpbusd.256", "avx-vnni")
       .Cases({"llvm.x86.avx2.pmadd.ub.sw", "llvm.x86.avx2.pmadd.wd"}, "avx2")
+      .Case("llvm.x86.sse2.pmadd.wd", "sse2")
       .Case("llvm.aarch64.neon.sdot.v4i32.v16i8", "neon-dotprod")
       .Default("");
 }

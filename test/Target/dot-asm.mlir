@@ -1,13 +1,15 @@
 // int8 matmul and conv2d accumulation uses the targets' byte dot-product
 // instructions through the kernels of --lowbit-dot-kernels, which
 // lowbit-compile picks from the CPU features (--dot-kernels=auto): sdot with
-// +dotprod on AArch64, and on x86 vpdpbusd with AVX-512 VNNI
+// +dotprod on AArch64 (smlal on 16-bit values without it), and on x86 vpdpbusd with AVX-512 VNNI
 // (zmm) or AVX-VNNI ({vex}, ymm), and vpmaddubsw + vpmaddwd with AVX2 when the
-// constant weights keep vpmaddubsw exact (here 4-bit weights). Without those
-// features (or with --dot-kernels=none) LLVM widens to 16 bits: vpmaddwd.
+// constant weights keep vpmaddubsw exact (here 4-bit weights), else vpmaddwd,
+// and pmaddwd on the baseline x86-64 CPU (SSE2). With --dot-kernels=none
+// LLVM's vectorizer widens to 16 bits itself: vpmaddwd.
 //
 // RUN: lowbit-compile %s --emit=asm --target=aarch64-linux-gnu --mattr=+dotprod -O3 -o - | FileCheck %s --check-prefix=DOTPROD
 // RUN: lowbit-compile %s --emit=asm --target=aarch64-linux-gnu -O3 -o - | FileCheck %s --check-prefix=A64BASE
+// RUN: lowbit-compile %s --emit=asm --target=x86_64-linux-gnu -O3 -o - | FileCheck %s --check-prefix=SSE2
 // RUN: lowbit-compile %s --emit=asm --target=x86_64-linux-gnu --mattr=+avx512f,+avx512bw,+avx512vnni -O3 -o - | FileCheck %s --check-prefix=AVX512
 // RUN: lowbit-compile %s --emit=asm --target=x86_64-linux-gnu --mcpu=znver5 -O3 -o - | FileCheck %s --check-prefix=AVX512
 // RUN: lowbit-compile %s --emit=asm --target=x86_64-linux-gnu --mattr=+avx2,+avxvnni -O3 -o - | FileCheck %s --check-prefix=AVXVNNI
@@ -18,6 +20,14 @@
 // DOTPROD-LABEL: mm_s8:
 // DOTPROD: sdot v{{[0-9]+}}.4s, v{{[0-9]+}}.16b, v{{[0-9]+}}.16b
 // A64BASE-NOT: sdot
+// A64BASE-LABEL: mm_s8:
+// A64BASE: smlal v{{[0-9]+}}.4s, v{{[0-9]+}}.4h, v{{[0-9]+}}.4h
+// A64BASE-NOT: sdot
+// SSE2-LABEL: mm_s8:
+// SSE2-NOT: %ymm
+// SSE2: pmaddwd %xmm{{[0-9]+}}, %xmm{{[0-9]+}}
+// SSE2-NOT: %ymm
+// SSE2-LABEL: .Lfunc_end0:
 // AVX512-LABEL: mm_s8:
 // AVX512: vpdpbusd %zmm{{[0-9]+}}, %zmm{{[0-9]+}}, %zmm{{[0-9]+}}
 // AVXVNNI-LABEL: mm_s8:

@@ -90,8 +90,8 @@ static cl::opt<std::string>
 static cl::opt<std::string> dotKernelsFlag(
     "dot-kernels",
     cl::desc("register-tiled int8 matmul/conv2d kernels: auto "
-             "(default: the best the target CPU has), none, avx2, "
-             "avx-vnni, avx512-vnni (x86) or neon-dotprod (AArch64)"),
+             "(default: the best the target CPU has), none, sse2, avx2, "
+             "avx-vnni, avx512-vnni (x86), neon or neon-dotprod (AArch64)"),
     cl::init("auto"), cl::cat(category));
 
 static cl::list<std::string>
@@ -198,11 +198,12 @@ int main(int argc, char **argv) {
   if (dotKernels == "auto") {
     dotKernels = lowbit::selectDotKernels(*tm);
   } else if (dotKernels != "none") {
-    if (dotKernels != "avx2" && dotKernels != "avx-vnni" &&
-        dotKernels != "avx512-vnni" && dotKernels != "neon-dotprod")
+    if (dotKernels != "sse2" && dotKernels != "avx2" &&
+        dotKernels != "avx-vnni" && dotKernels != "avx512-vnni" &&
+        dotKernels != "neon" && dotKernels != "neon-dotprod")
       return fail("unknown --dot-kernels '" + dotKernels +
-                  "'; expected auto, none, avx2, avx-vnni, avx512-vnni or "
-                  "neon-dotprod");
+                  "'; expected auto, none, sse2, avx2, avx-vnni, avx512-vnni, "
+                  "neon or neon-dotprod");
     if (!lowbit::supportsDotKernels(*tm, dotKernels))
       return fail("--dot-kernels=" + dotKernels +
                   " needs CPU features that "

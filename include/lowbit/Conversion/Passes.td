@@ -111,10 +111,15 @@ def LowBitDotKernels : Pass<"lowbit-dot-kernels", "ModuleOp"> {
       `vpmaddubsw` from saturating (`2 * max|u| * max|s| <= 32767`, e.g.
       4-bit weights), otherwise `vpmaddwd` on values widened to 16 bits
       (2 per lane, `lowbit.dot2`), which is exact for any 8-bit operands;
+    * `sse2` (every x86-64 CPU): `pmaddwd` on 16-bit values, a tile of
+      4 x 8;
     * `neon-dotprod`: AArch64 `sdot` (signed x signed bytes, 4 int32 lanes),
-      a tile of 4 x 16; weights must be signed.
+      a tile of 4 x 16; weights must be signed;
+    * `neon` (every AArch64 CPU): 16-bit values multiplied and accumulated
+      into int32 lanes (`smlal`), one reduction element at a time, a tile
+      of 4 x 16.
 
-    The weights are packed so that each vector load holds G = 4 (or 2)
+    The weights are packed so that each vector load holds G = 4 (2, 1)
     consecutive reduction elements of L output channels
     (`[OC/L][KH][KW][C/G][L*G]`), at compile time for constant weights and
     by a packing loop otherwise; the reduction is zero-padded to a multiple
@@ -135,8 +140,8 @@ def LowBitDotKernels : Pass<"lowbit-dot-kernels", "ModuleOp"> {
   }];
   let options = [
     Option<"isa", "isa", "std::string", /*default=*/"\"avx512-vnni\"",
-           "instruction set of the kernels: avx512-vnni, avx-vnni, avx2 or "
-           "neon-dotprod">
+           "instruction set of the kernels: avx512-vnni, avx-vnni, avx2, "
+           "sse2, neon-dotprod or neon">
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::linalg::LinalgDialect",
@@ -161,7 +166,8 @@ def LowBitLowerDot4 : Pass<"lowbit-lower-dot4", "ModuleOp"> {
     * anything else (and `isa=none`): extend, multiply and add groups of 4
       with vector arithmetic, which any target runs.
 
-    and every `lowbit.dot2`: 8 lanes with `avx2` or `avx-vnni` ->
+    and every `lowbit.dot2`: 4 lanes on any x86 set ->
+    `llvm.x86.sse2.pmadd.wd`, 8 lanes with `avx2` or `avx-vnni` ->
     `llvm.x86.avx2.pmadd.wd`, 16 lanes with `avx512-vnni` ->
     `llvm.x86.avx512.pmaddw.d.512`, plus the accumulator add; otherwise
     portable code.
@@ -172,7 +178,7 @@ def LowBitLowerDot4 : Pass<"lowbit-lower-dot4", "ModuleOp"> {
   }];
   let options = [
     Option<"isa", "isa", "std::string", /*default=*/"\"none\"",
-           "instruction set: none, avx2, avx-vnni, avx512-vnni or "
+           "instruction set: none, sse2, avx2, avx-vnni, avx512-vnni, neon or "
            "neon-dotprod">
   ];
   let dependentDialects = [

@@ -29,8 +29,9 @@ struct LowBitToLLVMOptions : public PassPipelineOptions<LowBitToLLVMOptions> {
   PassOptions::Option<std::string> dotKernels{
       *this, "dot-kernels",
       llvm::cl::desc("int8 matmul/conv2d kernels (--lowbit-dot-kernels): "
-                     "none, avx2, avx-vnni, avx512-vnni or neon-dotprod; the "
-                     "object code then needs those CPU features"),
+                     "none, sse2, avx2, avx-vnni, avx512-vnni, neon or "
+                     "neon-dotprod; the object code then needs those CPU "
+                     "features"),
       llvm::cl::init("none")};
   PassOptions::Option<bool> dot4Portable{
       *this, "dot4-portable",

@@ -42,8 +42,8 @@ std::unique_ptr<llvm::TargetMachine> createTargetMachine(const TargetSpec &spec,
                                                          std::string &error);
 
 /// Whether `tm` has the CPU features the int8 dot-product kernels of `isa`
-/// (avx512-vnni, avx-vnni, avx2 or neon-dotprod; see --lowbit-dot-kernels)
-/// need.
+/// (avx512-vnni, avx-vnni, avx2, sse2, neon-dotprod or neon; see
+/// --lowbit-dot-kernels) need.
 bool supportsDotKernels(const llvm::TargetMachine &tm, llvm::StringRef isa);
 
 /// The best int8 dot-product kernels `tm` supports, or "none".

@@ -40,7 +40,10 @@ using namespace mlir;
 
 namespace {
 
-enum class Isa { Avx2, AvxVnni, Avx512Vnni, NeonDotProd };
+/// The kernel sets: x86 with AVX-512 VNNI, AVX-VNNI, AVX2 or only SSE2
+/// (every x86-64 CPU); AArch64 with dotprod or only NEON (every AArch64
+/// CPU).
+enum class Isa { Sse2, Avx2, AvxVnni, Avx512Vnni, Neon, NeonDotProd };
 
 /// Register tiling per instruction set: L int32 lanes per vector, a tile of
 /// `rows` output pixels by `cols` vectors of channels.
@@ -54,8 +57,12 @@ IsaInfo getIsaInfo(Isa isa) {
     return {16, 4, 4};
   // 32 128-bit NEON registers: 16 accumulators, 4 weight vectors,
   // broadcasts.
-  if (isa == Isa::NeonDotProd)
+  if (isa == Isa::NeonDotProd || isa == Isa::Neon)
     return {4, 4, 4};
+  // 16 xmm registers: 8 accumulators, 2 weight vectors, broadcasts and the
+  // products.
+  if (isa == Isa::Sse2)
+    return {4, 4, 2};
   // 16 ymm registers: 8 accumulators, 2 weight vectors, broadcasts and (for
   // AVX2) the vpmaddubsw temporaries.
   return {8, 4, 2};
@@ -282,7 +289,9 @@ Value splatConstant(OpBuilder &b, Location loc, VectorType type,
 class KernelBuilder {
 public:
   /// `group` = 4: bytes and lowbit.dot4; `group` = 2: values widened to
-  /// 16 bits and lowbit.dot2.
+  /// 16 bits and lowbit.dot2; `group` = 1: 16-bit values multiplied and
+  /// added into int32 lanes with plain arith ops (a widening
+  /// multiply-accumulate such as NEON smlal).
   KernelBuilder(OpBuilder &b, Location loc, const Problem &p, Isa kind,
                 int64_t group)
       : b(b), loc(loc), p(p), kind(kind), info(getIsaInfo(kind)), group(group) {
@@ -501,7 +510,7 @@ KernelBuilder::packWeights(std::optional<ArrayRef<int64_t>> w) {
             ArrayRef<utils::IteratorType>{par, red, red, red, par, red},
             [&](OpBuilder &nb, Location l, ValueRange args) {
               // 16-bit packed values are already extended as signed.
-              Value v = filterSigned || group == 2
+              Value v = filterSigned || group != 4
                             ? Value(arith::ExtSIOp::create(
                                   nb, l, nb.getI32Type(), args[0]))
                             : Value(arith::ExtUIOp::create(
@@ -520,6 +529,12 @@ Value KernelBuilder::dot(Value acc, Value actBytes, Value weightBytes) {
   if (group == 2)
     return lowbit::Dot2Op::create(b, loc, acc.getType(), acc, actBytes,
                                   weightBytes);
+  if (group == 1) {
+    Value a = arith::ExtSIOp::create(b, loc, acc.getType(), actBytes);
+    Value w = arith::ExtSIOp::create(b, loc, acc.getType(), weightBytes);
+    return arith::AddIOp::create(b, loc, acc,
+                                 arith::MulIOp::create(b, loc, a, w));
+  }
   if (kind == Isa::NeonDotProd)
     return lowbit::Dot4Op::create(b, loc, acc.getType(), acc, actBytes,
                                   weightBytes, b.getUnitAttr(), UnitAttr());
@@ -645,11 +660,18 @@ Value KernelBuilder::build(std::optional<ArrayRef<int64_t>> weights) {
                           b, loc, vg, act, ValueRange{bi, ih, iw, ch},
                           arith::ConstantIntOp::create(b, loc, 0, 8),
                           ArrayRef<bool>{true});
-                      if (group == 2)
+                      if (group != 4)
                         four = p.actSigned ? Value(arith::ExtSIOp::create(
                                                  b, loc, vgWide, four))
                                            : Value(arith::ExtUIOp::create(
                                                  b, loc, vgWide, four));
+                      if (group == 1) {
+                        Value one = vector::ExtractOp::create(
+                            b, loc, four, ArrayRef<int64_t>{0});
+                        av.push_back(vector::BroadcastOp::create(
+                            b, loc, byteType(), one));
+                        continue;
+                      }
                       Value word = vector::ExtractOp::create(
                           b, loc,
                           vector::BitCastOp::create(b, loc, v1i32, four),
@@ -709,13 +731,17 @@ struct DotKernelsPass
       kind = Isa::AvxVnni;
     else if (isa == "avx2")
       kind = Isa::Avx2;
+    else if (isa == "sse2")
+      kind = Isa::Sse2;
     else if (isa == "neon-dotprod")
       kind = Isa::NeonDotProd;
+    else if (isa == "neon")
+      kind = Isa::Neon;
     else {
       getOperation()->emitError()
           << "unknown isa '" << isa
           << "' for --lowbit-dot-kernels; expected avx512-vnni, "
-             "avx-vnni, avx2 or neon-dotprod";
+             "avx-vnni, avx2, sse2, neon-dotprod or neon";
       return signalPassFailure();
     }
     SmallVector<Problem> problems;
@@ -730,10 +756,14 @@ struct DotKernelsPass
           constantValues(p.filter, p.filterSigned);
       // AVX2 has no byte dot product that is exact for every input: the
       // vpmaddubsw kernel needs weights that cannot saturate it, otherwise
-      // vpmaddwd on values widened to 16 bits does the work.
-      int64_t group =
-          kind == Isa::Avx2 && !(w && KernelBuilder::avx2IsExact(p, *w)) ? 2
-                                                                         : 4;
+      // vpmaddwd on values widened to 16 bits does the work. SSE2 uses
+      // pmaddwd too; plain NEON multiply-accumulates 16-bit values (smlal).
+      int64_t group = 4;
+      if ((kind == Isa::Avx2 && !(w && KernelBuilder::avx2IsExact(p, *w))) ||
+          kind == Isa::Sse2)
+        group = 2;
+      else if (kind == Isa::Neon)
+        group = 1;
       OpBuilder b(p.op);
       KernelBuilder kb(b, p.op.getLoc(), p, kind, group);
       Value res = w ? kb.build(ArrayRef<int64_t>(*w)) : kb.build(std::nullopt);
@@ -804,6 +834,10 @@ void lowerDot2(lowbit::Dot2Op op, StringRef isa) {
   StringRef name;
   if ((isa == "avx2" || isa == "avx-vnni") && lanes == 8)
     name = "llvm.x86.avx2.pmadd.wd";
+  else if ((isa == "sse2" || isa == "avx2" || isa == "avx-vnni" ||
+            isa == "avx512-vnni") &&
+           lanes == 4)
+    name = "llvm.x86.sse2.pmadd.wd";
   else if (isa == "avx512-vnni" && lanes == 16)
     name = "llvm.x86.avx512.pmaddw.d.512";
   if (!name.empty()) {
@@ -835,12 +869,12 @@ struct LowerDot4Pass
   using LowBitLowerDot4Base::LowBitLowerDot4Base;
 
   void runOnOperation() override {
-    if (isa != "none" && isa != "avx2" && isa != "avx-vnni" &&
-        isa != "avx512-vnni" && isa != "neon-dotprod") {
+    if (isa != "none" && isa != "sse2" && isa != "avx2" && isa != "avx-vnni" &&
+        isa != "avx512-vnni" && isa != "neon" && isa != "neon-dotprod") {
       getOperation()->emitError()
           << "unknown isa '" << isa
-          << "' for --lowbit-lower-dot4; expected none, avx2, avx-vnni, "
-             "avx512-vnni or neon-dotprod";
+          << "' for --lowbit-lower-dot4; expected none, sse2, avx2, "
+             "avx-vnni, avx512-vnni, neon or neon-dotprod";
       return signalPassFailure();
     }
     SmallVector<Operation *> ops;

@@ -2,9 +2,11 @@
 // RUN: lowbit-opt %s --split-input-file --lowbit-dot-kernels=isa=avx-vnni --canonicalize | FileCheck %s --check-prefix=YMM
 // RUN: lowbit-opt %s --split-input-file --lowbit-dot-kernels=isa=avx2 --canonicalize | FileCheck %s --check-prefix=AVX2
 // RUN: lowbit-opt %s --split-input-file --lowbit-dot-kernels=isa=neon-dotprod --canonicalize | FileCheck %s --check-prefix=NEON
+// RUN: lowbit-opt %s --split-input-file --lowbit-dot-kernels=isa=sse2 --canonicalize | FileCheck %s --check-prefix=SSE2
+// RUN: lowbit-opt %s --split-input-file --lowbit-dot-kernels=isa=neon --canonicalize | FileCheck %s --check-prefix=SMLAL
 // RUN: not lowbit-opt %s --split-input-file --lowbit-dot-kernels=isa=sse9 2>&1 | FileCheck %s --check-prefix=BADISA
 
-// BADISA: error: unknown isa 'sse9' for --lowbit-dot-kernels; expected avx512-vnni, avx-vnni, avx2 or neon-dotprod
+// BADISA: error: unknown isa 'sse9' for --lowbit-dot-kernels; expected avx512-vnni, avx-vnni, avx2, sse2, neon-dotprod or neon
 
 #mA = affine_map<(m, n, k) -> (m, k)>
 #mB = affine_map<(m, n, k) -> (k, n)>
@@ -44,6 +46,23 @@
 // NEON: arith.constant dense<{{\[\[\[\[\[}}1, 4, 7, -10, -2, 5, 8, 11, 3, -6, 9, 12, 0, 0, 0, 0], [13, 16, 0, 0, 14, 17, 0, 0, 15, -128, 0, 0, 0, 0, 0, 0]]]]]> : tensor<1x1x1x2x16xi8>
 // NEON-NOT: arith.xori
 // NEON: lowbit.dot4 %{{.*}}, %{{.*}}, %{{.*}} signed_lhs : vector<16xi8> -> vector<4xi32>
+// With only SSE2, pairs of 16-bit values and 4 lanes.
+// SSE2-LABEL: func.func @mm_s8_const
+// SSE2: tensor<1x1x1x3x8xi16>
+// SSE2: lowbit.dot2 %{{.*}}, %{{.*}}, %{{.*}} : vector<8xi16> -> vector<4xi32>
+// With plain NEON, one reduction element at a time and a widening
+// multiply-add.
+// SMLAL-LABEL: func.func @mm_s8_const
+// SMLAL: arith.constant dense<{{\[\[\[\[\[}}1, -2, 3, 0], [4, 5, -6, 0], [7, 8, 9, 0], [-10, 11, 12, 0], [13, 14, 15, 0], [16, 17, -128, 0]]]]]> : tensor<1x1x1x6x4xi16>
+// SMLAL: %[[A1:.*]] = vector.transfer_read %{{.*}} : tensor<1x1x5x6xi8>, vector<1xi8>
+// SMLAL: %[[A16:.*]] = arith.extsi %[[A1]] : vector<1xi8> to vector<1xi16>
+// SMLAL: %[[AS:.*]] = vector.extract %[[A16]][0] : i16 from vector<1xi16>
+// SMLAL: %[[AB:.*]] = vector.broadcast %[[AS]] : i16 to vector<4xi16>
+// SMLAL: %[[AW:.*]] = arith.extsi %[[AB]] : vector<4xi16> to vector<4xi32>
+// SMLAL: %[[WW:.*]] = arith.extsi %{{.*}} : vector<4xi16> to vector<4xi32>
+// SMLAL: %[[P:.*]] = arith.muli %[[AW]], %[[WW]] : vector<4xi32>
+// SMLAL: arith.addi %{{.*}}, %[[P]] : vector<4xi32>
+// SMLAL-NOT: lowbit.dot
 // The largest weight, -128, could make vpmaddubsw saturate: the AVX2 kernel
 // widens to 16 bits instead (pairs of K, no flip: only the values change).
 // AVX2-LABEL: func.func @mm_s8_const

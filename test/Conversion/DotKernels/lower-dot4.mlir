@@ -3,9 +3,10 @@
 // RUN: lowbit-opt %s --lowbit-lower-dot4=isa=avx2 | FileCheck %s --check-prefix=AVX2
 // RUN: lowbit-opt %s --lowbit-lower-dot4 | FileCheck %s --check-prefix=NONE
 // RUN: lowbit-opt %s --lowbit-lower-dot4=isa=neon-dotprod | FileCheck %s --check-prefix=NEON
-// RUN: not lowbit-opt %s --lowbit-lower-dot4=isa=neon 2>&1 | FileCheck %s --check-prefix=BADISA
+// RUN: lowbit-opt %s --lowbit-lower-dot4=isa=sse2 | FileCheck %s --check-prefix=SSE2
+// RUN: not lowbit-opt %s --lowbit-lower-dot4=isa=neon9 2>&1 | FileCheck %s --check-prefix=BADISA
 
-// BADISA: error: unknown isa 'neon' for --lowbit-lower-dot4; expected none, avx2, avx-vnni, avx512-vnni or neon-dotprod
+// BADISA: error: unknown isa 'neon9' for --lowbit-lower-dot4; expected none, sse2, avx2, avx-vnni, avx512-vnni, neon or neon-dotprod
 
 // AVX512-LABEL: func.func @zmm
 // AVX512: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"(%arg0, %arg1, %arg2) : (vector<16xi32>, vector<64xi8>, vector<64xi8>) -> vector<16xi32>
@@ -111,4 +112,17 @@ func.func @sdot(%acc: vector<4xi32>, %a: vector<16xi8>, %w: vector<16xi8>) -> ve
 func.func @signed_zmm(%acc: vector<16xi32>, %a: vector<64xi8>, %w: vector<64xi8>) -> vector<16xi32> {
   %r = lowbit.dot4 %acc, %a, %w signed_lhs : vector<64xi8> -> vector<16xi32>
   return %r : vector<16xi32>
+}
+
+// SSE2-LABEL: func.func @dot2_xmm
+// SSE2: %[[P:.*]] = llvm.call_intrinsic "llvm.x86.sse2.pmadd.wd"(%arg1, %arg2) : (vector<8xi16>, vector<8xi16>) -> vector<4xi32>
+// SSE2: arith.addi %arg0, %[[P]] : vector<4xi32>
+// AVX512-LABEL: func.func @dot2_xmm
+// AVX512: llvm.x86.sse2.pmadd.wd
+// NEON-LABEL: func.func @dot2_xmm
+// NEON-NOT: llvm.call_intrinsic
+// NEON: vector.shuffle
+func.func @dot2_xmm(%acc: vector<4xi32>, %a: vector<8xi16>, %w: vector<8xi16>) -> vector<4xi32> {
+  %r = lowbit.dot2 %acc, %a, %w : vector<8xi16> -> vector<4xi32>
+  return %r : vector<4xi32>
 }

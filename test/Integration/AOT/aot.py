@@ -546,8 +546,9 @@ def compile_cmd(src, obj, triple, extra=()):
             "-o", obj] + list(extra)
 
 
-# Extra builds with the int8 dot-product kernels (--dot-kernels=auto picks
-# them from the features; the default builds, generic CPUs, use none):
+# Extra builds with other int8 dot-product kernels (--dot-kernels=auto
+# picks them from the features; the default builds, generic CPUs, use the
+# SSE2 and plain NEON ones):
 # (tag, triple, lowbit-compile flags, /proc/cpuinfo flags the host needs to
 # run an x86 build natively). AArch64 builds run under qemu, whose default
 # CPU has dotprod.
@@ -559,6 +560,8 @@ KERNEL_VARIANTS = [
      ["avx2", "avx_vnni"]),
     ("x86-avx2", "x86_64-linux-gnu", ["--mattr=+avx2"], ["avx2"]),
     ("a64-dotprod", "aarch64-linux-gnu", ["--mattr=+dotprod"], []),
+    # The generic loops, which the default builds no longer use.
+    ("x86-nokernels", "x86_64-linux-gnu", ["--dot-kernels=none"], []),
 ]
 
 

@@ -10,9 +10,10 @@
 # RUN:       -shared-libs=%mlir_lib_dir/libmlir_runner_utils.so,%mlir_lib_dir/libmlir_c_runner_utils.so \
 # RUN:   > %t.fixed.out
 # RUN: %python %s --check %t --mode fixed
-# The int8 dot-product kernels (16-, 8- and 4-lane tilings; byte or 16-bit
-# AVX2 kernels; sdot's signed x signed bytes), their instructions replaced
-# by portable code so that any CPU runs them: same results.
+# The int8 dot-product kernels (16-, 8- and 4-lane tilings; 4, 2 or 1
+# reduction elements per lane; unsigned x signed or signed x signed bytes),
+# their instructions replaced by portable code so that any CPU runs them:
+# same results.
 # RUN: lowbit-opt --lowbit-to-llvm="dot-kernels=avx512-vnni dot4-portable=1" %t.mlir \
 # RUN:   | mlir-runner -e main -entry-point-result=void \
 # RUN:       -shared-libs=%mlir_lib_dir/libmlir_runner_utils.so,%mlir_lib_dir/libmlir_c_runner_utils.so \
@@ -29,6 +30,16 @@
 # RUN:   > %t.fixed.out
 # RUN: %python %s --check %t --mode fixed
 # RUN: lowbit-opt --lowbit-to-llvm="dot-kernels=neon-dotprod dot4-portable=1" %t.mlir \
+# RUN:   | mlir-runner -e main -entry-point-result=void \
+# RUN:       -shared-libs=%mlir_lib_dir/libmlir_runner_utils.so,%mlir_lib_dir/libmlir_c_runner_utils.so \
+# RUN:   > %t.fixed.out
+# RUN: %python %s --check %t --mode fixed
+# RUN: lowbit-opt --lowbit-to-llvm="dot-kernels=sse2 dot4-portable=1" %t.mlir \
+# RUN:   | mlir-runner -e main -entry-point-result=void \
+# RUN:       -shared-libs=%mlir_lib_dir/libmlir_runner_utils.so,%mlir_lib_dir/libmlir_c_runner_utils.so \
+# RUN:   > %t.fixed.out
+# RUN: %python %s --check %t --mode fixed
+# RUN: lowbit-opt --lowbit-to-llvm="dot-kernels=neon dot4-portable=1" %t.mlir \
 # RUN:   | mlir-runner -e main -entry-point-result=void \
 # RUN:       -shared-libs=%mlir_lib_dir/libmlir_runner_utils.so,%mlir_lib_dir/libmlir_c_runner_utils.so \
 # RUN:   > %t.fixed.out
