@@ -129,9 +129,10 @@ def LowBitDotKernels : Pass<"lowbit-dot-kernels", "ModuleOp"> {
     (`a ^ 0x80`, i.e. `a +- 128`) and `-+128 * sum(w)` starts the
     accumulator; an activation zero point
     subtracted inside the loop is folded the same way (`-za * sum(w)`), so
-    the result is the same int32 sum bit for bit. Batched matmul, grouped
-    conv2d, wider operands and weight zero points inside the loop are left
-    as they are.
+    the result is the same int32 sum bit for bit. A batched matmul whose
+    weights are shared by the batch is one matmul over all rows. Batched
+    weights, grouped conv2d, wider operands and weight zero points inside
+    the loop are left as they are.
 
     The products are `lowbit.dot4` / `lowbit.dot2` ops, which
     `--lowbit-lower-dot4` turns into the instructions after bufferization;

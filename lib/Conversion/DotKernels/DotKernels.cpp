@@ -71,10 +71,14 @@ IsaInfo getIsaInfo(Isa isa) {
 /// One contraction in conv2d form:
 ///   out[b, oh, ow, oc] += sum_{kh, kw, c}
 ///       act[b, oh*sh + kh*dh, ow*sw + kw*dw, c] * filter(oc, kh, kw, c)
-/// A matmul [M, K] x [K, N] is the case B = OH = KH = KW = 1, OW = M.
+/// A matmul [M, K] x [K, N] is the case B = OH = KH = KW = 1, OW = M; a
+/// batched matmul [B, M, K] x [K, N] (weights shared by the batch) is the
+/// matmul [B*M, K] x [K, N].
 struct Problem {
   linalg::GenericOp op;
   bool isMatmul = false;
+  /// A batched matmul's batch size (0 for a plain matmul or a conv).
+  int64_t matmulBatch = 0;
   Value act, filter, init;
   bool actSigned = false, filterSigned = false;
   /// The body subtracts this activation zero point before multiplying.
@@ -216,6 +220,18 @@ std::optional<Problem> matchProblem(linalg::GenericOp op) {
     p.isMatmul = true;
     p.ow = aShape[0];
     p.c = aShape[1];
+    p.oc = fShape[1];
+    return p;
+  }
+  if (op.getNumLoops() == 4) {
+    if (iters != ArrayRef<utils::IteratorType>{par, par, par, red} ||
+        maps[0] != dims(4, {0, 1, 3}) || maps[1] != dims(4, {3, 2}) ||
+        maps[2] != dims(4, {0, 1, 2}))
+      return std::nullopt;
+    p.isMatmul = true;
+    p.matmulBatch = aShape[0];
+    p.ow = aShape[0] * aShape[1];
+    p.c = aShape[2];
     p.oc = fShape[1];
     return p;
   }
@@ -371,6 +387,10 @@ Value KernelBuilder::activationView() {
                     : Value(arith::ExtUIOp::create(b, loc, wide, a));
   }
   SmallVector<int64_t> shape;
+  if (p.matmulBatch)
+    a = tensor::CollapseShapeOp::create(
+        b, loc, RankedTensorType::get({p.ow, p.c}, b.getI8Type()), a,
+        ArrayRef<ReassociationIndices>{{0, 1}, {2}});
   if (p.isMatmul) {
     shape = {1, 1, p.ow, p.c};
     a = tensor::ExpandShapeOp::create(
@@ -558,11 +578,17 @@ Value KernelBuilder::build(std::optional<ArrayRef<int64_t>> weights) {
   SmallVector<ReassociationIndices> outAssoc =
       p.isMatmul ? SmallVector<ReassociationIndices>{{0, 1, 2}, {3}}
                  : SmallVector<ReassociationIndices>{{0}, {1}, {2}, {3, 4}};
+  // A batched matmul's [B, M, N] goes through [B*M, N].
+  auto out2Type = RankedTensorType::get({p.ow, p.oc}, b.getI32Type());
+  SmallVector<ReassociationIndices> batchAssoc = {{0, 1}, {2}};
+  Value init = p.init;
+  if (p.matmulBatch)
+    init = tensor::CollapseShapeOp::create(b, loc, out2Type, init, batchAssoc);
   Value out4 = p.isMatmul
-                   ? Value(tensor::ExpandShapeOp::create(b, loc, out4Type,
-                                                         p.init, outAssoc))
+                   ? Value(tensor::ExpandShapeOp::create(b, loc, out4Type, init,
+                                                         outAssoc))
                    : Value(tensor::CollapseShapeOp::create(b, loc, out4Type,
-                                                           p.init, outAssoc));
+                                                           init, outAssoc));
   // A zero-filled (or constant-filled) accumulator needs no load.
   std::optional<int64_t> fillValue;
   if (auto fill = p.init.getDefiningOp<linalg::FillOp>()) {
@@ -713,6 +739,10 @@ Value KernelBuilder::build(std::optional<ArrayRef<int64_t>> weights) {
     }));
   });
   Value res = result[0];
+  if (p.matmulBatch) {
+    res = tensor::CollapseShapeOp::create(b, loc, out2Type, res, outAssoc);
+    return tensor::ExpandShapeOp::create(b, loc, initType, res, batchAssoc);
+  }
   return p.isMatmul ? Value(tensor::CollapseShapeOp::create(b, loc, initType,
                                                             res, outAssoc))
                     : Value(tensor::ExpandShapeOp::create(b, loc, initType, res,

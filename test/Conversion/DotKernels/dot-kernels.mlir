@@ -184,8 +184,38 @@ func.func @conv_i4(%a: tensor<1x9x9x1x4xi4>) -> tensor<1x2x2x1x2xi32> {
 
 // -----
 
+// A batch of activations times one weight matrix is one matmul over B*M
+// rows: [2, 3, 8] -> [6, 8] -> [1, 1, 6, 8], and back for the result.
+// CHECK-LABEL: func.func @mm_batched
+// CHECK: %[[A2:.*]] = tensor.collapse_shape %arg0 {{\[\[}}0, 1], [2]] : tensor<2x3x8xi8> into tensor<6x8xi8>
+// CHECK: tensor.expand_shape %[[A2]] {{\[\[}}0, 1, 2], [3]] output_shape [1, 1, 6, 8]
+// CHECK: lowbit.dot4
+// CHECK: %[[R2:.*]] = tensor.collapse_shape %{{.*}} {{\[\[}}0, 1, 2], [3]] : tensor<1x1x6x4xi32> into tensor<6x4xi32>
+// CHECK: %[[R:.*]] = tensor.expand_shape %[[R2]] {{\[\[}}0, 1], [2]] output_shape [2, 3, 4] : tensor<6x4xi32> into tensor<2x3x4xi32>
+// CHECK: return %[[R]]
+#bA = affine_map<(b, m, n, k) -> (b, m, k)>
+#sB = affine_map<(b, m, n, k) -> (k, n)>
+#bC = affine_map<(b, m, n, k) -> (b, m, n)>
+func.func @mm_batched(%a: tensor<2x3x8xi8>, %w: tensor<8x4xi8>) -> tensor<2x3x4xi32> {
+  %c0 = arith.constant 0 : i32
+  %e = tensor.empty() : tensor<2x3x4xi32>
+  %init = linalg.fill ins(%c0 : i32) outs(%e : tensor<2x3x4xi32>) -> tensor<2x3x4xi32>
+  %r = linalg.generic {indexing_maps = [#bA, #sB, #bC], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%a, %w : tensor<2x3x8xi8>, tensor<8x4xi8>) outs(%init : tensor<2x3x4xi32>) {
+  ^bb0(%x: i8, %y: i8, %acc: i32):
+    %0 = arith.extui %x : i8 to i32
+    %1 = arith.extsi %y : i8 to i32
+    %2 = arith.muli %0, %1 : i32
+    %3 = arith.addi %acc, %2 : i32
+    linalg.yield %3 : i32
+  } -> tensor<2x3x4xi32>
+  return %r : tensor<2x3x4xi32>
+}
+
+// -----
+
 // Left alone: 16-bit operands, a weight zero point inside the loop, grouped
-// convolution and batched matmul.
+// convolution and batched matmul with a weight matrix per batch.
 // CHECK-LABEL: func.func @not_matched
 // CHECK-NOT: lowbit.dot4
 // CHECK-COUNT-4: linalg.generic

@@ -4,7 +4,8 @@
 # vpmaddwd, AArch64 with sdot under qemu, and both generic CPUs without
 # kernels) is compared. The
 # cases cover each signedness pair (flipped or not), weights constant
-# (packed at compile time) or passed in (packed at run time), tails in
+# (packed at compile time) or passed in (packed at run time), batched
+# activations with shared weights, tails in
 # rows, channels and the reduction (K not a multiple of 4), 4-bit
 # activations and weights, per-channel weights with a bias, and conv2d with
 # padding, strides, dilations and 3 input channels.
@@ -78,6 +79,16 @@ mm("mm_i8_u8_arg", 4, 8, 8, I8, "!quant.uniform<u8:f32, 0.01>", ACC,
 mm("mm_u8_i4", 6, 50, 24, U8, "!quant.uniform<i4:f32, 0.05>", O8)
 mm("mm_u8_i7", 3, 96, 48, U8, "!quant.uniform<i8<-64:64>:f32, 0.02>", O8)
 mm("mm_i8_i8_big", 33, 256, 70, I8, "!quant.uniform<i8:f32, 0.003>", ACC)
+# Batched activations [2, 5, 24] x shared weights [24, 20]: one matmul of
+# 10 rows.
+F.append("""  func.func @mm_batched(%%x: %s) -> %s {
+    %s
+    %%r = lowbit.matmul %%x, %%w : %s, %s -> %s
+    return %%r : %s
+  }""" % (T([2, 5, 24], I8), T([2, 5, 20], O8),
+          aot.qconst("w", rng, [24, 20], "!quant.uniform<i8:f32, 0.02>"),
+          T([2, 5, 24], I8), T([24, 20], "!quant.uniform<i8:f32, 0.02>"),
+          T([2, 5, 20], O8), T([2, 5, 20], O8)))
 conv("conv_i8_pad", [1, 7, 9, 8], [20, 3, 3, 8], [1, 7, 9, 20], I8,
      "!quant.uniform<i8:f32, 0.01>", O8, "padding [1, 1, 1, 1]")
 conv("conv_u8_s2d2", [2, 9, 9, 3], [5, 3, 3, 3], [2, 3, 3, 5], U8,
