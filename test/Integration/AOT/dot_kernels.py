@@ -5,7 +5,7 @@
 # kernels) is compared. The
 # cases cover each signedness pair (flipped or not), weights constant
 # (packed at compile time) or passed in (packed at run time), batched
-# activations with shared weights, tails in
+# activations with shared weights, a single row (GEMV), K = 3, tails in
 # rows, channels and the reduction (K not a multiple of 4), 4-bit
 # activations and weights, per-channel weights with a bias, and conv2d with
 # padding, strides, dilations and 3 input channels.
@@ -79,6 +79,8 @@ mm("mm_i8_u8_arg", 4, 8, 8, I8, "!quant.uniform<u8:f32, 0.01>", ACC,
 mm("mm_u8_i4", 6, 50, 24, U8, "!quant.uniform<i4:f32, 0.05>", O8)
 mm("mm_u8_i7", 3, 96, 48, U8, "!quant.uniform<i8<-64:64>:f32, 0.02>", O8)
 mm("mm_i8_i8_big", 33, 256, 70, I8, "!quant.uniform<i8:f32, 0.003>", ACC)
+mm("mm_gemv", 1, 64, 40, U8, "!quant.uniform<i8:f32, 0.01>", O8)
+mm("mm_k3", 2, 3, 17, I8, "!quant.uniform<i8:f32, 0.01>", ACC)
 # Batched activations [2, 5, 24] x shared weights [24, 20]: one matmul of
 # 10 rows.
 F.append("""  func.func @mm_batched(%%x: %s) -> %s {
