@@ -265,6 +265,9 @@ int main(int argc, char **argv) {
     plugin->registerDialectRegistryCallbacks(registry);
   }
   MLIRContext context(registry);
+  // Diagnostics point at the model's source; a dump of the failing op (with
+  // its weights) would bury the message.
+  context.printOpOnDiagnostic(false);
   context.loadAllAvailableDialects();
 
   std::unique_ptr<MemoryBuffer> buffer = openInputFile(inputFile, &error);

@@ -336,12 +336,17 @@ LogicalResult ConstantOp::verify() {
     // A value wider than 64 bits must not wrap into range when narrowed.
     bool fits = v.getSignificantBits() <= 64;
     int64_t x = fits ? v.getSExtValue() : 0;
-    if (!fits || x < lo || x > hi || (isa<BinaryType>(element) && x == 0))
-      return emitOpError("stored value ")
-             << llvm::toString(v, 10, /*Signed=*/true) << " at flat index "
-             << index << " is not a value of " << element
-             << (isa<BinaryType>(element) ? " (expected -1 or +1)"
-                                          : " (outside its storage range)");
+    if (!fits || x < lo || x > hi || (isa<BinaryType>(element) && x == 0)) {
+      InFlightDiagnostic diag = emitOpError("stored value ")
+                                << llvm::toString(v, 10, /*Signed=*/true)
+                                << " at flat index " << index;
+      // The range, not the type: a per-channel type can be very long.
+      if (isa<BinaryType>(element))
+        return diag << " is not a value of '!lowbit.binary' (expected -1 or "
+                       "+1)";
+      return diag << " is outside the storage range [" << lo << ", " << hi
+                  << "] of the element type";
+    }
     ++index;
   }
   return success();
