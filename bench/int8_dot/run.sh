@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# int8 matmul and conv2d compiled ahead of time for this CPU with the
-# dot-product kernels (--dot-kernels=auto: vpdpbusd with AVX-512 VNNI or
-# AVX-VNNI, vpmaddubsw/vpmaddwd with AVX2, pmaddwd with SSE2) against the
-# same compiler without them (--dot-kernels=none: LLVM's loop vectorizer),
-# and each kernel set the CPU has, all in the same run. Single thread.
+# int8 matmul, conv2d and depthwise conv2d compiled ahead of time for this
+# CPU with the dot-product kernels (--dot-kernels=auto: vpdpbusd with
+# AVX-512 VNNI or AVX-VNNI, vpmaddubsw/vpmaddwd with AVX2, pmaddwd with
+# SSE2) against the same compiler without them (--dot-kernels=none: LLVM's
+# loop vectorizer), and each kernel set the CPU has, all in the same run.
+# Single thread.
 #   bench/int8_dot/run.sh [build-dir]
 # OpenBLAS FP32 sgemm on the matmul's M, N, K is printed as a reference point.
 set -euo pipefail
@@ -41,24 +42,27 @@ for round in 1 2 3; do
   for v in $variants; do
     "$WORK/bench_$v" 2>/dev/null | paste -sd' ' | sed "s/^/$v /"
   done
-  echo "sgemm $(OPENBLAS_NUM_THREADS=1 "$WORK/sgemm" || true) 0"
+  echo "sgemm $(OPENBLAS_NUM_THREADS=1 "$WORK/sgemm" || true) 0 0"
 done > "$WORK/times"
 python3 - "$WORK/times" <<'PY'
 import sys
 best = {}
 for line in open(sys.argv[1]):
-    v, mm, conv = line.split()
-    b = best.setdefault(v, [1e9, 1e9])
-    b[0] = min(b[0], float(mm))
-    b[1] = min(b[1], float(conv))
-macs = {"mm": 256 * 1024 * 1024, "conv": 56 * 56 * 64 * 64 * 9}
+    v, *times = line.split()
+    b = best.setdefault(v, [1e9, 1e9, 1e9])
+    for i, t in enumerate(times):
+        b[i] = min(b[i], float(t))
+macs = {"mm": 256 * 1024 * 1024, "conv": 56 * 56 * 64 * 64 * 9,
+        "dw": 56 * 56 * 128 * 9}
 sgemm = best.pop("sgemm")[0]
 base = best["none"]
-print("%-12s %28s %28s" % ("--dot-kernels", "matmul 256x1024x1024", "conv 3x3 56x56x64->64"))
-for v, (mm, conv) in best.items():
-    print("%-12s %7.3f ms %6.0f GMAC/s %5.2fx %7.3f ms %6.0f GMAC/s %5.2fx" % (
-        v, mm * 1e3, macs["mm"] / mm / 1e9, base[0] / mm,
-        conv * 1e3, macs["conv"] / conv / 1e9, base[1] / conv))
+print("%-12s %28s %28s %28s" % ("--dot-kernels", "matmul 256x1024x1024",
+                                 "conv 3x3 56x56x64->64",
+                                 "depthwise 3x3 56x56x128"))
+for v, times in best.items():
+    print("%-12s" % v + "".join(
+        " %7.3f ms %6.1f GMAC/s %6.2fx" % (t * 1e3, macs[k] / t / 1e9, b / t)
+        for k, t, b in zip(("mm", "conv", "dw"), times, base)))
 print("%-12s %7.3f ms %6.0f GMAC/s  (FP32 reference; auto is %.2fx faster)" % (
     "sgemm", sgemm * 1e3, macs["mm"] / sgemm / 1e9, sgemm / best["auto"][0]))
 print("ratios are against --dot-kernels=none (LLVM's own vectorization), same run")

@@ -130,9 +130,16 @@ def LowBitDotKernels : Pass<"lowbit-dot-kernels", "ModuleOp"> {
     accumulator; an activation zero point
     subtracted inside the loop is folded the same way (`-za * sum(w)`), so
     the result is the same int32 sum bit for bit. A batched matmul whose
-    weights are shared by the batch is one matmul over all rows. Batched
-    weights, grouped conv2d, wider operands and weight zero points inside
-    the loop are left as they are.
+    weights are shared by the batch is one matmul over all rows.
+
+    A depthwise conv2d (one input and one output channel per group) with
+    constant weights gets its own kernel: vectors across channels, one
+    multiply-add per filter tap (activations widened to 32 bits, weights
+    stored as 16-bit values), a tile of 4 output pixels x 2 vectors.
+
+    Batched weights, other grouped conv2d, wider operands, weight zero
+    points inside the loop and depthwise weights computed at run time are
+    left as they are.
 
     The products are `lowbit.dot4` / `lowbit.dot2` ops, which
     `--lowbit-lower-dot4` turns into the instructions after bufferization;

@@ -214,9 +214,55 @@ func.func @mm_batched(%a: tensor<2x3x8xi8>, %w: tensor<8x4xi8>) -> tensor<2x3x4x
 
 // -----
 
+// Depthwise conv2d (one channel per group) with constant weights: vectors
+// across channels, the 3x3 taps as loops, weights as 16-bit values padded
+// to whole vectors (12 channels -> 16). With AVX2 two 8-channel vectors,
+// the second one masked past channel 12.
+// AVX2-LABEL: func.func @dw
+// AVX2: %[[W:.*]] = arith.constant dense<"0x0300{{.*}}"> : tensor<3x3x16xi16>
+// AVX2: %[[A:.*]] = tensor.collapse_shape %arg0 {{\[\[}}0], [1], [2], [3, 4]] : tensor<1x4x4x12x1xi8> into tensor<1x4x4x12xi8>
+// AVX2: scf.for %[[KH:[^ ]*]] = %c0 to %c3 step %c1
+// AVX2: scf.for %[[KW:[^ ]*]] = %c0 to %c3 step %c1
+// AVX2: %[[W0:.*]] = vector.transfer_read %[[W]][%[[KH]], %[[KW]], %c0], %c0_i16 {in_bounds = [true]} : tensor<3x3x16xi16>, vector<8xi16>
+// AVX2: %[[W0W:.*]] = arith.extsi %[[W0]] : vector<8xi16> to vector<8xi32>
+// AVX2: %[[X0:.*]] = vector.transfer_read %[[A]][%c0, %{{.*}}, %[[KW]], %c0], %c0_i8 {in_bounds = [true]} : tensor<1x4x4x12xi8>, vector<8xi8>
+// AVX2: %[[X0W:.*]] = arith.extui %[[X0]] : vector<8xi8> to vector<8xi32>
+// AVX2: %[[P:.*]] = arith.muli %[[X0W]], %[[W0W]] : vector<8xi32>
+// AVX2: arith.addi %{{.*}}, %[[P]] : vector<8xi32>
+// AVX2: vector.transfer_read %[[A]][%c0, %{{.*}}, %[[KW]], %c8], %c0_i8 : tensor<1x4x4x12xi8>, vector<8xi8>
+// AVX2: vector.transfer_write %{{.*}}[%c0, %{{.*}}, %c1, %c8] : vector<8xi32>, tensor<1x2x2x12xi32>
+// AVX2-NOT: linalg.generic
+// CHECK-LABEL: func.func @dw
+// CHECK: tensor<3x3x16xi16>
+// CHECK: vector.transfer_read {{.*}} : tensor<1x4x4x12xi8>, vector<16xi8>
+// CHECK-NOT: linalg.generic
+#in = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d0, d1 + d5, d2 + d6, d3, d7)>
+#f = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d3, d4, d5, d6, d7)>
+#o = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d0, d1, d2, d3, d4)>
+func.func @dw(%a: tensor<1x4x4x12x1xi8>) -> tensor<1x2x2x12x1xi32> {
+  %w = arith.constant dense<3> : tensor<12x1x3x3x1xi8>
+  %c0 = arith.constant 0 : i32
+  %e = tensor.empty() : tensor<1x2x2x12x1xi32>
+  %init = linalg.fill ins(%c0 : i32) outs(%e : tensor<1x2x2x12x1xi32>) -> tensor<1x2x2x12x1xi32>
+  %r = linalg.generic {indexing_maps = [#in, #f, #o], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+      ins(%a, %w : tensor<1x4x4x12x1xi8>, tensor<12x1x3x3x1xi8>) outs(%init : tensor<1x2x2x12x1xi32>) {
+  ^bb0(%x: i8, %y: i8, %acc: i32):
+    %0 = arith.extui %x : i8 to i32
+    %1 = arith.extsi %y : i8 to i32
+    %2 = arith.muli %0, %1 : i32
+    %3 = arith.addi %acc, %2 : i32
+    linalg.yield %3 : i32
+  } -> tensor<1x2x2x12x1xi32>
+  return %r : tensor<1x2x2x12x1xi32>
+}
+
+// -----
+
 // Left alone: 16-bit operands, a weight zero point inside the loop, grouped
-// convolution and batched matmul with a weight matrix per batch.
+// convolution (2 channels per group) and batched matmul with a weight
+// matrix per batch.
 // CHECK-LABEL: func.func @not_matched
+// AVX2-LABEL: func.func @not_matched
 // CHECK-NOT: lowbit.dot4
 // CHECK-COUNT-4: linalg.generic
 // CHECK-NOT: lowbit.dot4

@@ -5,7 +5,8 @@
 # kernels) is compared. The
 # cases cover each signedness pair (flipped or not), weights constant
 # (packed at compile time) or passed in (packed at run time), batched
-# activations with shared weights, a single row (GEMV), K = 3, tails in
+# activations with shared weights, a single row (GEMV), K = 3, depthwise
+# conv2d, tails in
 # rows, channels and the reduction (K not a multiple of 4), 4-bit
 # activations and weights, per-channel weights with a bias, and conv2d with
 # padding, strides, dilations and 3 input channels.
@@ -99,6 +100,16 @@ conv("conv_i4_1x1", [1, 4, 4, 16], [32, 1, 1, 16], [1, 4, 4, 32], I4,
      "!quant.uniform<i4:f32, 0.1>", O8, "")
 conv("conv_i8_arg", [1, 6, 6, 4], [8, 3, 3, 4], [1, 4, 4, 8], I8,
      "!quant.uniform<i8:f32, 0.01>", ACC, "", const=False)
+
+# Depthwise conv2d (vectorized across channels): 20 channels (tails for
+# every vector width), stride 2 with 4-bit activations, and a channel
+# multiplier of 2, which stays with the generic loops.
+conv("dw_pad", [1, 6, 7, 20], [20, 3, 3, 1], [1, 6, 7, 20], U8,
+     "!quant.uniform<i8:f32, 0.02>", O8, "padding [1, 1, 1, 1] groups 20")
+conv("dw_s2_i4", [2, 9, 9, 32], [32, 3, 3, 1], [2, 4, 4, 32], I4,
+     "!quant.uniform<i8:f32, 0.02>", O8, "strides [2, 2] groups 32")
+conv("dw_mult2", [1, 5, 5, 8], [16, 3, 3, 1], [1, 3, 3, 16], I8,
+     "!quant.uniform<i8:f32, 0.02>", ACC, "groups 8")
 
 aot.run(sys.argv, [aot.Model("dot_kernels", aot.module(F))],
         what="module", kernel_variants=True)

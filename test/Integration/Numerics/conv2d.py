@@ -71,7 +71,7 @@ COMBOS = [
     ("i16", "i4/z", "i8"),
 ]
 CONFIGS = ["plain", "stride", "dilation", "padding", "groups", "depthwise",
-           "all"]
+           "depthwise1", "all"]
 
 
 def qtype(rng, kind, scale=None, axis=None, channels=None):
@@ -103,6 +103,10 @@ def draw(rng, combo, config, per_channel, with_bias):
         groups = r(2, 3)
     if config == "depthwise":
         groups, cg, og = r(1, 8), 1, r(1, 3)
+        padding = [r(0, 1) for _ in range(4)]
+    if config == "depthwise1":  # channel multiplier 1 (the depthwise kernel)
+        groups, cg, og = r(2, 20), 1, 1
+        strides = [r(1, 2), r(1, 2)]
         padding = [r(0, 1) for _ in range(4)]
     n, h, w = r(1, 2), r(1, 9), r(1, 9)
     c, o = cg * groups, og * groups
