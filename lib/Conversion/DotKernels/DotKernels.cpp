@@ -452,7 +452,8 @@ KernelBuilder::packWeights(std::optional<ArrayRef<int64_t>> w) {
             for (int64_t l = 0; l < lanes; ++l)
               for (int64_t j = 0; j < group; ++j) {
                 int64_t v = at(blk * lanes + l, y, x, q * group + j);
-                packed.push_back(APInt(width, v, /*isSigned=*/true));
+                // Unsigned weights keep their bits (200 is the byte 0xC8).
+                packed.push_back(APInt(width, v, /*isSigned=*/v < 0));
                 corr[blk * lanes + l] += factor * v;
               }
     Value packedV = arith::ConstantOp::create(
