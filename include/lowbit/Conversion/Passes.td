@@ -57,7 +57,8 @@ def LowBitLowerBinary : Pass<"lowbit-lower-binary", "ModuleOp"> {
     * ternary x ternary or binary: mask and sign bit-planes,
       `dot = popcount(m) - 2 * popcount(m & (s_a ^ s_w))`;
     * binary or ternary x integer: add where the weight is +1, subtract
-      where it is -1, no multiplies;
+      where it is -1, no multiplies (`--lowbit-dot-kernels` turns these
+      loops into dot-product kernels where the CPU has them);
     * 2-4 bit x 2-4 bit integers (matmul, and conv2d with filter zero
       points of 0): bit-serial popcount over
       bit-planes, `sum_ij c_i d_j 2^(i+j) popcount(A_i & W_j)`, with the
@@ -130,7 +131,10 @@ def LowBitDotKernels : Pass<"lowbit-dot-kernels", "ModuleOp"> {
     accumulator; an activation zero point
     subtracted inside the loop is folded the same way (`-za * sum(w)`), so
     the result is the same int32 sum bit for bit. A batched matmul whose
-    weights are shared by the batch is one matmul over all rows.
+    weights are shared by the batch is one matmul over all rows. The
+    add/subtract loops that `--lowbit-lower-binary` writes for integer
+    activations times binary or ternary weights are matched too, as
+    products with weights -1/+1 or -1/0/+1 (exact with `vpmaddubsw`).
 
     A depthwise conv2d (one input and one output channel per group) with
     constant weights gets its own kernel: vectors across channels, one

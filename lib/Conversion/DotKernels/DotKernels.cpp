@@ -86,6 +86,9 @@ struct Problem {
   bool actSigned = false, filterSigned = false;
   /// The body subtracts this activation zero point before multiplying.
   int64_t actZero = 0;
+  /// Binary weights (i1, 1 means -1) that the body applies by selecting
+  /// a - za or za - a; their values are -1 and +1.
+  bool binaryWeights = false;
   int64_t batch = 1, oh = 1, ow = 1, oc = 1, kh = 1, kw = 1, c = 1;
   int64_t sh = 1, sw = 1, dh = 1, dw = 1;
 };
@@ -153,9 +156,57 @@ bool isShiftedByteExtension(Value v, BlockArgument arg, bool &isSigned,
   return isByteExtension(v, arg, isSigned);
 }
 
+/// `pos` = ext(a) - za and `neg` = za - ext(a) (`za` may be 0, then `pos`
+/// is ext(a) itself).
+bool isSignedPair(Value pos, Value neg, BlockArgument a, Problem &p) {
+  if (!isShiftedByteExtension(pos, a, p.actSigned, p.actZero))
+    return false;
+  auto sub = neg.getDefiningOp<arith::SubIOp>();
+  IntegerAttr z;
+  if (!sub || !matchPattern(sub.getLhs(), m_Constant(&z)) ||
+      z.getInt() != p.actZero)
+    return false;
+  bool isSigned;
+  return isByteExtension(sub.getRhs(), a, isSigned) && isSigned == p.actSigned;
+}
+
+/// The bodies that --lowbit-lower-binary writes for integer activations
+/// times binary or ternary weights, which add or subtract instead of
+/// multiplying:
+///   binary:  acc + select(w, za - a, a - za)                  (w: i1)
+///   ternary: acc + select(w == 0, 0, select(w < 0, za - a, a - za)) (w: i2)
+/// Both are acc + (a - za) * w with w in {-1, +1} or {-1, 0, 1}.
+bool matchSignedSelect(Value term, Problem &p) {
+  Block *body = term.getParentBlock();
+  BlockArgument a = body->getArgument(0), w = body->getArgument(1);
+  auto sel = term.getDefiningOp<arith::SelectOp>();
+  if (!sel)
+    return false;
+  if (w.getType().isInteger(1) && sel.getCondition() == w) {
+    p.binaryWeights = true;
+    p.filterSigned = true;
+    return isSignedPair(sel.getFalseValue(), sel.getTrueValue(), a, p);
+  }
+  if (!w.getType().isInteger(2))
+    return false;
+  auto isCmp = [&](Value v, arith::CmpIPredicate pred) {
+    auto cmp = v.getDefiningOp<arith::CmpIOp>();
+    return cmp && cmp.getPredicate() == pred && cmp.getLhs() == w &&
+           matchPattern(cmp.getRhs(), m_Zero());
+  };
+  auto inner = sel.getFalseValue().getDefiningOp<arith::SelectOp>();
+  if (!isCmp(sel.getCondition(), arith::CmpIPredicate::eq) ||
+      !matchPattern(sel.getTrueValue(), m_Zero()) || !inner ||
+      !isCmp(inner.getCondition(), arith::CmpIPredicate::slt))
+    return false;
+  p.filterSigned = true;
+  return isSignedPair(inner.getFalseValue(), inner.getTrueValue(), a, p);
+}
+
 /// The body `yield acc + (ext(a) - za) * ext(w)` (the other operand order
-/// too; za a constant, possibly absent). Only the yielded value's operands
-/// matter: anything else in the body is dead or a constant.
+/// too; za a constant, possibly absent), or one of the select forms of
+/// `matchSignedSelect`. Only the yielded value's operands matter: anything
+/// else in the body is dead or a constant.
 bool matchBody(linalg::GenericOp op, Problem &p) {
   Block &body = op.getRegion().front();
   if (body.getNumArguments() != 3)
@@ -168,7 +219,13 @@ bool matchBody(linalg::GenericOp op, Problem &p) {
   Value prod = add.getLhs() == acc   ? add.getRhs()
                : add.getRhs() == acc ? add.getLhs()
                                      : Value();
-  auto mul = prod ? prod.getDefiningOp<arith::MulIOp>() : nullptr;
+  if (!prod)
+    return false;
+  if (matchSignedSelect(prod, p))
+    return true;
+  p.binaryWeights = false;
+  p.actZero = 0;
+  auto mul = prod.getDefiningOp<arith::MulIOp>();
   if (!mul)
     return false;
   BlockArgument a = body.getArgument(0), w = body.getArgument(1);
@@ -282,8 +339,10 @@ std::optional<Problem> matchProblem(linalg::GenericOp op) {
 }
 
 /// Element values of a constant operand (through reshapes, which keep the
-/// row-major order), extended as the contraction extends them.
-std::optional<SmallVector<int64_t>> constantValues(Value v, bool isSigned) {
+/// row-major order), extended as the contraction extends them (binary
+/// weights: bit 1 is -1, bit 0 is +1).
+std::optional<SmallVector<int64_t>> constantValues(Value v, bool isSigned,
+                                                   bool binary) {
   while (Operation *def = v.getDefiningOp()) {
     if (isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp>(def))
       v = def->getOperand(0);
@@ -296,8 +355,9 @@ std::optional<SmallVector<int64_t>> constantValues(Value v, bool isSigned) {
   SmallVector<int64_t> out;
   out.reserve(attr.getNumElements());
   for (const APInt &x : attr.getValues<APInt>())
-    out.push_back(isSigned ? x.getSExtValue()
-                           : static_cast<int64_t>(x.getZExtValue()));
+    out.push_back(binary     ? (x.isZero() ? 1 : -1)
+                  : isSigned ? x.getSExtValue()
+                             : static_cast<int64_t>(x.getZExtValue()));
   return out;
 }
 
@@ -485,6 +545,18 @@ KernelBuilder::packWeights(std::optional<ArrayRef<int64_t>> w) {
   padded[ocDim] = blocks * lanes;
   padded[cDim] = c4 * group;
   Type fElem = ft.getElementType();
+  if (p.binaryWeights) {
+    // Decode the bits to -1/+1 before padding, so that the padding is 0.
+    auto decoded = RankedTensorType::get(ft.getShape(), elemType);
+    auto filled = [&](int64_t v) -> Value {
+      return arith::ConstantOp::create(
+          b, loc,
+          DenseElementsAttr::get(
+              decoded, ArrayRef<Attribute>{b.getIntegerAttr(elemType, v)}));
+    };
+    f = arith::SelectOp::create(b, loc, f, filled(-1), filled(1));
+    fElem = elemType;
+  }
   if (padded != SmallVector<int64_t>(ft.getShape()))
     f = tensor::PadOp::create(
         b, loc, RankedTensorType::get(padded, fElem), f, low, high,
@@ -945,7 +1017,7 @@ struct DotKernelsPass
     });
     for (Problem &p : problems) {
       std::optional<SmallVector<int64_t>> w =
-          constantValues(p.filter, p.filterSigned);
+          constantValues(p.filter, p.filterSigned, p.binaryWeights);
       if (p.isDepthwise) {
         // Weights computed at run time stay with the generic loops.
         if (!w)

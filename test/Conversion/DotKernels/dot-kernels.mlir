@@ -214,6 +214,67 @@ func.func @mm_batched(%a: tensor<2x3x8xi8>, %w: tensor<8x4xi8>) -> tensor<2x3x4x
 
 // -----
 
+// The add/subtract bodies of --lowbit-lower-binary for int8 x binary
+// weights (bit 1 is -1) and int8 x ternary weights are (a - za) * w too.
+// Binary weights passed in are decoded to -1/+1 before the zero padding of
+// K (6 -> 8); the activation zero point 3 and the flip of the signed
+// activations give the correction (-128 - 3) * sum(w).
+// CHECK-LABEL: func.func @mm_binary_arg
+// CHECK-DAG: %[[M1:.*]] = arith.constant dense<-1> : tensor<6x4xi8>
+// CHECK-DAG: %[[P1:.*]] = arith.constant dense<1> : tensor<6x4xi8>
+// CHECK-DAG: %[[F:.*]] = arith.constant -131 : i32
+// CHECK: %[[D:.*]] = arith.select %arg1, %[[M1]], %[[P1]] : tensor<6x4xi1>, tensor<6x4xi8>
+// CHECK: tensor.pad %[[D]] low[0, 0] high[2, 12]
+// CHECK: arith.muli %{{.*}}, %[[F]] : i32
+// CHECK: lowbit.dot4
+// CHECK-NOT: arith.select %in
+// Constant ternary weights keep vpmaddubsw exact: AVX2 uses it.
+// AVX2-LABEL: func.func @mm_ternary
+// AVX2: arith.constant dense<{{\[\[\[\[\[}}1, 0, -1, 1, -1, -1, 1, 1, 0, 0, {{.*}}]]]]]> : tensor<1x1x1x1x32xi8>
+// AVX2: lowbit.dot4 {{.*}} pairs_fit_i16 : vector<32xi8> -> vector<8xi32>
+#mA = affine_map<(m, n, k) -> (m, k)>
+#mB = affine_map<(m, n, k) -> (k, n)>
+#mC = affine_map<(m, n, k) -> (m, n)>
+func.func @mm_binary_arg(%a: tensor<2x6xi8>, %w: tensor<6x4xi1>) -> tensor<2x4xi32> {
+  %c0 = arith.constant 0 : i32
+  %e = tensor.empty() : tensor<2x4xi32>
+  %init = linalg.fill ins(%c0 : i32) outs(%e : tensor<2x4xi32>) -> tensor<2x4xi32>
+  %r = linalg.generic {indexing_maps = [#mA, #mB, #mC], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %w : tensor<2x6xi8>, tensor<6x4xi1>) outs(%init : tensor<2x4xi32>) {
+  ^bb0(%in: i8, %bit: i1, %acc: i32):
+    %c3 = arith.constant 3 : i32
+    %0 = arith.extsi %in : i8 to i32
+    %1 = arith.subi %0, %c3 : i32
+    %2 = arith.subi %c3, %0 : i32
+    %3 = arith.select %bit, %2, %1 : i32
+    %4 = arith.addi %acc, %3 : i32
+    linalg.yield %4 : i32
+  } -> tensor<2x4xi32>
+  return %r : tensor<2x4xi32>
+}
+func.func @mm_ternary(%a: tensor<2x4xi8>) -> tensor<2x2xi32> {
+  %w = arith.constant dense<[[1, -1], [0, -1], [-1, 1], [1, 1]]> : tensor<4x2xi2>
+  %c0 = arith.constant 0 : i32
+  %c0_i2 = arith.constant 0 : i2
+  %e = tensor.empty() : tensor<2x2xi32>
+  %init = linalg.fill ins(%c0 : i32) outs(%e : tensor<2x2xi32>) -> tensor<2x2xi32>
+  %r = linalg.generic {indexing_maps = [#mA, #mB, #mC], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %w : tensor<2x4xi8>, tensor<4x2xi2>) outs(%init : tensor<2x2xi32>) {
+  ^bb0(%in: i8, %t: i2, %acc: i32):
+    %0 = arith.extui %in : i8 to i32
+    %1 = arith.subi %c0, %0 : i32
+    %neg = arith.cmpi slt, %t, %c0_i2 : i2
+    %zero = arith.cmpi eq, %t, %c0_i2 : i2
+    %2 = arith.select %neg, %1, %0 : i32
+    %3 = arith.select %zero, %c0, %2 : i32
+    %4 = arith.addi %acc, %3 : i32
+    linalg.yield %4 : i32
+  } -> tensor<2x2xi32>
+  return %r : tensor<2x2xi32>
+}
+
+// -----
+
 // Depthwise conv2d (one channel per group) with constant weights: vectors
 // across channels, the 3x3 taps as loops, weights as 16-bit values padded
 // to whole vectors (12 channels -> 16). With AVX2 two 8-channel vectors,

@@ -6,7 +6,7 @@
 # cases cover each signedness pair (flipped or not), weights constant
 # (packed at compile time) or passed in (packed at run time), batched
 # activations with shared weights, a single row (GEMV), K = 3, depthwise
-# conv2d, tails in
+# conv2d, binary and ternary weights, tails in
 # rows, channels and the reduction (K not a multiple of 4), 4-bit
 # activations and weights, per-channel weights with a bias, and conv2d with
 # padding, strides, dilations and 3 input channels.
@@ -100,6 +100,19 @@ conv("conv_i4_1x1", [1, 4, 4, 16], [32, 1, 1, 16], [1, 4, 4, 32], I4,
      "!quant.uniform<i4:f32, 0.1>", O8, "")
 conv("conv_i8_arg", [1, 6, 6, 4], [8, 3, 3, 4], [1, 4, 4, 8], I8,
      "!quant.uniform<i8:f32, 0.01>", ACC, "", const=False)
+
+# int8 activations x binary or ternary weights: --lowbit-lower-binary adds
+# or subtracts, the kernels multiply by -1/0/+1 (exact vpmaddubsw on AVX2).
+# Weights passed in (binary ones decoded to -1/+1 before the zero padding
+# of K = 37) and constant, matmul and conv2d.
+BIN = "!lowbit.binary"
+TERN = "!quant.uniform<i2<-1:1>:f32, 0.5>"
+mm("mm_i8_bin", 5, 64, 24, I8, BIN, O8)
+mm("mm_i8_bin_arg", 3, 37, 20, I8, BIN, ACC, const=False)
+mm("mm_u8_tern", 6, 40, 20, U8, TERN, O8)
+mm("mm_i8_tern_arg", 2, 37, 12, I8, TERN, ACC, const=False)
+conv("conv_u8_tern", [1, 6, 6, 8], [16, 3, 3, 8], [1, 6, 6, 16], U8, TERN,
+     O8, "padding [1, 1, 1, 1]")
 
 # Depthwise conv2d (vectorized across channels): 20 channels (tails for
 # every vector width), stride 2 with 4-bit activations, and a channel
