@@ -1,0 +1,121 @@
+//===- DotKernels.h - shared parts of the int8 kernel passes ----*- C++ -*-===//
+//
+// Part of the lowbit project.
+//
+// The contraction model that --lowbit-dot-kernels matches, and the builders
+// of the two kernel families (dot-product tiles and depthwise).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LOWBIT_CONVERSION_DOTKERNELS_DOTKERNELS_H
+#define LOWBIT_CONVERSION_DOTKERNELS_DOTKERNELS_H
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/IR/Builders.h"
+
+#include <optional>
+
+namespace mlir {
+namespace lowbit {
+namespace dotkernels {
+
+/// The kernel sets: x86 with AVX-512 VNNI, AVX-VNNI, AVX2 or only SSE2
+/// (every x86-64 CPU); AArch64 with dotprod or only NEON (every AArch64
+/// CPU).
+enum class Isa { Sse2, Avx2, AvxVnni, Avx512Vnni, Neon, NeonDotProd };
+
+/// Register tiling per instruction set: L int32 lanes per vector, a tile of
+/// `rows` output pixels by `cols` vectors of channels.
+struct IsaInfo {
+  int64_t lanes, rows, cols;
+};
+
+inline IsaInfo getIsaInfo(Isa isa) {
+  // 32 zmm registers: 16 accumulators, 4 weight vectors, broadcasts.
+  if (isa == Isa::Avx512Vnni)
+    return {16, 4, 4};
+  // 32 128-bit NEON registers: 16 accumulators, 4 weight vectors,
+  // broadcasts.
+  if (isa == Isa::NeonDotProd || isa == Isa::Neon)
+    return {4, 4, 4};
+  // 16 xmm registers: 8 accumulators, 2 weight vectors, broadcasts and the
+  // products.
+  if (isa == Isa::Sse2)
+    return {4, 4, 2};
+  // 16 ymm registers: 8 accumulators, 2 weight vectors, broadcasts and (for
+  // AVX2) the vpmaddubsw temporaries.
+  return {8, 4, 2};
+}
+
+/// One contraction in conv2d form:
+///   out[b, oh, ow, oc] += sum_{kh, kw, c}
+///       act[b, oh*sh + kh*dh, ow*sw + kw*dw, c] * filter(oc, kh, kw, c)
+/// A matmul [M, K] x [K, N] is the case B = OH = KH = KW = 1, OW = M; a
+/// batched matmul [B, M, K] x [K, N] (weights shared by the batch) is the
+/// matmul [B*M, K] x [K, N].
+struct Problem {
+  linalg::GenericOp op;
+  bool isMatmul = false;
+  /// A batched matmul's batch size (0 for a plain matmul or a conv).
+  int64_t matmulBatch = 0;
+  /// A depthwise conv2d: `oc` groups of one input and one output channel
+  /// each (`c` = 1).
+  bool isDepthwise = false;
+  Value act, filter, init;
+  bool actSigned = false, filterSigned = false;
+  /// The body subtracts this activation zero point before multiplying.
+  int64_t actZero = 0;
+  /// Binary weights (i1, 1 means -1) that the body applies by selecting
+  /// a - za or za - a; their values are -1 and +1.
+  bool binaryWeights = false;
+  int64_t batch = 1, oh = 1, ow = 1, oc = 1, kh = 1, kw = 1, c = 1;
+  int64_t sh = 1, sw = 1, dh = 1, dw = 1;
+};
+
+/// Recognizes the integer matmul, batched-matmul and conv2d contractions of
+/// the lowering (see the pass description).
+std::optional<Problem> matchProblem(linalg::GenericOp op);
+
+/// Element values of a constant operand (through reshapes, which keep the
+/// row-major order), extended as the contraction extends them (binary
+/// weights: bit 1 is -1, bit 0 is +1); none for a non-constant operand.
+std::optional<SmallVector<int64_t>> constantValues(Value v, bool isSigned,
+                                                   bool binary);
+
+/// The value of a `linalg.fill` with a constant that produced `init`.
+std::optional<int64_t> getConstantFill(Value init);
+
+inline int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+/// A vector constant with every element `value`.
+Value splatConstant(OpBuilder &b, Location loc, VectorType type,
+                    Attribute value);
+
+/// scf.for from 0 to `ub` by `step` carrying `iter`; `body` is called with
+/// `b` positioned inside the loop and returns the values to yield.
+SmallVector<Value>
+buildLoop(OpBuilder &b, Location loc, int64_t ub, int64_t step, ValueRange iter,
+          function_ref<SmallVector<Value>(Value, ValueRange)> body);
+
+/// Whether the dot-product kernels of `kind` handle these operand types.
+bool kernelSupports(const Problem &p, Isa kind);
+
+/// Whether vpmaddubsw, which adds two u8 x s8 products into a saturating
+/// int16, is exact for these constant weights.
+bool avx2IsExact(const Problem &p, ArrayRef<int64_t> weights);
+
+/// The dot-product kernel for `p`: `group` = 4 (bytes, lowbit.dot4), 2
+/// (16-bit pairs, lowbit.dot2) or 1 (16-bit values, plain arith); `weights`
+/// are the constant weights, if any. Returns the contraction's result.
+Value buildDotKernel(OpBuilder &b, Location loc, const Problem &p, Isa kind,
+                     int64_t group, std::optional<ArrayRef<int64_t>> weights);
+
+/// The depthwise kernel for `p` (constant weights).
+Value buildDepthwise(OpBuilder &b, Location loc, const Problem &p, Isa kind,
+                     ArrayRef<int64_t> w);
+
+} // namespace dotkernels
+} // namespace lowbit
+} // namespace mlir
+
+#endif // LOWBIT_CONVERSION_DOTKERNELS_DOTKERNELS_H

@@ -1,0 +1,505 @@
+//===- KernelBuilder.cpp - register-tiled dot-product kernels -------------===//
+//
+// Part of the lowbit project.
+//
+// The kernel for matmul and conv2d: a tile of R output pixels x T vectors of
+// L int32 channels held in SSA values across the reduction loops, the
+// activations broadcast G reduction elements at a time, the weights packed
+// as [OC/L][KH][KW][C/G][L*G] so that one vector load feeds one
+// instruction.
+//
+//===----------------------------------------------------------------------===//
+
+#include "DotKernels.h"
+
+#include "lowbit/Dialect/LowBit/IR/LowBitOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StructuredOpsUtils.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+using namespace mlir;
+using namespace mlir::lowbit::dotkernels;
+
+Value mlir::lowbit::dotkernels::splatConstant(OpBuilder &b, Location loc,
+                                              VectorType type,
+                                              Attribute value) {
+  return arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(type, ArrayRef<Attribute>{value}));
+}
+
+SmallVector<Value> mlir::lowbit::dotkernels::buildLoop(
+    OpBuilder &b, Location loc, int64_t ub, int64_t step, ValueRange iter,
+    function_ref<SmallVector<Value>(Value, ValueRange)> body) {
+  auto idx = [&](int64_t v) -> Value {
+    return arith::ConstantIndexOp::create(b, loc, v);
+  };
+  auto forOp = scf::ForOp::create(
+      b, loc, idx(0), idx(ub), idx(step), iter,
+      [&](OpBuilder &nb, Location, Value iv, ValueRange args) {
+        OpBuilder::InsertionGuard guard(b);
+        b.setInsertionPointToStart(nb.getInsertionBlock());
+        scf::YieldOp::create(b, loc, body(iv, args));
+      });
+  return SmallVector<Value>(forOp.getResults());
+}
+
+namespace {
+
+class KernelBuilder {
+public:
+  /// `group` = 4: bytes and lowbit.dot4; `group` = 2: values widened to
+  /// 16 bits and lowbit.dot2; `group` = 1: 16-bit values multiplied and
+  /// added into int32 lanes with plain arith ops (a widening
+  /// multiply-accumulate such as NEON smlal).
+  KernelBuilder(OpBuilder &b, Location loc, const Problem &p, Isa kind,
+                int64_t group)
+      : b(b), loc(loc), p(p), kind(kind), info(getIsaInfo(kind)), group(group) {
+    lanes = info.lanes;
+    blocks = ceilDiv(p.oc, lanes);
+    c4 = ceilDiv(p.c, group);
+    elemType = group == 4 ? b.getI8Type() : b.getI16Type();
+    if (kind == Isa::NeonDotProd) {
+      // sdot multiplies signed by signed bytes (the weights are signed,
+      // see `supports`): an unsigned activation byte is flipped to a - 128.
+      flip = !p.actSigned;
+      actIsUnsigned = false;
+    } else {
+      // vpdpbusd / vpmaddubsw multiply unsigned (first) by signed (second)
+      // bytes: with the same signedness on both sides the activation byte
+      // is flipped, and is unsigned after a flip of a signed one. 16-bit
+      // values need no flip.
+      flip = group == 4 && p.actSigned == p.filterSigned;
+      actIsUnsigned = flip ? p.actSigned : !p.actSigned;
+    }
+  }
+
+  Value build(std::optional<ArrayRef<int64_t>> weights);
+
+private:
+  Value idx(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
+  Value splat(VectorType type, Attribute value) {
+    return splatConstant(b, loc, type, value);
+  }
+  VectorType accType() { return VectorType::get({lanes}, b.getI32Type()); }
+  /// One instruction operand: `group` reduction elements per int32 lane.
+  VectorType byteType() { return VectorType::get({group * lanes}, elemType); }
+
+  Value activationView();
+  std::pair<Value, Value> packWeights(std::optional<ArrayRef<int64_t>> w);
+  Value dot(Value acc, Value actBytes, Value weightBytes);
+
+  OpBuilder &b;
+  Location loc;
+  const Problem &p;
+  Isa kind;
+  IsaInfo info;
+  int64_t group;
+  Type elemType;
+  int64_t lanes, blocks, c4;
+  bool flip, actIsUnsigned;
+};
+
+/// The activations as [B, IH, IW, C4*4] bytes (reduction zero-padded: the
+/// packed weights there are zero, so the padding value does not matter).
+Value KernelBuilder::activationView() {
+  Value a = p.act;
+  auto t = cast<RankedTensorType>(a.getType());
+  if (t.getElementType().getIntOrFloatBitWidth() < 8) {
+    auto wide = RankedTensorType::get(t.getShape(), b.getI8Type());
+    a = p.actSigned ? Value(arith::ExtSIOp::create(b, loc, wide, a))
+                    : Value(arith::ExtUIOp::create(b, loc, wide, a));
+  }
+  SmallVector<int64_t> shape;
+  if (p.matmulBatch)
+    a = tensor::CollapseShapeOp::create(
+        b, loc, RankedTensorType::get({p.ow, p.c}, b.getI8Type()), a,
+        ArrayRef<ReassociationIndices>{{0, 1}, {2}});
+  if (p.isMatmul) {
+    shape = {1, 1, p.ow, p.c};
+    a = tensor::ExpandShapeOp::create(
+        b, loc, RankedTensorType::get(shape, b.getI8Type()), a,
+        ArrayRef<ReassociationIndices>{{0, 1, 2}, {3}});
+  } else {
+    ArrayRef<int64_t> s = t.getShape();
+    shape = {s[0], s[1], s[2], s[4]};
+    a = tensor::CollapseShapeOp::create(
+        b, loc, RankedTensorType::get(shape, b.getI8Type()), a,
+        ArrayRef<ReassociationIndices>{{0}, {1}, {2}, {3, 4}});
+  }
+  if (c4 * group == p.c)
+    return a;
+  SmallVector<OpFoldResult> low(4, b.getIndexAttr(0));
+  SmallVector<OpFoldResult> high(4, b.getIndexAttr(0));
+  high[3] = b.getIndexAttr(c4 * group - p.c);
+  shape[3] = c4 * group;
+  Value zero = arith::ConstantIntOp::create(b, loc, 0, 8);
+  return tensor::PadOp::create(
+      b, loc, RankedTensorType::get(shape, b.getI8Type()), a, low, high, zero);
+}
+
+/// Packed weights [blocks, KH, KW, C/G, G*L] with G = `group` (element
+/// G*l+j of a vector holds reduction element G*c+j of channel L*block+l)
+/// and, when needed, the per-channel correction [blocks, L] = factor *
+/// sum(w) for a flipped activation or an activation zero point.
+std::pair<Value, Value>
+KernelBuilder::packWeights(std::optional<ArrayRef<int64_t>> w) {
+  // sum (a - za) * w = sum a' * w + factor * sum w, with a' the byte fed to
+  // the instruction (a flipped a is a + 128 or a - 128).
+  int64_t factor = (flip ? (actIsUnsigned ? -128 : 128) : 0) - p.actZero;
+  SmallVector<int64_t> packedShape = {blocks, p.kh, p.kw, c4, group * lanes};
+  auto packedType = RankedTensorType::get(packedShape, elemType);
+  auto corrType = RankedTensorType::get({blocks, lanes}, b.getI32Type());
+  if (w) {
+    auto at = [&](int64_t o, int64_t y, int64_t x, int64_t ch) -> int64_t {
+      if (o >= p.oc || ch >= p.c)
+        return 0;
+      if (p.isMatmul)
+        return (*w)[ch * p.oc + o];
+      return (*w)[((o * p.kh + y) * p.kw + x) * p.c + ch];
+    };
+    SmallVector<APInt> packed;
+    packed.reserve(blocks * p.kh * p.kw * c4 * group * lanes);
+    unsigned width = elemType.getIntOrFloatBitWidth();
+    SmallVector<int64_t> corr(blocks * lanes, 0);
+    for (int64_t blk = 0; blk < blocks; ++blk)
+      for (int64_t y = 0; y < p.kh; ++y)
+        for (int64_t x = 0; x < p.kw; ++x)
+          for (int64_t q = 0; q < c4; ++q)
+            for (int64_t l = 0; l < lanes; ++l)
+              for (int64_t j = 0; j < group; ++j) {
+                int64_t v = at(blk * lanes + l, y, x, q * group + j);
+                // Unsigned weights keep their bits (200 is the byte 0xC8).
+                packed.push_back(APInt(width, v, /*isSigned=*/v < 0));
+                corr[blk * lanes + l] += factor * v;
+              }
+    Value packedV = arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(packedType, ArrayRef<APInt>(packed)));
+    Value corrV;
+    if (factor != 0) {
+      // Modulo 2^32 like the accumulator itself.
+      SmallVector<int32_t> corr32;
+      for (int64_t c : corr)
+        corr32.push_back(static_cast<int32_t>(static_cast<uint32_t>(c)));
+      corrV = arith::ConstantOp::create(
+          b, loc, DenseElementsAttr::get(corrType, ArrayRef<int32_t>(corr32)));
+    }
+    return {packedV, corrV};
+  }
+
+  // Weights computed at run time: pad, then gather into the packed layout.
+  MLIRContext *ctx = b.getContext();
+  Value f = p.filter;
+  auto ft = cast<RankedTensorType>(f.getType());
+  int64_t rank = ft.getRank();
+  SmallVector<OpFoldResult> low(rank, b.getIndexAttr(0));
+  SmallVector<OpFoldResult> high(rank, b.getIndexAttr(0));
+  SmallVector<int64_t> padded(ft.getShape());
+  // Matmul [K, N]; conv [1, OC, KH, KW, C].
+  int64_t ocDim = 1, cDim = p.isMatmul ? 0 : 4;
+  high[ocDim] = b.getIndexAttr(blocks * lanes - p.oc);
+  high[cDim] = b.getIndexAttr(c4 * group - p.c);
+  padded[ocDim] = blocks * lanes;
+  padded[cDim] = c4 * group;
+  Type fElem = ft.getElementType();
+  if (p.binaryWeights) {
+    // Decode the bits to -1/+1 before padding, so that the padding is 0.
+    auto decoded = RankedTensorType::get(ft.getShape(), elemType);
+    auto filled = [&](int64_t v) -> Value {
+      return arith::ConstantOp::create(
+          b, loc,
+          DenseElementsAttr::get(
+              decoded, ArrayRef<Attribute>{b.getIntegerAttr(elemType, v)}));
+    };
+    f = arith::SelectOp::create(b, loc, f, filled(-1), filled(1));
+    fElem = elemType;
+  }
+  if (padded != SmallVector<int64_t>(ft.getShape()))
+    f = tensor::PadOp::create(
+        b, loc, RankedTensorType::get(padded, fElem), f, low, high,
+        Value(arith::ConstantIntOp::create(b, loc, fElem, 0)));
+  SmallVector<AffineExpr> d;
+  for (int i = 0; i < 6; ++i)
+    d.push_back(getAffineDimExpr(i, ctx));
+  // (blk, kh, kw, c4, l, j)
+  AffineExpr o = d[0] * lanes + d[4], ch = d[3] * group + d[5];
+  AffineMap src =
+      p.isMatmul
+          ? AffineMap::get(6, 0, {ch, o}, ctx)
+          : AffineMap::get(
+                6, 0, {getAffineConstantExpr(0, ctx), o, d[1], d[2], ch}, ctx);
+  SmallVector<int64_t> shape6 = {blocks, p.kh, p.kw, c4, lanes, group};
+  Value empty = tensor::EmptyOp::create(b, loc, shape6, elemType);
+  Type packedElem = elemType;
+  bool filterSigned = p.filterSigned;
+  Value packed6 =
+      linalg::GenericOp::create(
+          b, loc, empty.getType(), ValueRange{f}, ValueRange{empty},
+          ArrayRef<AffineMap>{src, AffineMap::getMultiDimIdentityMap(6, ctx)},
+          SmallVector<utils::IteratorType>(6, utils::IteratorType::parallel),
+          [&](OpBuilder &nb, Location l, ValueRange args) {
+            Value v = args[0];
+            if (v.getType() != packedElem)
+              v = filterSigned
+                      ? Value(arith::ExtSIOp::create(nb, l, packedElem, v))
+                      : Value(arith::ExtUIOp::create(nb, l, packedElem, v));
+            linalg::YieldOp::create(nb, l, v);
+          })
+          .getResult(0);
+  Value packedV = tensor::CollapseShapeOp::create(
+      b, loc, packedType, packed6,
+      ArrayRef<ReassociationIndices>{{0}, {1}, {2}, {3}, {4, 5}});
+  Value corrV;
+  if (factor != 0) {
+    Value zero = arith::ConstantIntOp::create(b, loc, 0, 32);
+    Value init = linalg::FillOp::create(
+                     b, loc, zero,
+                     ValueRange{tensor::EmptyOp::create(
+                         b, loc, corrType.getShape(), b.getI32Type())})
+                     .getResult(0);
+    auto red = utils::IteratorType::reduction,
+         par = utils::IteratorType::parallel;
+    corrV =
+        linalg::GenericOp::create(
+            b, loc, corrType, ValueRange{packed6}, ValueRange{init},
+            ArrayRef<AffineMap>{AffineMap::getMultiDimIdentityMap(6, ctx),
+                                AffineMap::get(6, 0, {d[0], d[4]}, ctx)},
+            ArrayRef<utils::IteratorType>{par, red, red, red, par, red},
+            [&](OpBuilder &nb, Location l, ValueRange args) {
+              // 16-bit packed values are already extended as signed.
+              Value v = filterSigned || group != 4
+                            ? Value(arith::ExtSIOp::create(
+                                  nb, l, nb.getI32Type(), args[0]))
+                            : Value(arith::ExtUIOp::create(
+                                  nb, l, nb.getI32Type(), args[0]));
+              v = arith::MulIOp::create(
+                  nb, l, v, arith::ConstantIntOp::create(nb, l, factor, 32));
+              linalg::YieldOp::create(
+                  nb, l, Value(arith::AddIOp::create(nb, l, args[1], v)));
+            })
+            .getResult(0);
+  }
+  return {packedV, corrV};
+}
+
+Value KernelBuilder::dot(Value acc, Value actBytes, Value weightBytes) {
+  if (group == 2)
+    return lowbit::Dot2Op::create(b, loc, acc.getType(), acc, actBytes,
+                                  weightBytes);
+  if (group == 1) {
+    Value a = arith::ExtSIOp::create(b, loc, acc.getType(), actBytes);
+    Value w = arith::ExtSIOp::create(b, loc, acc.getType(), weightBytes);
+    return arith::AddIOp::create(b, loc, acc,
+                                 arith::MulIOp::create(b, loc, a, w));
+  }
+  if (kind == Isa::NeonDotProd)
+    return lowbit::Dot4Op::create(b, loc, acc.getType(), acc, actBytes,
+                                  weightBytes, b.getUnitAttr(), UnitAttr());
+  // The AVX2 byte kernels are only built when the weights keep vpmaddubsw
+  // exact.
+  return lowbit::Dot4Op::create(
+      b, loc, acc.getType(), acc, actIsUnsigned ? actBytes : weightBytes,
+      actIsUnsigned ? weightBytes : actBytes, UnitAttr(),
+      kind == Isa::Avx2 ? b.getUnitAttr() : UnitAttr());
+}
+
+Value KernelBuilder::build(std::optional<ArrayRef<int64_t>> weights) {
+  Value act = activationView();
+  std::pair<Value, Value> packedAndCorr = packWeights(weights);
+  Value packed = packedAndCorr.first, corr = packedAndCorr.second;
+
+  // The accumulator as [B, OH, OW, OC].
+  auto initType = cast<RankedTensorType>(p.init.getType());
+  auto out4Type =
+      RankedTensorType::get({p.batch, p.oh, p.ow, p.oc}, b.getI32Type());
+  SmallVector<ReassociationIndices> outAssoc =
+      p.isMatmul ? SmallVector<ReassociationIndices>{{0, 1, 2}, {3}}
+                 : SmallVector<ReassociationIndices>{{0}, {1}, {2}, {3, 4}};
+  // A batched matmul's [B, M, N] goes through [B*M, N].
+  auto out2Type = RankedTensorType::get({p.ow, p.oc}, b.getI32Type());
+  SmallVector<ReassociationIndices> batchAssoc = {{0, 1}, {2}};
+  Value init = p.init;
+  if (p.matmulBatch)
+    init = tensor::CollapseShapeOp::create(b, loc, out2Type, init, batchAssoc);
+  Value out4 = p.isMatmul
+                   ? Value(tensor::ExpandShapeOp::create(b, loc, out4Type, init,
+                                                         outAssoc))
+                   : Value(tensor::CollapseShapeOp::create(b, loc, out4Type,
+                                                           init, outAssoc));
+  // A zero-filled (or constant-filled) accumulator needs no load.
+  std::optional<int64_t> fillValue = getConstantFill(p.init);
+
+  int64_t rows = std::min(info.rows, p.ow);
+  int64_t cols = std::min(info.cols, blocks);
+  bool channelsExact = p.oc % lanes == 0;
+  Value c0 = idx(0);
+  Value zeroI32 = arith::ConstantIntOp::create(b, loc, 0, 32);
+  Value flipBytes;
+  if (flip)
+    flipBytes = splat(byteType(), b.getI8IntegerAttr(-128));
+  auto minIdx = [&](Value v, int64_t bound) {
+    return arith::MinSIOp::create(b, loc, v, idx(bound));
+  };
+  auto mulAdd = [&](Value x, int64_t s, Value y, int64_t t) {
+    Value r = arith::MulIOp::create(b, loc, x, idx(s));
+    return arith::AddIOp::create(b, loc, r,
+                                 arith::MulIOp::create(b, loc, y, idx(t)));
+  };
+
+  auto loop = [&](int64_t ub, int64_t step, ValueRange iter,
+                  function_ref<SmallVector<Value>(Value, ValueRange)> body) {
+    return buildLoop(b, loc, ub, step, iter, body);
+  };
+
+  SmallVector<Value> result =
+      loop(p.batch, 1, out4, [&](Value bi, ValueRange o0) {
+        return SmallVector<
+            Value>(loop(p.oh, 1, o0, [&](Value ohi, ValueRange o1) {
+          return SmallVector<
+              Value>(loop(p.ow, rows, o1, [&](Value ow0, ValueRange o2) {
+            return SmallVector<Value>(
+                loop(blocks, cols, o2, [&](Value blk0, ValueRange o3) {
+                  // Rows and blocks past the end repeat the last one: they
+                  // compute and store the same values again, which saves a
+                  // remainder loop.
+                  SmallVector<Value> rowIdx, blkIdx, chIdx;
+                  for (int64_t r = 0; r < rows; ++r)
+                    rowIdx.push_back(minIdx(
+                        arith::AddIOp::create(b, loc, ow0, idx(r)), p.ow - 1));
+                  for (int64_t t = 0; t < cols; ++t) {
+                    blkIdx.push_back(
+                        minIdx(arith::AddIOp::create(b, loc, blk0, idx(t)),
+                               blocks - 1));
+                    chIdx.push_back(arith::MulIOp::create(b, loc, blkIdx.back(),
+                                                          idx(lanes)));
+                  }
+                  SmallVector<Value> accs;
+                  for (int64_t r = 0; r < rows; ++r)
+                    for (int64_t t = 0; t < cols; ++t) {
+                      Value acc;
+                      if (fillValue)
+                        acc = splat(accType(), b.getI32IntegerAttr(*fillValue));
+                      else
+                        acc = vector::TransferReadOp::create(
+                            b, loc, accType(), o3[0],
+                            ValueRange{bi, ohi, rowIdx[r], chIdx[t]}, zeroI32,
+                            ArrayRef<bool>{channelsExact});
+                      if (corr) {
+                        Value cv = vector::TransferReadOp::create(
+                            b, loc, accType(), corr, ValueRange{blkIdx[t], c0},
+                            zeroI32, ArrayRef<bool>{true});
+                        acc = arith::AddIOp::create(b, loc, acc, cv);
+                      }
+                      accs.push_back(acc);
+                    }
+
+                  auto kernel = [&](Value y, Value x, Value q,
+                                    ValueRange in) -> SmallVector<Value> {
+                    Value ih = mulAdd(ohi, p.sh, y, p.dh);
+                    Value ch = arith::MulIOp::create(b, loc, q, idx(group));
+                    SmallVector<Value> wv, av, next;
+                    for (int64_t t = 0; t < cols; ++t)
+                      wv.push_back(vector::TransferReadOp::create(
+                          b, loc, byteType(), packed,
+                          ValueRange{blkIdx[t], y, x, q, c0},
+                          arith::ConstantIntOp::create(b, loc, elemType, 0),
+                          ArrayRef<bool>{true}));
+                    auto vg = VectorType::get({group}, b.getI8Type());
+                    auto vgWide = VectorType::get({group}, elemType);
+                    auto v1i32 = VectorType::get({1}, b.getI32Type());
+                    for (int64_t r = 0; r < rows; ++r) {
+                      Value iw = mulAdd(rowIdx[r], p.sw, x, p.dw);
+                      Value four = vector::TransferReadOp::create(
+                          b, loc, vg, act, ValueRange{bi, ih, iw, ch},
+                          arith::ConstantIntOp::create(b, loc, 0, 8),
+                          ArrayRef<bool>{true});
+                      if (group != 4)
+                        four = p.actSigned ? Value(arith::ExtSIOp::create(
+                                                 b, loc, vgWide, four))
+                                           : Value(arith::ExtUIOp::create(
+                                                 b, loc, vgWide, four));
+                      if (group == 1) {
+                        Value one = vector::ExtractOp::create(
+                            b, loc, four, ArrayRef<int64_t>{0});
+                        av.push_back(vector::BroadcastOp::create(
+                            b, loc, byteType(), one));
+                        continue;
+                      }
+                      Value word = vector::ExtractOp::create(
+                          b, loc,
+                          vector::BitCastOp::create(b, loc, v1i32, four),
+                          ArrayRef<int64_t>{0});
+                      Value bytes = vector::BitCastOp::create(
+                          b, loc, byteType(),
+                          vector::BroadcastOp::create(b, loc, accType(), word));
+                      if (flip)
+                        bytes = arith::XOrIOp::create(b, loc, bytes, flipBytes);
+                      av.push_back(bytes);
+                    }
+                    for (int64_t r = 0; r < rows; ++r)
+                      for (int64_t t = 0; t < cols; ++t)
+                        next.push_back(dot(in[r * cols + t], av[r], wv[t]));
+                    return next;
+                  };
+                  SmallVector<Value> done(
+                      loop(p.kh, 1, accs, [&](Value y, ValueRange a0) {
+                        return SmallVector<Value>(
+                            loop(p.kw, 1, a0, [&](Value x, ValueRange a1) {
+                              return SmallVector<Value>(
+                                  loop(c4, 1, a1, [&](Value q, ValueRange a2) {
+                                    return kernel(y, x, q, a2);
+                                  }));
+                            }));
+                      }));
+
+                  Value o = o3[0];
+                  for (int64_t r = 0; r < rows; ++r)
+                    for (int64_t t = 0; t < cols; ++t)
+                      o = vector::TransferWriteOp::create(
+                              b, loc, done[r * cols + t], o,
+                              ValueRange{bi, ohi, rowIdx[r], chIdx[t]},
+                              ArrayRef<bool>{channelsExact})
+                              .getResult();
+                  return SmallVector<Value>{o};
+                }));
+          }));
+        }));
+      });
+  Value res = result[0];
+  if (p.matmulBatch) {
+    res = tensor::CollapseShapeOp::create(b, loc, out2Type, res, outAssoc);
+    return tensor::ExpandShapeOp::create(b, loc, initType, res, batchAssoc);
+  }
+  return p.isMatmul ? Value(tensor::CollapseShapeOp::create(b, loc, initType,
+                                                            res, outAssoc))
+                    : Value(tensor::ExpandShapeOp::create(b, loc, initType, res,
+                                                          outAssoc));
+}
+
+} // namespace
+
+bool mlir::lowbit::dotkernels::avx2IsExact(const Problem &p,
+                                           ArrayRef<int64_t> w) {
+  bool flip = p.actSigned == p.filterSigned;
+  bool actIsUnsigned = flip ? p.actSigned : !p.actSigned;
+  int64_t wMax = 0;
+  for (int64_t v : w)
+    wMax = std::max<int64_t>(wMax, std::abs(v));
+  int64_t uMax = actIsUnsigned ? 255 : wMax;
+  int64_t sMax = actIsUnsigned ? wMax : 128;
+  return 2 * uMax * sMax <= 32767;
+}
+
+bool mlir::lowbit::dotkernels::kernelSupports(const Problem &p, Isa kind) {
+  // sdot is signed x signed; unsigned weights would need run-time
+  // activation sums.
+  return kind != Isa::NeonDotProd || p.filterSigned;
+}
+
+Value mlir::lowbit::dotkernels::buildDotKernel(
+    OpBuilder &b, Location loc, const Problem &p, Isa kind, int64_t group,
+    std::optional<ArrayRef<int64_t>> weights) {
+  return KernelBuilder(b, loc, p, kind, group).build(weights);
+}
