@@ -70,7 +70,6 @@ Value mlir::lowbit::dotkernels::buildDepthwise(OpBuilder &b, Location loc,
 
   Value zero8 = arith::ConstantIntOp::create(b, loc, 0, 8);
   Value zero16 = arith::ConstantIntOp::create(b, loc, 0, 16);
-  Value zero32 = arith::ConstantIntOp::create(b, loc, 0, 32);
   auto loop = [&](int64_t ub, int64_t step, ValueRange iter,
                   function_ref<SmallVector<Value>(Value, ValueRange)> body) {
     return buildLoop(b, loc, ub, step, iter, body);
@@ -100,16 +99,9 @@ Value mlir::lowbit::dotkernels::buildDepthwise(OpBuilder &b, Location loc,
                     minIdx(arith::AddIOp::create(b, loc, blk0, idx(t)),
                            blocks - 1),
                     idx(lanes)));
-              SmallVector<Value> accs;
-              for (int64_t r = 0; r < rows; ++r)
-                for (int64_t t = 0; t < cols; ++t)
-                  accs.push_back(
-                      fillValue ? splatConstant(b, loc, i32v,
-                                                b.getI32IntegerAttr(*fillValue))
-                                : Value(vector::TransferReadOp::create(
-                                      b, loc, i32v, o3[0],
-                                      ValueRange{bi, ohi, rowIdx[r], chIdx[t]},
-                                      zero32, ArrayRef<bool>{channelsExact})));
+              TilePlace place{bi, ohi, rowIdx, chIdx, channelsExact};
+              SmallVector<Value> accs =
+                  loadTile(b, loc, o3[0], fillValue, i32v, place);
               SmallVector<Value> done =
                   loop(p.kh, 1, accs, [&](Value y, ValueRange a0) {
                     return loop(p.kw, 1, a0, [&](Value x, ValueRange in) {
@@ -142,15 +134,7 @@ Value mlir::lowbit::dotkernels::buildDepthwise(OpBuilder &b, Location loc,
                       return next;
                     });
                   });
-              Value o = o3[0];
-              for (int64_t r = 0; r < rows; ++r)
-                for (int64_t t = 0; t < cols; ++t)
-                  o = vector::TransferWriteOp::create(
-                          b, loc, done[r * cols + t], o,
-                          ValueRange{bi, ohi, rowIdx[r], chIdx[t]},
-                          ArrayRef<bool>{channelsExact})
-                          .getResult();
-              return SmallVector<Value>{o};
+              return SmallVector<Value>{storeTile(b, loc, o3[0], done, place)};
             });
           });
         });

@@ -97,6 +97,26 @@ SmallVector<Value>
 buildLoop(OpBuilder &b, Location loc, int64_t ub, int64_t step, ValueRange iter,
           function_ref<SmallVector<Value>(Value, ValueRange)> body);
 
+/// Where a register tile of accumulators lives in the [B, OH, OW, OC]
+/// accumulator: output pixels (b, oh, rows[r]) and the first channel of
+/// each vector, channels[t]; `inBounds` is false when the last vector runs
+/// past OC (those lanes are masked).
+struct TilePlace {
+  Value batch, oh;
+  SmallVector<Value> rows, channels;
+  bool inBounds;
+};
+
+/// The tile's starting accumulators (row-major, R x T vectors of `type`):
+/// the constant `fill` everywhere, or the values of `out` at `place`.
+SmallVector<Value> loadTile(OpBuilder &b, Location loc, Value out,
+                            std::optional<int64_t> fill, VectorType type,
+                            const TilePlace &place);
+
+/// Writes the tile `accs` into `out` at `place`; returns the new tensor.
+Value storeTile(OpBuilder &b, Location loc, Value out, ValueRange accs,
+                const TilePlace &place);
+
 /// Whether the dot-product kernels of `kind` handle these operand types.
 bool kernelSupports(const Problem &p, Isa kind);
 

@@ -30,6 +30,37 @@ Value mlir::lowbit::dotkernels::splatConstant(OpBuilder &b, Location loc,
       b, loc, DenseElementsAttr::get(type, ArrayRef<Attribute>{value}));
 }
 
+SmallVector<Value>
+mlir::lowbit::dotkernels::loadTile(OpBuilder &b, Location loc, Value out,
+                                   std::optional<int64_t> fill, VectorType type,
+                                   const TilePlace &place) {
+  SmallVector<Value> accs;
+  Value zero = arith::ConstantIntOp::create(b, loc, 0, 32);
+  for (Value row : place.rows)
+    for (Value ch : place.channels)
+      accs.push_back(
+          fill ? splatConstant(b, loc, type, b.getI32IntegerAttr(*fill))
+               : Value(vector::TransferReadOp::create(
+                     b, loc, type, out,
+                     ValueRange{place.batch, place.oh, row, ch}, zero,
+                     ArrayRef<bool>{place.inBounds})));
+  return accs;
+}
+
+Value mlir::lowbit::dotkernels::storeTile(OpBuilder &b, Location loc, Value out,
+                                          ValueRange accs,
+                                          const TilePlace &place) {
+  size_t i = 0;
+  for (Value row : place.rows)
+    for (Value ch : place.channels)
+      out = vector::TransferWriteOp::create(
+                b, loc, accs[i++], out,
+                ValueRange{place.batch, place.oh, row, ch},
+                ArrayRef<bool>{place.inBounds})
+                .getResult();
+  return out;
+}
+
 SmallVector<Value> mlir::lowbit::dotkernels::buildLoop(
     OpBuilder &b, Location loc, int64_t ub, int64_t step, ValueRange iter,
     function_ref<SmallVector<Value>(Value, ValueRange)> body) {
@@ -355,117 +386,108 @@ Value KernelBuilder::build(std::optional<ArrayRef<int64_t>> weights) {
 
   SmallVector<Value> result =
       loop(p.batch, 1, out4, [&](Value bi, ValueRange o0) {
-        return SmallVector<
-            Value>(loop(p.oh, 1, o0, [&](Value ohi, ValueRange o1) {
-          return SmallVector<
-              Value>(loop(p.ow, rows, o1, [&](Value ow0, ValueRange o2) {
-            return SmallVector<Value>(
-                loop(blocks, cols, o2, [&](Value blk0, ValueRange o3) {
-                  // Rows and blocks past the end repeat the last one: they
-                  // compute and store the same values again, which saves a
-                  // remainder loop.
-                  SmallVector<Value> rowIdx, blkIdx, chIdx;
-                  for (int64_t r = 0; r < rows; ++r)
-                    rowIdx.push_back(minIdx(
-                        arith::AddIOp::create(b, loc, ow0, idx(r)), p.ow - 1));
-                  for (int64_t t = 0; t < cols; ++t) {
-                    blkIdx.push_back(
-                        minIdx(arith::AddIOp::create(b, loc, blk0, idx(t)),
-                               blocks - 1));
-                    chIdx.push_back(arith::MulIOp::create(b, loc, blkIdx.back(),
-                                                          idx(lanes)));
-                  }
-                  SmallVector<Value> accs;
-                  for (int64_t r = 0; r < rows; ++r)
-                    for (int64_t t = 0; t < cols; ++t) {
-                      Value acc;
-                      if (fillValue)
-                        acc = splat(accType(), b.getI32IntegerAttr(*fillValue));
-                      else
-                        acc = vector::TransferReadOp::create(
-                            b, loc, accType(), o3[0],
-                            ValueRange{bi, ohi, rowIdx[r], chIdx[t]}, zeroI32,
-                            ArrayRef<bool>{channelsExact});
+        return SmallVector<Value>(
+            loop(p.oh, 1, o0, [&](Value ohi, ValueRange o1) {
+              return SmallVector<
+                  Value>(loop(p.ow, rows, o1, [&](Value ow0, ValueRange o2) {
+                return SmallVector<Value>(
+                    loop(blocks, cols, o2, [&](Value blk0, ValueRange o3) {
+                      // Rows and blocks past the end repeat the last one: they
+                      // compute and store the same values again, which saves a
+                      // remainder loop.
+                      SmallVector<Value> rowIdx, blkIdx, chIdx;
+                      for (int64_t r = 0; r < rows; ++r)
+                        rowIdx.push_back(
+                            minIdx(arith::AddIOp::create(b, loc, ow0, idx(r)),
+                                   p.ow - 1));
+                      for (int64_t t = 0; t < cols; ++t) {
+                        blkIdx.push_back(
+                            minIdx(arith::AddIOp::create(b, loc, blk0, idx(t)),
+                                   blocks - 1));
+                        chIdx.push_back(arith::MulIOp::create(
+                            b, loc, blkIdx.back(), idx(lanes)));
+                      }
+                      TilePlace place{bi, ohi, rowIdx, chIdx, channelsExact};
+                      SmallVector<Value> accs =
+                          loadTile(b, loc, o3[0], fillValue, accType(), place);
                       if (corr) {
-                        Value cv = vector::TransferReadOp::create(
-                            b, loc, accType(), corr, ValueRange{blkIdx[t], c0},
-                            zeroI32, ArrayRef<bool>{true});
-                        acc = arith::AddIOp::create(b, loc, acc, cv);
+                        SmallVector<Value> cv;
+                        for (int64_t t = 0; t < cols; ++t)
+                          cv.push_back(vector::TransferReadOp::create(
+                              b, loc, accType(), corr,
+                              ValueRange{blkIdx[t], c0}, zeroI32,
+                              ArrayRef<bool>{true}));
+                        for (int64_t i = 0; i < rows * cols; ++i)
+                          accs[i] = arith::AddIOp::create(b, loc, accs[i],
+                                                          cv[i % cols]);
                       }
-                      accs.push_back(acc);
-                    }
 
-                  auto kernel = [&](Value y, Value x, Value q,
-                                    ValueRange in) -> SmallVector<Value> {
-                    Value ih = mulAdd(ohi, p.sh, y, p.dh);
-                    Value ch = arith::MulIOp::create(b, loc, q, idx(group));
-                    SmallVector<Value> wv, av, next;
-                    for (int64_t t = 0; t < cols; ++t)
-                      wv.push_back(vector::TransferReadOp::create(
-                          b, loc, byteType(), packed,
-                          ValueRange{blkIdx[t], y, x, q, c0},
-                          arith::ConstantIntOp::create(b, loc, elemType, 0),
-                          ArrayRef<bool>{true}));
-                    auto vg = VectorType::get({group}, b.getI8Type());
-                    auto vgWide = VectorType::get({group}, elemType);
-                    auto v1i32 = VectorType::get({1}, b.getI32Type());
-                    for (int64_t r = 0; r < rows; ++r) {
-                      Value iw = mulAdd(rowIdx[r], p.sw, x, p.dw);
-                      Value four = vector::TransferReadOp::create(
-                          b, loc, vg, act, ValueRange{bi, ih, iw, ch},
-                          arith::ConstantIntOp::create(b, loc, 0, 8),
-                          ArrayRef<bool>{true});
-                      if (group != 4)
-                        four = p.actSigned ? Value(arith::ExtSIOp::create(
-                                                 b, loc, vgWide, four))
-                                           : Value(arith::ExtUIOp::create(
-                                                 b, loc, vgWide, four));
-                      if (group == 1) {
-                        Value one = vector::ExtractOp::create(
-                            b, loc, four, ArrayRef<int64_t>{0});
-                        av.push_back(vector::BroadcastOp::create(
-                            b, loc, byteType(), one));
-                        continue;
-                      }
-                      Value word = vector::ExtractOp::create(
-                          b, loc,
-                          vector::BitCastOp::create(b, loc, v1i32, four),
-                          ArrayRef<int64_t>{0});
-                      Value bytes = vector::BitCastOp::create(
-                          b, loc, byteType(),
-                          vector::BroadcastOp::create(b, loc, accType(), word));
-                      if (flip)
-                        bytes = arith::XOrIOp::create(b, loc, bytes, flipBytes);
-                      av.push_back(bytes);
-                    }
-                    for (int64_t r = 0; r < rows; ++r)
-                      for (int64_t t = 0; t < cols; ++t)
-                        next.push_back(dot(in[r * cols + t], av[r], wv[t]));
-                    return next;
-                  };
-                  SmallVector<Value> done(
-                      loop(p.kh, 1, accs, [&](Value y, ValueRange a0) {
-                        return SmallVector<Value>(
-                            loop(p.kw, 1, a0, [&](Value x, ValueRange a1) {
-                              return SmallVector<Value>(
-                                  loop(c4, 1, a1, [&](Value q, ValueRange a2) {
-                                    return kernel(y, x, q, a2);
-                                  }));
-                            }));
-                      }));
+                      auto kernel = [&](Value y, Value x, Value q,
+                                        ValueRange in) -> SmallVector<Value> {
+                        Value ih = mulAdd(ohi, p.sh, y, p.dh);
+                        Value ch = arith::MulIOp::create(b, loc, q, idx(group));
+                        SmallVector<Value> wv, av, next;
+                        for (int64_t t = 0; t < cols; ++t)
+                          wv.push_back(vector::TransferReadOp::create(
+                              b, loc, byteType(), packed,
+                              ValueRange{blkIdx[t], y, x, q, c0},
+                              arith::ConstantIntOp::create(b, loc, elemType, 0),
+                              ArrayRef<bool>{true}));
+                        auto vg = VectorType::get({group}, b.getI8Type());
+                        auto vgWide = VectorType::get({group}, elemType);
+                        auto v1i32 = VectorType::get({1}, b.getI32Type());
+                        for (int64_t r = 0; r < rows; ++r) {
+                          Value iw = mulAdd(rowIdx[r], p.sw, x, p.dw);
+                          Value four = vector::TransferReadOp::create(
+                              b, loc, vg, act, ValueRange{bi, ih, iw, ch},
+                              arith::ConstantIntOp::create(b, loc, 0, 8),
+                              ArrayRef<bool>{true});
+                          if (group != 4)
+                            four = p.actSigned ? Value(arith::ExtSIOp::create(
+                                                     b, loc, vgWide, four))
+                                               : Value(arith::ExtUIOp::create(
+                                                     b, loc, vgWide, four));
+                          if (group == 1) {
+                            Value one = vector::ExtractOp::create(
+                                b, loc, four, ArrayRef<int64_t>{0});
+                            av.push_back(vector::BroadcastOp::create(
+                                b, loc, byteType(), one));
+                            continue;
+                          }
+                          Value word = vector::ExtractOp::create(
+                              b, loc,
+                              vector::BitCastOp::create(b, loc, v1i32, four),
+                              ArrayRef<int64_t>{0});
+                          Value bytes = vector::BitCastOp::create(
+                              b, loc, byteType(),
+                              vector::BroadcastOp::create(b, loc, accType(),
+                                                          word));
+                          if (flip)
+                            bytes =
+                                arith::XOrIOp::create(b, loc, bytes, flipBytes);
+                          av.push_back(bytes);
+                        }
+                        for (int64_t r = 0; r < rows; ++r)
+                          for (int64_t t = 0; t < cols; ++t)
+                            next.push_back(dot(in[r * cols + t], av[r], wv[t]));
+                        return next;
+                      };
+                      SmallVector<Value> done(
+                          loop(p.kh, 1, accs, [&](Value y, ValueRange a0) {
+                            return SmallVector<Value>(
+                                loop(p.kw, 1, a0, [&](Value x, ValueRange a1) {
+                                  return SmallVector<Value>(loop(
+                                      c4, 1, a1, [&](Value q, ValueRange a2) {
+                                        return kernel(y, x, q, a2);
+                                      }));
+                                }));
+                          }));
 
-                  Value o = o3[0];
-                  for (int64_t r = 0; r < rows; ++r)
-                    for (int64_t t = 0; t < cols; ++t)
-                      o = vector::TransferWriteOp::create(
-                              b, loc, done[r * cols + t], o,
-                              ValueRange{bi, ohi, rowIdx[r], chIdx[t]},
-                              ArrayRef<bool>{channelsExact})
-                              .getResult();
-                  return SmallVector<Value>{o};
-                }));
-          }));
-        }));
+                      return SmallVector<Value>{
+                          storeTile(b, loc, o3[0], done, place)};
+                    }));
+              }));
+            }));
       });
   Value res = result[0];
   if (p.matmulBatch) {
