@@ -112,6 +112,7 @@ def LowBitDotKernels : Pass<"lowbit-dot-kernels", "ModuleOp"> {
       `vpmaddubsw` from saturating (`2 * max|u| * max|s| <= 32767`, e.g.
       4-bit weights), otherwise `vpmaddwd` on values widened to 16 bits
       (2 per lane, `lowbit.dot2`), which is exact for any 8-bit operands;
+      a tile of 4 x 16;
     * `sse2` (every x86-64 CPU): `pmaddwd` on 16-bit values, a tile of
       4 x 8;
     * `neon-dotprod`: AArch64 `sdot` (signed x signed bytes, 4 int32 lanes),
@@ -120,7 +121,9 @@ def LowBitDotKernels : Pass<"lowbit-dot-kernels", "ModuleOp"> {
       into int32 lanes (`smlal`), one reduction element at a time, a tile
       of 4 x 16.
 
-    The weights are packed so that each vector load holds G = 4 (2, 1)
+    Tiles are output pixels x channels. When the layer has fewer channels
+    than a tile, the spare accumulator registers hold more pixels (up to
+    8). The weights are packed so that each vector load holds G = 4 (2, 1)
     consecutive reduction elements of L output channels
     (`[OC/L][KH][KW][C/G][L*G]`), at compile time for constant weights and
     by a packing loop otherwise; the reduction is zero-padded to a multiple

@@ -362,8 +362,10 @@ Value KernelBuilder::build(std::optional<ArrayRef<int64_t>> weights) {
   // A zero-filled (or constant-filled) accumulator needs no load.
   std::optional<int64_t> fillValue = getConstantFill(p.init);
 
-  int64_t rows = std::min(info.rows, p.ow);
+  // Fewer channel vectors than the tile has (small OC) leave accumulator
+  // registers for more output pixels, up to 8 rows.
   int64_t cols = std::min(info.cols, blocks);
+  int64_t rows = std::min({p.ow, int64_t(8), info.rows * info.cols / cols});
   bool channelsExact = p.oc % lanes == 0;
   Value c0 = idx(0);
   Value zeroI32 = arith::ConstantIntOp::create(b, loc, 0, 32);

@@ -15,20 +15,21 @@
 // s8 x s8 with constant weights: the weights are packed at compile time
 // (4 reduction elements of each of 16 channels per 64-byte vector, K padded
 // from 6 to 8 with zeros), the activation bytes are flipped to u8 and
-// -128 * column sums (31, 53, -95) start the accumulators. 5 rows: a tile of
-// 4 rows, then the tail tile repeats row 4.
+// -128 * column sums (31, 53, -95) start the accumulators. One vector of
+// channels leaves registers for 8 rows: 10 rows are a tile of 8, then a
+// tail tile that repeats row 9.
 // CHECK-LABEL: func.func @mm_s8_const
 // CHECK-DAG: %[[FLIP:.*]] = arith.constant dense<-128> : vector<64xi8>
 // CHECK-DAG: %[[CORR:.*]] = arith.constant dense<{{\[\[}}-3968, -6784, 12160, 0, {{.*}}]]> : tensor<1x16xi32>
 // CHECK-DAG: %[[W:.*]] = arith.constant dense<"0x010407F6FE05080B03FA090C0000{{0*}}0D1000000E1100000F80{{0*}}"> : tensor<1x1x1x2x64xi8>
 // CHECK: %[[A:.*]] = tensor.pad %{{.*}} low[0, 0, 0, 0] high[0, 0, 0, 2]
-// CHECK: scf.for %[[M:.*]] = %c0 to %c5 step %c4 iter_args
-// CHECK: %[[ROW:.*]] = arith.minsi %[[M]], %c4 : index
+// CHECK: scf.for %[[M:.*]] = %c0 to %c10 step %c8 iter_args
+// CHECK: %[[ROW:.*]] = arith.minsi %[[M]], %c9 : index
 // CHECK: vector.transfer_read %[[CORR]][%c0, %c0]
-// CHECK: scf.for %[[K:.*]] = %c0 to %c2 step %c1 iter_args(%[[ACC:[^ ]*]] = {{.*}}) -> (vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>)
+// CHECK: scf.for %[[K:.*]] = %c0 to %c2 step %c1 iter_args(%[[ACC:[^ ]*]] = {{.*}}) -> (vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>)
 // CHECK: %[[K4:.*]] = arith.muli %[[K]], %c4 : index
 // CHECK: %[[WV:.*]] = vector.transfer_read %[[W]][%c0, %c0, %c0, %[[K]], %c0]{{.*}} : tensor<1x1x1x2x64xi8>, vector<64xi8>
-// CHECK: %[[A4:.*]] = vector.transfer_read %[[A]][%c0, %c0, %[[ROW]], %[[K4]]]{{.*}} : tensor<1x1x5x8xi8>, vector<4xi8>
+// CHECK: %[[A4:.*]] = vector.transfer_read %[[A]][%c0, %c0, %[[ROW]], %[[K4]]]{{.*}} : tensor<1x1x10x8xi8>, vector<4xi8>
 // CHECK: %[[A1:.*]] = vector.bitcast %[[A4]] : vector<4xi8> to vector<1xi32>
 // CHECK: %[[AW:.*]] = vector.extract %[[A1]][0]
 // CHECK: %[[AB:.*]] = vector.broadcast %[[AW]] : i32 to vector<16xi32>
@@ -36,7 +37,7 @@
 // CHECK: %[[AU:.*]] = arith.xori %[[AV]], %[[FLIP]] : vector<64xi8>
 // CHECK: lowbit.dot4 %[[ACC]], %[[AU]], %[[WV]] : vector<64xi8> -> vector<16xi32>
 // CHECK-NOT: pairs_fit_i16
-// CHECK: vector.transfer_write %{{.*}}, %{{.*}}[%c0, %c0, %[[ROW]], %c0] : vector<16xi32>, tensor<1x1x5x3xi32>
+// CHECK: vector.transfer_write %{{.*}}, %{{.*}}[%c0, %c0, %[[ROW]], %c0] : vector<16xi32>, tensor<1x1x10x3xi32>
 // CHECK-NOT: linalg.generic
 // YMM-LABEL: func.func @mm_s8_const
 // YMM: tensor<1x1x1x2x32xi8>
@@ -54,7 +55,7 @@
 // multiply-add.
 // SMLAL-LABEL: func.func @mm_s8_const
 // SMLAL: arith.constant dense<{{\[\[\[\[\[}}1, -2, 3, 0], [4, 5, -6, 0], [7, 8, 9, 0], [-10, 11, 12, 0], [13, 14, 15, 0], [16, 17, -128, 0]]]]]> : tensor<1x1x1x6x4xi16>
-// SMLAL: %[[A1:.*]] = vector.transfer_read %{{.*}} : tensor<1x1x5x6xi8>, vector<1xi8>
+// SMLAL: %[[A1:.*]] = vector.transfer_read %{{.*}} : tensor<1x1x10x6xi8>, vector<1xi8>
 // SMLAL: %[[A16:.*]] = arith.extsi %[[A1]] : vector<1xi8> to vector<1xi16>
 // SMLAL: %[[AS:.*]] = vector.extract %[[A16]][0] : i16 from vector<1xi16>
 // SMLAL: %[[AB:.*]] = vector.broadcast %[[AS]] : i16 to vector<4xi16>
@@ -68,27 +69,27 @@
 // AVX2-LABEL: func.func @mm_s8_const
 // AVX2-NOT: lowbit.dot4
 // AVX2-DAG: arith.constant dense<{{\[\[\[\[\[}}1, 4, -2, 5, 3, -6, 0, 0, {{.*}}]]]]]> : tensor<1x1x1x3x16xi16>
-// AVX2: %[[A2:.*]] = vector.transfer_read %{{.*}} : tensor<1x1x5x6xi8>, vector<2xi8>
+// AVX2: %[[A2:.*]] = vector.transfer_read %{{.*}} : tensor<1x1x10x6xi8>, vector<2xi8>
 // AVX2: %[[A16:.*]] = arith.extsi %[[A2]] : vector<2xi8> to vector<2xi16>
 // AVX2: vector.bitcast %[[A16]] : vector<2xi16> to vector<1xi32>
 // AVX2-NOT: arith.xori
 // AVX2: lowbit.dot2 %{{.*}}, %{{.*}}, %{{.*}} : vector<16xi16> -> vector<8xi32>
 // AVX2-NOT: linalg.generic
-func.func @mm_s8_const(%a: tensor<5x6xi8>) -> tensor<5x3xi32> {
+func.func @mm_s8_const(%a: tensor<10x6xi8>) -> tensor<10x3xi32> {
   %w = arith.constant dense<[[1, -2, 3], [4, 5, -6], [7, 8, 9], [-10, 11, 12], [13, 14, 15], [16, 17, -128]]> : tensor<6x3xi8>
   %c0 = arith.constant 0 : i32
-  %e = tensor.empty() : tensor<5x3xi32>
-  %init = linalg.fill ins(%c0 : i32) outs(%e : tensor<5x3xi32>) -> tensor<5x3xi32>
+  %e = tensor.empty() : tensor<10x3xi32>
+  %init = linalg.fill ins(%c0 : i32) outs(%e : tensor<10x3xi32>) -> tensor<10x3xi32>
   %r = linalg.generic {indexing_maps = [#mA, #mB, #mC], iterator_types = ["parallel", "parallel", "reduction"]}
-      ins(%a, %w : tensor<5x6xi8>, tensor<6x3xi8>) outs(%init : tensor<5x3xi32>) {
+      ins(%a, %w : tensor<10x6xi8>, tensor<6x3xi8>) outs(%init : tensor<10x3xi32>) {
   ^bb0(%x: i8, %y: i8, %acc: i32):
     %0 = arith.extsi %x : i8 to i32
     %1 = arith.extsi %y : i8 to i32
     %2 = arith.muli %0, %1 : i32
     %3 = arith.addi %acc, %2 : i32
     linalg.yield %3 : i32
-  } -> tensor<5x3xi32>
-  return %r : tensor<5x3xi32>
+  } -> tensor<10x3xi32>
+  return %r : tensor<10x3xi32>
 }
 
 // -----
