@@ -116,7 +116,7 @@ def LowBitDotKernels : Pass<"lowbit-dot-kernels", "ModuleOp"> {
     * `sse2` (every x86-64 CPU): `pmaddwd` on 16-bit values, a tile of
       4 x 8;
     * `neon-dotprod`: AArch64 `sdot` (signed x signed bytes, 4 int32 lanes),
-      a tile of 4 x 16; weights must be signed;
+      a tile of 4 x 16; unsigned weights get the `neon` kernel;
     * `neon` (every AArch64 CPU): 16-bit values multiplied and accumulated
       into int32 lanes (`smlal`), one reduction element at a time, a tile
       of 4 x 16.

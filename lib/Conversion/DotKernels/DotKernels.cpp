@@ -83,20 +83,25 @@ struct DotKernelsPass
         p.op.erase();
         continue;
       }
-      if (!kernelSupports(p, kind))
-        continue;
+      // sdot needs signed weights; unsigned ones use the plain NEON kernel,
+      // which every dotprod CPU runs too.
+      Isa k = kind;
+      if (!kernelSupports(p, k)) {
+        if (k != Isa::NeonDotProd)
+          continue;
+        k = Isa::Neon;
+      }
       // AVX2 has no byte dot product that is exact for every input: the
       // vpmaddubsw kernel needs weights that cannot saturate it, otherwise
       // vpmaddwd on values widened to 16 bits does the work. SSE2 uses
       // pmaddwd too; plain NEON multiply-accumulates 16-bit values (smlal).
       int64_t group = 4;
-      if ((kind == Isa::Avx2 && !(w && avx2IsExact(p, *w))) ||
-          kind == Isa::Sse2)
+      if ((k == Isa::Avx2 && !(w && avx2IsExact(p, *w))) || k == Isa::Sse2)
         group = 2;
-      else if (kind == Isa::Neon)
+      else if (k == Isa::Neon)
         group = 1;
       OpBuilder b(p.op);
-      Value res = buildDotKernel(b, p.op.getLoc(), p, kind, group,
+      Value res = buildDotKernel(b, p.op.getLoc(), p, k, group,
                                  w ? std::optional<ArrayRef<int64_t>>(*w)
                                    : std::nullopt);
       p.op.getResult(0).replaceAllUsesWith(res);

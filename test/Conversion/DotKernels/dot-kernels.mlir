@@ -147,11 +147,41 @@ func.func @mm_u8_arg(%a: tensor<3x64xi8>, %w: tensor<64x4xi8>, %init: tensor<3x4
 
 // -----
 
+// Unsigned weights: sdot cannot take them, the dotprod CPU runs the plain
+// NEON kernel (16-bit values, one reduction element per step).
+// NEON-LABEL: func.func @mm_u8_weights
+// NEON-NOT: lowbit.dot4
+// NEON: arith.constant dense<{{.*}}> : tensor<1x1x1x4x4xi16>
+// NEON: arith.muli %{{.*}}, %{{.*}} : vector<4xi32>
+// NEON-NOT: linalg.generic
+#mA = affine_map<(m, n, k) -> (m, k)>
+#mB = affine_map<(m, n, k) -> (k, n)>
+#mC = affine_map<(m, n, k) -> (m, n)>
+func.func @mm_u8_weights(%a: tensor<2x4xi8>) -> tensor<2x3xi32> {
+  %w = arith.constant dense<[[-56, 1, 2], [3, 4, 5], [6, 7, 8], [9, 10, -1]]> : tensor<4x3xi8>
+  %c0 = arith.constant 0 : i32
+  %e = tensor.empty() : tensor<2x3xi32>
+  %init = linalg.fill ins(%c0 : i32) outs(%e : tensor<2x3xi32>) -> tensor<2x3xi32>
+  %r = linalg.generic {indexing_maps = [#mA, #mB, #mC], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %w : tensor<2x4xi8>, tensor<4x3xi8>) outs(%init : tensor<2x3xi32>) {
+  ^bb0(%x: i8, %y: i8, %acc: i32):
+    %0 = arith.extsi %x : i8 to i32
+    %1 = arith.extui %y : i8 to i32
+    %2 = arith.muli %0, %1 : i32
+    %3 = arith.addi %acc, %2 : i32
+    linalg.yield %3 : i32
+  } -> tensor<2x3xi32>
+  return %r : tensor<2x3xi32>
+}
+
+// -----
+
 // conv2d (n, oh, ow, g, oc, kh, kw, c) with stride 2 and dilation 3, i4
 // weights and i4 activations: the activations are widened to bytes, the
 // filter taps are loops and the input position is oh*2 + kh*3. Small
 // constant weights keep vpmaddubsw exact, so AVX2 gets a kernel too.
 // CHECK-LABEL: func.func @conv_i4
+// NEON-LABEL: func.func @conv_i4
 // CHECK: arith.extsi %{{.*}} : tensor<1x9x9x1x4xi4> to tensor<1x9x9x1x4xi8>
 // CHECK: scf.for %[[OH:[^ ]*]] = %c0 to %c2 step %c1
 // CHECK: scf.for %[[KH:[^ ]*]] = %c0 to %c2 step %c1
