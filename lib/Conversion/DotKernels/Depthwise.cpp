@@ -49,17 +49,17 @@ Value mlir::lowbit::dotkernels::buildDepthwise(OpBuilder &b, Location loc,
       b, loc,
       RankedTensorType::get({as[0], as[1], as[2], as[3]}, b.getI8Type()), a,
       ArrayRef<ReassociationIndices>{{0}, {1}, {2}, {3, 4}});
-  SmallVector<APInt> packed;
+  SmallVector<int16_t> packed;
   for (int64_t y = 0; y < p.kh; ++y)
     for (int64_t x = 0; x < p.kw; ++x)
       for (int64_t g = 0; g < blocks * lanes; ++g)
-        packed.push_back(APInt(16, g < p.oc ? w[(g * p.kh + y) * p.kw + x] : 0,
-                               /*isSigned=*/true));
+        packed.push_back(
+            static_cast<int16_t>(g < p.oc ? w[(g * p.kh + y) * p.kw + x] : 0));
   Value wts = arith::ConstantOp::create(
       b, loc,
       DenseElementsAttr::get(
           RankedTensorType::get({p.kh, p.kw, blocks * lanes}, b.getI16Type()),
-          ArrayRef<APInt>(packed)));
+          ArrayRef<int16_t>(packed)));
   auto initType = cast<RankedTensorType>(p.init.getType());
   SmallVector<ReassociationIndices> outAssoc = {{0}, {1}, {2}, {3, 4}};
   Value out4 = tensor::CollapseShapeOp::create(

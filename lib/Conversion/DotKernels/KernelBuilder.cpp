@@ -191,9 +191,10 @@ KernelBuilder::packWeights(std::optional<ArrayRef<int64_t>> w) {
         return (*w)[ch * p.oc + o];
       return (*w)[((o * p.kh + y) * p.kw + x) * p.c + ch];
     };
-    SmallVector<APInt> packed;
+    // Plain integers (one or two bytes each) rather than APInts: a large
+    // layer has millions of weights.
+    SmallVector<int16_t> packed;
     packed.reserve(blocks * p.kh * p.kw * c4 * group * lanes);
-    unsigned width = elemType.getIntOrFloatBitWidth();
     SmallVector<int64_t> corr(blocks * lanes, 0);
     for (int64_t blk = 0; blk < blocks; ++blk)
       for (int64_t y = 0; y < p.kh; ++y)
@@ -203,11 +204,21 @@ KernelBuilder::packWeights(std::optional<ArrayRef<int64_t>> w) {
               for (int64_t j = 0; j < group; ++j) {
                 int64_t v = at(blk * lanes + l, y, x, q * group + j);
                 // Unsigned weights keep their bits (200 is the byte 0xC8).
-                packed.push_back(APInt(width, v, /*isSigned=*/v < 0));
+                packed.push_back(static_cast<int16_t>(v));
                 corr[blk * lanes + l] += factor * v;
               }
-    Value packedV = arith::ConstantOp::create(
-        b, loc, DenseElementsAttr::get(packedType, ArrayRef<APInt>(packed)));
+    DenseElementsAttr packedAttr;
+    if (group == 4) {
+      SmallVector<int8_t> bytes;
+      bytes.reserve(packed.size());
+      for (int16_t v : packed)
+        bytes.push_back(static_cast<int8_t>(static_cast<uint8_t>(v)));
+      packedAttr = DenseElementsAttr::get(packedType, ArrayRef<int8_t>(bytes));
+    } else {
+      packedAttr =
+          DenseElementsAttr::get(packedType, ArrayRef<int16_t>(packed));
+    }
+    Value packedV = arith::ConstantOp::create(b, loc, packedAttr);
     Value corrV;
     if (factor != 0) {
       // Modulo 2^32 like the accumulator itself.
