@@ -37,18 +37,7 @@ Value mlir::lowbit::dotkernels::buildDepthwise(OpBuilder &b, Location loc,
 
   // Activations [B, IH, IW, G], weights [KH, KW, blocks*L] as 16-bit values
   // (zero past the last channel), accumulator [B, OH, OW, G].
-  Value a = p.act;
-  auto at = cast<RankedTensorType>(a.getType());
-  if (at.getElementType().getIntOrFloatBitWidth() < 8) {
-    auto wide = RankedTensorType::get(at.getShape(), b.getI8Type());
-    a = p.actSigned ? Value(arith::ExtSIOp::create(b, loc, wide, a))
-                    : Value(arith::ExtUIOp::create(b, loc, wide, a));
-  }
-  ArrayRef<int64_t> as = at.getShape();
-  a = tensor::CollapseShapeOp::create(
-      b, loc,
-      RankedTensorType::get({as[0], as[1], as[2], as[3]}, b.getI8Type()), a,
-      ArrayRef<ReassociationIndices>{{0}, {1}, {2}, {3, 4}});
+  Value a = activationBytes(b, loc, p);
   SmallVector<int16_t> packed;
   for (int64_t y = 0; y < p.kh; ++y)
     for (int64_t x = 0; x < p.kw; ++x)
@@ -119,11 +108,7 @@ Value mlir::lowbit::dotkernels::buildDepthwise(OpBuilder &b, Location loc,
                           Value av = vector::TransferReadOp::create(
                               b, loc, i8v, a, ValueRange{bi, ih, iw, chIdx[t]},
                               zero8, ArrayRef<bool>{channelsExact});
-                          Value a16 = p.actSigned
-                                          ? Value(arith::ExtSIOp::create(
-                                                b, loc, i16v, av))
-                                          : Value(arith::ExtUIOp::create(
-                                                b, loc, i16v, av));
+                          Value a16 = extendInt(b, loc, i16v, av, p.actSigned);
                           Value prod = arith::MulIOp::create(
                               b, loc, arith::ExtSIOp::create(b, loc, i32v, a16),
                               wv[t]);

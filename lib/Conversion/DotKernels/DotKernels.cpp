@@ -110,95 +110,81 @@ struct DotKernelsPass
   }
 };
 
+Value callIntrinsic(OpBuilder &b, Location loc, Type type, StringRef name,
+                    ValueRange args) {
+  return LLVM::CallIntrinsicOp::create(b, loc, type, b.getStringAttr(name),
+                                       args)
+      .getResult(0);
+}
+
+/// acc + the sums of `group` adjacent products lhs * rhs per lane, in
+/// vector arithmetic any target runs: widen, multiply, then add `group`
+/// strided shuffles of the products (lane i takes products group*i + j).
+Value portableDot(OpBuilder &b, Location loc, Value acc, Value lhs,
+                  bool lhsSigned, Value rhs, int64_t group) {
+  int64_t lanes = cast<VectorType>(acc.getType()).getNumElements();
+  auto wide = VectorType::get({group * lanes}, b.getI32Type());
+  Value prod =
+      arith::MulIOp::create(b, loc, extendInt(b, loc, wide, lhs, lhsSigned),
+                            arith::ExtSIOp::create(b, loc, wide, rhs));
+  Value result = acc;
+  for (int64_t j = 0; j < group; ++j) {
+    SmallVector<int64_t> mask;
+    for (int64_t i = 0; i < lanes; ++i)
+      mask.push_back(group * i + j);
+    result = arith::AddIOp::create(
+        b, loc, result, vector::ShuffleOp::create(b, loc, prod, prod, mask));
+  }
+  return result;
+}
+
 /// Lowers one lowbit.dot4 for `isa` (see the pass description).
-void lowerDot4(lowbit::Dot4Op op, StringRef isa) {
-  OpBuilder b(op);
+Value lowerDot4(OpBuilder &b, lowbit::Dot4Op op, StringRef isa) {
   Location loc = op.getLoc();
   VectorType accType = op.getAcc().getType();
   int64_t lanes = accType.getNumElements();
-  auto call = [&](Type type, StringRef name, ValueRange args) {
-    return LLVM::CallIntrinsicOp::create(b, loc, type, b.getStringAttr(name),
-                                         args)
-        .getResult(0);
-  };
-  Value result;
   bool unsignedLhs = !op.getSignedLhs();
-  if (isa == "neon-dotprod" && lanes == 4 && !unsignedLhs) {
-    result = call(accType, "llvm.aarch64.neon.sdot.v4i32.v16i8",
-                  {op.getAcc(), op.getLhs(), op.getRhs()});
-  } else if (isa == "avx512-vnni" && lanes == 16 && unsignedLhs) {
-    result = call(accType, "llvm.x86.avx512.vpdpbusd.512",
-                  {op.getAcc(), op.getLhs(), op.getRhs()});
-  } else if (isa == "avx-vnni" && lanes == 8 && unsignedLhs) {
-    result = call(accType, "llvm.x86.avx512.vpdpbusd.256",
-                  {op.getAcc(), op.getLhs(), op.getRhs()});
-  } else if (isa == "avx2" && lanes == 8 && unsignedLhs &&
-             op.getPairsFitI16()) {
+  SmallVector<Value> args = {op.getAcc(), op.getLhs(), op.getRhs()};
+  if (isa == "neon-dotprod" && lanes == 4 && !unsignedLhs)
+    return callIntrinsic(b, loc, accType, "llvm.aarch64.neon.sdot.v4i32.v16i8",
+                         args);
+  if (isa == "avx512-vnni" && lanes == 16 && unsignedLhs)
+    return callIntrinsic(b, loc, accType, "llvm.x86.avx512.vpdpbusd.512", args);
+  if (isa == "avx-vnni" && lanes == 8 && unsignedLhs)
+    return callIntrinsic(b, loc, accType, "llvm.x86.avx512.vpdpbusd.256", args);
+  if (isa == "avx2" && lanes == 8 && unsignedLhs && op.getPairsFitI16()) {
     auto i16x16 = VectorType::get({16}, b.getI16Type());
-    Value pairs =
-        call(i16x16, "llvm.x86.avx2.pmadd.ub.sw", {op.getLhs(), op.getRhs()});
+    Value pairs = callIntrinsic(b, loc, i16x16, "llvm.x86.avx2.pmadd.ub.sw",
+                                {op.getLhs(), op.getRhs()});
     Value ones = splatConstant(b, loc, i16x16, b.getI16IntegerAttr(1));
-    Value quads = call(accType, "llvm.x86.avx2.pmadd.wd", {pairs, ones});
-    result = arith::AddIOp::create(b, loc, op.getAcc(), quads);
-  } else {
-    auto wide = VectorType::get({4 * lanes}, b.getI32Type());
-    Value u = unsignedLhs
-                  ? Value(arith::ExtUIOp::create(b, loc, wide, op.getLhs()))
-                  : Value(arith::ExtSIOp::create(b, loc, wide, op.getLhs()));
-    Value s = arith::ExtSIOp::create(b, loc, wide, op.getRhs());
-    Value prod = arith::MulIOp::create(b, loc, u, s);
-    // Lane i adds products 4i..4i+3: four strided shuffles.
-    result = op.getAcc();
-    for (int64_t j = 0; j < 4; ++j) {
-      SmallVector<int64_t> mask;
-      for (int64_t i = 0; i < lanes; ++i)
-        mask.push_back(4 * i + j);
-      Value part = vector::ShuffleOp::create(b, loc, prod, prod, mask);
-      result = arith::AddIOp::create(b, loc, result, part);
-    }
+    Value quads =
+        callIntrinsic(b, loc, accType, "llvm.x86.avx2.pmadd.wd", {pairs, ones});
+    return arith::AddIOp::create(b, loc, op.getAcc(), quads);
   }
-  op.getResult().replaceAllUsesWith(result);
-  op.erase();
+  return portableDot(b, loc, op.getAcc(), op.getLhs(), !unsignedLhs,
+                     op.getRhs(), 4);
 }
 
 /// Lowers one lowbit.dot2 for `isa`: vpmaddwd where the registers fit.
-void lowerDot2(lowbit::Dot2Op op, StringRef isa) {
-  OpBuilder b(op);
+Value lowerDot2(OpBuilder &b, lowbit::Dot2Op op, StringRef isa) {
   Location loc = op.getLoc();
   VectorType accType = op.getAcc().getType();
   int64_t lanes = accType.getNumElements();
-  Value pairs;
+  bool x86 = isa == "sse2" || isa == "avx2" || isa == "avx-vnni" ||
+             isa == "avx512-vnni";
   StringRef name;
-  if ((isa == "avx2" || isa == "avx-vnni") && lanes == 8)
-    name = "llvm.x86.avx2.pmadd.wd";
-  else if ((isa == "sse2" || isa == "avx2" || isa == "avx-vnni" ||
-            isa == "avx512-vnni") &&
-           lanes == 4)
+  if (x86 && lanes == 4)
     name = "llvm.x86.sse2.pmadd.wd";
+  else if ((isa == "avx2" || isa == "avx-vnni") && lanes == 8)
+    name = "llvm.x86.avx2.pmadd.wd";
   else if (isa == "avx512-vnni" && lanes == 16)
     name = "llvm.x86.avx512.pmaddw.d.512";
-  if (!name.empty()) {
-    pairs =
-        LLVM::CallIntrinsicOp::create(b, loc, accType, b.getStringAttr(name),
-                                      ValueRange{op.getLhs(), op.getRhs()})
-            .getResult(0);
-  } else {
-    auto wide = VectorType::get({2 * lanes}, b.getI32Type());
-    Value prod = arith::MulIOp::create(
-        b, loc, arith::ExtSIOp::create(b, loc, wide, op.getLhs()),
-        arith::ExtSIOp::create(b, loc, wide, op.getRhs()));
-    SmallVector<int64_t> even, odd;
-    for (int64_t i = 0; i < lanes; ++i) {
-      even.push_back(2 * i);
-      odd.push_back(2 * i + 1);
-    }
-    pairs = arith::AddIOp::create(
-        b, loc, vector::ShuffleOp::create(b, loc, prod, prod, even),
-        vector::ShuffleOp::create(b, loc, prod, prod, odd));
-  }
-  op.getResult().replaceAllUsesWith(
-      arith::AddIOp::create(b, loc, op.getAcc(), pairs).getResult());
-  op.erase();
+  if (name.empty())
+    return portableDot(b, loc, op.getAcc(), op.getLhs(), /*lhsSigned=*/true,
+                       op.getRhs(), 2);
+  Value pairs =
+      callIntrinsic(b, loc, accType, name, {op.getLhs(), op.getRhs()});
+  return arith::AddIOp::create(b, loc, op.getAcc(), pairs);
 }
 
 struct LowerDot4Pass
@@ -220,10 +206,12 @@ struct LowerDot4Pass
         ops.push_back(op);
     });
     for (Operation *op : ops) {
-      if (auto dot4 = dyn_cast<lowbit::Dot4Op>(op))
-        lowerDot4(dot4, isa);
-      else
-        lowerDot2(cast<lowbit::Dot2Op>(op), isa);
+      OpBuilder b(op);
+      auto dot4 = dyn_cast<lowbit::Dot4Op>(op);
+      Value result = dot4 ? lowerDot4(b, dot4, isa)
+                          : lowerDot2(b, cast<lowbit::Dot2Op>(op), isa);
+      op->getResult(0).replaceAllUsesWith(result);
+      op->erase();
     }
   }
 };

@@ -87,6 +87,14 @@ std::optional<int64_t> getConstantFill(Value init);
 
 inline int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
+/// `v` sign- or zero-extended to `type` (same shape, wider integers).
+Value extendInt(OpBuilder &b, Location loc, Type type, Value v, bool isSigned);
+
+/// The activations as bytes in a rank-4 view [B, IH, IW, C]: narrower
+/// integers widened, a conv's [B, IH, IW, G, C/G] collapsed, a (batched)
+/// matmul's rows as [1, 1, rows, K].
+Value activationBytes(OpBuilder &b, Location loc, const Problem &p);
+
 /// A vector constant with every element `value`.
 Value splatConstant(OpBuilder &b, Location loc, VectorType type,
                     Attribute value);

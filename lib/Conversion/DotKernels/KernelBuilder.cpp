@@ -30,6 +30,35 @@ Value mlir::lowbit::dotkernels::splatConstant(OpBuilder &b, Location loc,
       b, loc, DenseElementsAttr::get(type, ArrayRef<Attribute>{value}));
 }
 
+Value mlir::lowbit::dotkernels::extendInt(OpBuilder &b, Location loc, Type type,
+                                          Value v, bool isSigned) {
+  if (isSigned)
+    return arith::ExtSIOp::create(b, loc, type, v);
+  return arith::ExtUIOp::create(b, loc, type, v);
+}
+
+Value mlir::lowbit::dotkernels::activationBytes(OpBuilder &b, Location loc,
+                                                const Problem &p) {
+  Value a = p.act;
+  auto t = cast<RankedTensorType>(a.getType());
+  if (t.getElementType().getIntOrFloatBitWidth() < 8)
+    a = extendInt(b, loc, RankedTensorType::get(t.getShape(), b.getI8Type()), a,
+                  p.actSigned);
+  ArrayRef<int64_t> s = t.getShape();
+  if (!p.isMatmul)
+    return tensor::CollapseShapeOp::create(
+        b, loc,
+        RankedTensorType::get({s[0], s[1], s[2], s[3] * s[4]}, b.getI8Type()),
+        a, ArrayRef<ReassociationIndices>{{0}, {1}, {2}, {3, 4}});
+  if (p.matmulBatch)
+    a = tensor::CollapseShapeOp::create(
+        b, loc, RankedTensorType::get({p.ow, p.c}, b.getI8Type()), a,
+        ArrayRef<ReassociationIndices>{{0, 1}, {2}});
+  return tensor::ExpandShapeOp::create(
+      b, loc, RankedTensorType::get({1, 1, p.ow, p.c}, b.getI8Type()), a,
+      ArrayRef<ReassociationIndices>{{0, 1, 2}, {3}});
+}
+
 SmallVector<Value>
 mlir::lowbit::dotkernels::loadTile(OpBuilder &b, Location loc, Value out,
                                    std::optional<int64_t> fill, VectorType type,
@@ -136,32 +165,10 @@ private:
 /// The activations as [B, IH, IW, C4*4] bytes (reduction zero-padded: the
 /// packed weights there are zero, so the padding value does not matter).
 Value KernelBuilder::activationView() {
-  Value a = p.act;
-  auto t = cast<RankedTensorType>(a.getType());
-  if (t.getElementType().getIntOrFloatBitWidth() < 8) {
-    auto wide = RankedTensorType::get(t.getShape(), b.getI8Type());
-    a = p.actSigned ? Value(arith::ExtSIOp::create(b, loc, wide, a))
-                    : Value(arith::ExtUIOp::create(b, loc, wide, a));
-  }
-  SmallVector<int64_t> shape;
-  if (p.matmulBatch)
-    a = tensor::CollapseShapeOp::create(
-        b, loc, RankedTensorType::get({p.ow, p.c}, b.getI8Type()), a,
-        ArrayRef<ReassociationIndices>{{0, 1}, {2}});
-  if (p.isMatmul) {
-    shape = {1, 1, p.ow, p.c};
-    a = tensor::ExpandShapeOp::create(
-        b, loc, RankedTensorType::get(shape, b.getI8Type()), a,
-        ArrayRef<ReassociationIndices>{{0, 1, 2}, {3}});
-  } else {
-    ArrayRef<int64_t> s = t.getShape();
-    shape = {s[0], s[1], s[2], s[4]};
-    a = tensor::CollapseShapeOp::create(
-        b, loc, RankedTensorType::get(shape, b.getI8Type()), a,
-        ArrayRef<ReassociationIndices>{{0}, {1}, {2}, {3, 4}});
-  }
+  Value a = activationBytes(b, loc, p);
   if (c4 * group == p.c)
     return a;
+  SmallVector<int64_t> shape(cast<RankedTensorType>(a.getType()).getShape());
   SmallVector<OpFoldResult> low(4, b.getIndexAttr(0));
   SmallVector<OpFoldResult> high(4, b.getIndexAttr(0));
   high[3] = b.getIndexAttr(c4 * group - p.c);
@@ -284,9 +291,7 @@ KernelBuilder::packWeights(std::optional<ArrayRef<int64_t>> w) {
           [&](OpBuilder &nb, Location l, ValueRange args) {
             Value v = args[0];
             if (v.getType() != packedElem)
-              v = filterSigned
-                      ? Value(arith::ExtSIOp::create(nb, l, packedElem, v))
-                      : Value(arith::ExtUIOp::create(nb, l, packedElem, v));
+              v = extendInt(nb, l, packedElem, v, filterSigned);
             linalg::YieldOp::create(nb, l, v);
           })
           .getResult(0);
@@ -311,11 +316,8 @@ KernelBuilder::packWeights(std::optional<ArrayRef<int64_t>> w) {
             ArrayRef<utils::IteratorType>{par, red, red, red, par, red},
             [&](OpBuilder &nb, Location l, ValueRange args) {
               // 16-bit packed values are already extended as signed.
-              Value v = filterSigned || group != 4
-                            ? Value(arith::ExtSIOp::create(
-                                  nb, l, nb.getI32Type(), args[0]))
-                            : Value(arith::ExtUIOp::create(
-                                  nb, l, nb.getI32Type(), args[0]));
+              Value v = extendInt(nb, l, nb.getI32Type(), args[0],
+                                  filterSigned || group != 4);
               v = arith::MulIOp::create(
                   nb, l, v, arith::ConstantIntOp::create(nb, l, factor, 32));
               linalg::YieldOp::create(
@@ -456,10 +458,7 @@ Value KernelBuilder::build(std::optional<ArrayRef<int64_t>> weights) {
                               arith::ConstantIntOp::create(b, loc, 0, 8),
                               ArrayRef<bool>{true});
                           if (group != 4)
-                            four = p.actSigned ? Value(arith::ExtSIOp::create(
-                                                     b, loc, vgWide, four))
-                                               : Value(arith::ExtUIOp::create(
-                                                     b, loc, vgWide, four));
+                            four = extendInt(b, loc, vgWide, four, p.actSigned);
                           if (group == 1) {
                             Value one = vector::ExtractOp::create(
                                 b, loc, four, ArrayRef<int64_t>{0});

@@ -70,9 +70,9 @@ func.func @ymm_pairs(%acc: vector<8xi32>, %u: vector<32xi8>, %s: vector<32xi8>) 
 // NONE: %[[B:.*]] = arith.extsi %arg2 : vector<16xi16> to vector<16xi32>
 // NONE: %[[P:.*]] = arith.muli %[[A]], %[[B]] : vector<16xi32>
 // NONE: %[[E:.*]] = vector.shuffle %[[P]], %[[P]] [0, 2, 4, 6, 8, 10, 12, 14]
+// NONE: %[[S:.*]] = arith.addi %arg0, %[[E]] : vector<8xi32>
 // NONE: %[[O:.*]] = vector.shuffle %[[P]], %[[P]] [1, 3, 5, 7, 9, 11, 13, 15]
-// NONE: %[[S:.*]] = arith.addi %[[E]], %[[O]] : vector<8xi32>
-// NONE: arith.addi %arg0, %[[S]] : vector<8xi32>
+// NONE: arith.addi %[[S]], %[[O]] : vector<8xi32>
 func.func @dot2_ymm(%acc: vector<8xi32>, %a: vector<16xi16>, %w: vector<16xi16>) -> vector<8xi32> {
   %r = lowbit.dot2 %acc, %a, %w : vector<16xi16> -> vector<8xi32>
   return %r : vector<8xi32>
