@@ -25,6 +25,7 @@ tool_dirs = [config.lowbit_tools_dir, config.llvm_tools_dir]
 tools = [
     "lowbit-opt",
     "lowbit-compile",
+    "lowbit-translate",
     "mlir-runner",
     ToolSubst("%python", "/usr/bin/python3", unresolved="ignore"),
 ]

@@ -14,6 +14,7 @@
 #include "lowbit/Conversion/Passes.h"
 #include "lowbit/Dialect/LowBit/IR/LowBitDialect.h"
 #include "lowbit/Dialect/LowBit/Transforms/Passes.h"
+#include "lowbit/Import/ONNX.h"
 #include "lowbit/Pipelines/Pipelines.h"
 #include "lowbit/Target/ObjectEmitter.h"
 
@@ -43,7 +44,8 @@ using namespace llvm;
 
 static cl::OptionCategory category("lowbit-compile options");
 
-static cl::opt<std::string> inputFile(cl::Positional, cl::desc("<model.mlir>"),
+static cl::opt<std::string> inputFile(cl::Positional,
+                                      cl::desc("<model.mlir | model.onnx>"),
                                       cl::init("-"), cl::cat(category));
 static cl::opt<std::string>
     outputFile("o",
@@ -172,7 +174,8 @@ int main(int argc, char **argv) {
   lowbit::registerLowBitPasses();
   lowbit::registerLowBitConversionPasses();
   lowbit::registerLowBitPipelines();
-  cl::HideUnrelatedOptions(category);
+  lowbit::registerONNXImportCLOptions();
+  cl::HideUnrelatedOptions({&category, &lowbit::getONNXImportCLCategory()});
   cl::ParseCommandLineOptions(
       argc, argv,
       "lowbit-compile: ahead-of-time compiler for quantized models\n\n"
@@ -270,13 +273,22 @@ int main(int argc, char **argv) {
   context.printOpOnDiagnostic(false);
   context.loadAllAvailableDialects();
 
+  lowbit::ONNXImportOptions importOptions;
+  if (failed(lowbit::getONNXImportCLOptions(importOptions, error)))
+    return fail(error);
   std::unique_ptr<MemoryBuffer> buffer = openInputFile(inputFile, &error);
   if (!buffer)
     return fail(error);
+  bool isONNX = lowbit::isONNXFile(inputFile);
   SourceMgr sourceMgr;
+  MemoryBufferRef bufferRef = buffer->getMemBufferRef();
   sourceMgr.AddNewSourceBuffer(std::move(buffer), SMLoc());
   SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
-  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+  // An ONNX model is imported in process; everything after is the same as
+  // for a .mlir file.
+  OwningOpRef<ModuleOp> module =
+      isONNX ? lowbit::importONNX(bufferRef, inputFile, &context, importOptions)
+             : parseSourceFile<ModuleOp>(sourceMgr, &context);
   if (!module)
     return 1;
 
