@@ -42,6 +42,9 @@ LogicalResult mlir::lowbit::buildLowBitToLLVMPipeline(
   };
   if (failed(at("after-parse")))
     return failure();
+  // Quantized ONNX models arrive as dequantize -> float op -> quantize;
+  // by the ops' definition that is the quantized op.
+  pm.addPass(createLowBitFuseQDQ());
   // Exact by construction (same output bits), so always on.
   pm.addPass(createLowBitFuseThresholds());
   LowBitLowerBinaryOptions binary;

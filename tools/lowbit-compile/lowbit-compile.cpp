@@ -284,6 +284,7 @@ int main(int argc, char **argv) {
   MemoryBufferRef bufferRef = buffer->getMemBufferRef();
   sourceMgr.AddNewSourceBuffer(std::move(buffer), SMLoc());
   SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
+  lowbit::ONNXDiagnosticHandler onnxDiagnostics(&context);
   // An ONNX model is imported in process; everything after is the same as
   // for a .mlir file.
   OwningOpRef<ModuleOp> module =

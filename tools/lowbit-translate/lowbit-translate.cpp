@@ -31,6 +31,7 @@ int main(int argc, char **argv) {
          MLIRContext *context) -> OwningOpRef<Operation *> {
         const llvm::MemoryBuffer *buffer =
             sourceMgr.getMemoryBuffer(sourceMgr.getMainFileID());
+        lowbit::ONNXDiagnosticHandler diagnostics(context);
         lowbit::ONNXImportOptions options;
         std::string error;
         StringRef name = buffer->getBufferIdentifier();

@@ -12,6 +12,7 @@
 #define LOWBIT_IMPORT_ONNX_H
 
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/OwningOpRef.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringMap.h"
@@ -69,6 +70,15 @@ llvm::cl::OptionCategory &getONNXImportCLCategory();
 /// malformed value.
 LogicalResult getONNXImportCLOptions(ONNXImportOptions &options,
                                      std::string &error);
+
+/// Prints diagnostics located in an imported model (`NameLoc(node, file)`)
+/// as `file: error: node 'name': message`; other diagnostics go to the
+/// handlers registered before it.
+class ONNXDiagnosticHandler : public ScopedDiagnosticHandler {
+public:
+  explicit ONNXDiagnosticHandler(MLIRContext *context,
+                                 llvm::raw_ostream &os = llvm::errs());
+};
 
 /// The dialects an imported module uses.
 void registerONNXImportDialects(DialectRegistry &registry);

@@ -649,6 +649,25 @@ struct StructuralTypeConversion : public ConversionPattern {
   }
 };
 
+/// linalg.transpose of quantized tensors (left by the QDQ fusion) moves
+/// stored values like the ops above; its region is rebuilt by the builder.
+struct TransposeTypeConversion
+    : public OpConversionPattern<linalg::TransposeOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(linalg::TransposeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (op->getNumResults() != 1)
+      return failure();
+    auto converted = linalg::TransposeOp::create(
+        rewriter, op.getLoc(), adaptor.getInput(), adaptor.getInit(),
+        op.getPermutation());
+    rewriter.replaceOp(op, converted->getResults());
+    return success();
+  }
+};
+
 //===----------------------------------------------------------------------===//
 // The pass
 //===----------------------------------------------------------------------===//
@@ -687,14 +706,16 @@ struct LowerQuantizedPass
     });
     target.markUnknownOpDynamicallyLegal(
         [&](Operation *op) { return converter.isLegal(op); });
+    target.addDynamicallyLegalOp<linalg::TransposeOp>(
+        [&](Operation *op) { return converter.isLegal(op); });
 
     RewritePatternSet patterns(ctx);
     patterns.add<ConstantLowering, QuantizeLowering, DequantizeLowering,
                  RequantizeLowering, SignLowering, ThresholdLowering,
                  AddLowering, MulLowering>(converter, ctx, *fallback);
     patterns.add<StorageCastLowering<quant::StorageCastOp>,
-                 StorageCastLowering<StorageCastOp>, StructuralTypeConversion>(
-        converter, ctx);
+                 StorageCastLowering<StorageCastOp>, StructuralTypeConversion,
+                 TransposeTypeConversion>(converter, ctx);
     populateContractionPatterns(converter, patterns, *fallback);
     populatePoolingPatterns(converter, patterns);
     // Binary and ternary ops left over from --lowbit-lower-binary (or when

@@ -27,6 +27,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "llvm/ADT/STLExtras.h"
@@ -599,6 +600,56 @@ Value GraphImporter::reshape(Value value, ArrayRef<int64_t> shape,
                                        all(target.getRank()));
 }
 
+/// A quantized element type with its per-axis dimension moved by `perm`
+/// (result dim j is source dim perm[j]); null if it cannot be expressed.
+static Type permuteElementType(Type element, ArrayRef<int64_t> perm) {
+  auto perAxis = dyn_cast<quant::UniformQuantizedPerAxisType>(element);
+  if (!perAxis)
+    return isa<quant::UniformQuantizedType>(element) ? element : Type();
+  int32_t axis = perAxis.getQuantizedDimension();
+  int32_t moved = static_cast<int32_t>(llvm::find(perm, axis) - perm.begin());
+  return quant::UniformQuantizedPerAxisType::get(
+      perAxis.getFlags(), perAxis.getStorageType(),
+      perAxis.getExpressedType(), perAxis.getScales(),
+      perAxis.getZeroPoints(), moved, perAxis.getStorageTypeMin(),
+      perAxis.getStorageTypeMax());
+}
+
+Value GraphImporter::permuteConstant(Value value, ArrayRef<int64_t> perm,
+                                     Location loc) {
+  // Weights: transposed at compile time, so the quantized ops (and the QDQ
+  // fusion) see plain constants.
+  if (auto c = value.getDefiningOp<arith::ConstantOp>()) {
+    auto attr = dyn_cast<DenseElementsAttr>(c.getValue());
+    if (!attr)
+      return nullptr;
+    return arith::ConstantOp::create(builder, loc,
+                                     transposeConstant(attr, perm));
+  }
+  auto constantOf = [&](lowbit::ConstantOp c) -> Value {
+    auto attr = dyn_cast<DenseElementsAttr>(c.getValue());
+    Type element = permuteElementType(
+        c.getResult().getType().getElementType(), perm);
+    if (!attr || !element)
+      return nullptr;
+    DenseElementsAttr t = transposeConstant(attr, perm);
+    return lowbit::ConstantOp::create(
+        builder, loc, RankedTensorType::get(t.getType().getShape(), element),
+        t);
+  };
+  if (auto c = value.getDefiningOp<lowbit::ConstantOp>())
+    return constantOf(c);
+  if (auto dq = value.getDefiningOp<lowbit::DequantizeOp>())
+    if (auto c = dq.getInput().getDefiningOp<lowbit::ConstantOp>())
+      if (Value t = constantOf(c))
+        return lowbit::DequantizeOp::create(
+            builder, loc,
+            cast<RankedTensorType>(t.getType())
+                .clone(dq.getResult().getType().getElementType()),
+            t);
+  return nullptr;
+}
+
 Value GraphImporter::permute(Value value, ArrayRef<int64_t> perm,
                              Location loc) {
   auto type = cast<RankedTensorType>(value.getType());
@@ -615,6 +666,8 @@ Value GraphImporter::permute(Value value, ArrayRef<int64_t> perm,
       order.push_back(p);
   if (llvm::is_sorted(order))
     return reshape(value, newShape, loc);
+  if (Value folded = permuteConstant(value, perm, loc))
+    return folded;
   Value init = tensor::EmptyOp::create(builder, loc, newShape,
                                        type.getElementType());
   return linalg::TransposeOp::create(builder, loc, value, init, perm)

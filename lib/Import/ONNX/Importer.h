@@ -205,6 +205,9 @@ public:
   /// Permutes `value` (physical dims) by `perm`: a reshape when only unit
   /// dimensions move, else linalg.transpose.
   Value permute(Value value, ArrayRef<int64_t> perm, Location loc);
+  /// `permute` of a constant, a lowbit.constant or the dequantization of
+  /// one, done at compile time; null for anything else.
+  Value permuteConstant(Value value, ArrayRef<int64_t> perm, Location loc);
   /// Reshapes a static tensor to `shape` (same element count).
   Value reshape(Value value, ArrayRef<int64_t> shape, Location loc);
 

@@ -86,11 +86,9 @@ FailureOr<QuantParams> readParams(NodeContext &ctx, int64_t si, int64_t zi,
                       << " is not a positive finite number";
       return failure();
     }
-  if (p.scales.size() > 1 || scale->getType().getRank() == 1) {
-    if (p.scales.size() == 1 && axisDim != 1) {
-      // A one-element vector (PyTorch writes them) is per tensor.
-      return p;
-    }
+  // One scale, even as a one-element vector (PyTorch writes them), is per
+  // tensor.
+  if (p.scales.size() > 1) {
     if (axis < 0) {
       ctx.emitError() << what << " has " << p.scales.size()
                       << " scales where one (per tensor) is expected";

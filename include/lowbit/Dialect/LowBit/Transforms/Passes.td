@@ -42,6 +42,36 @@ def LowBitPackSubByte : Pass<"lowbit-pack-subbyte", "ModuleOp"> {
   ];
 }
 
+def LowBitFuseQDQ : Pass<"lowbit-fuse-qdq", "ModuleOp"> {
+  let summary = "turn dequantize -> float op -> quantize into the quantized op";
+  let description = [{
+    Quantized ONNX models in the QDQ form (as PyTorch and onnxruntime write
+    them) compute every layer as
+
+    ```
+    %x = lowbit.dequantize %xq      %w = lowbit.dequantize %wq
+    %b = lowbit.dequantize %bq      (int32 bias, scale s_x * s_w)
+    %y = lowbit.conv2d %x, %w bias %b act(relu) : ... f32
+    %yq = lowbit.quantize %y : ... -> !quant.uniform<u8:f32, s_y:z_y>
+    ```
+
+    By the definition of lowbit's quantized ops (dequantize the operands,
+    compute in real arithmetic, quantize the result) this is one quantized
+    op, `lowbit.conv2d %xq, %wq bias %bq act(relu) -> s_y:z_y`, which the
+    integer lowering then computes with an int32 accumulator and one
+    requantization, as onnxruntime and PyTorch's quantized engines do.
+    Handles conv2d, matmul, add and mul, and max_pool2d when its input and
+    output types agree; a dequantize followed by a quantize to the same type
+    cancels. Ops whose operands do not all come from dequantize ops, or
+    whose bias scale is not s_x * s_w, are left in float. Reshapes and
+    transposes between a dequantize and its user move before the
+    dequantize, onto the quantized values.
+  }];
+  let dependentDialects = [
+    "::mlir::linalg::LinalgDialect", "::mlir::tensor::TensorDialect"
+  ];
+}
+
 def LowBitFuseThresholds : Pass<"lowbit-fuse-thresholds", "ModuleOp"> {
   let summary = "fold scale, bias, batch norm, activation and the next "
                 "sign into per-channel integer thresholds";
