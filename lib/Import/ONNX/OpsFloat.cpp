@@ -1003,9 +1003,192 @@ LogicalResult importBatchNorm(NodeContext &ctx) {
   return success();
 }
 
+//===----------------------------------------------------------------------===//
+// Reductions and variadic min/max
+//===----------------------------------------------------------------------===//
+
+enum class ReduceKind { Min, Max, Sum, Mean };
+
+LogicalResult importReduce(NodeContext &ctx, ReduceKind kind) {
+  if (failed(ctx.checkAttributes({"axes", "keepdims", "noop_with_empty_axes"})))
+    return failure();
+  FailureOr<TensorValue *> x = floatInput(ctx, 0);
+  if (failed(x))
+    return failure();
+  int64_t rank = (*x)->rank();
+  SmallVector<int64_t> axes = ctx.attrInts("axes");
+  if (ctx.hasInput(1)) {
+    FailureOr<SmallVector<int64_t>> a = ctx.intsInput(1, "axes");
+    if (failed(a))
+      return failure();
+    axes = *a;
+  }
+  bool keepDims = ctx.attrInt("keepdims", 1);
+  if (axes.empty() && ctx.attrInt("noop_with_empty_axes", 0))
+    return ctx.setOutput(0, **x), success();
+  SmallVector<bool> reduced(rank, axes.empty());
+  for (int64_t a : axes) {
+    if (a < -rank || a >= rank) {
+      ctx.emitError() << "axis " << a << " is out of range for rank " << rank;
+      return failure();
+    }
+    reduced[a < 0 ? a + rank : a] = true;
+  }
+  GraphImporter &g = ctx.importer;
+  OpBuilder &b = ctx.builder();
+  Value v = g.get(**x, Layout::Logical, ctx.loc);
+  Type t = cast<RankedTensorType>(v.getType()).getElementType();
+  SmallVector<int64_t> kept, keptShape, outShape;
+  SmallVector<utils::IteratorType> iters;
+  int64_t count = 1;
+  for (int64_t i = 0; i < rank; ++i) {
+    iters.push_back(reduced[i] ? utils::IteratorType::reduction
+                               : utils::IteratorType::parallel);
+    if (reduced[i]) {
+      count *= (*x)->shape[i];
+      if (keepDims)
+        outShape.push_back(1);
+      continue;
+    }
+    kept.push_back(i);
+    keptShape.push_back((*x)->shape[i]);
+    outShape.push_back((*x)->shape[i]);
+  }
+  double init = kind == ReduceKind::Min   ? INFINITY
+                : kind == ReduceKind::Max ? -INFINITY
+                                          : 0.0;
+  Value empty = tensor::EmptyOp::create(b, ctx.loc, keptShape, t);
+  Value filled =
+      linalg::FillOp::create(b, ctx.loc, scalarOf(b, ctx.loc, t, init), empty)
+          ->getResult(0);
+  SmallVector<AffineExpr> outExprs;
+  for (int64_t i : kept)
+    outExprs.push_back(b.getAffineDimExpr(i));
+  MLIRContext *mctx = b.getContext();
+  SmallVector<AffineMap> maps = {
+      AffineMap::getMultiDimIdentityMap(rank, mctx),
+      AffineMap::get(rank, 0, outExprs, mctx)};
+  Value y = linalg::GenericOp::create(
+                b, ctx.loc, TypeRange{filled.getType()}, ValueRange{v},
+                ValueRange{filled}, maps, iters,
+                [&](OpBuilder &nb, Location l, ValueRange a) {
+                  Value r;
+                  if (kind == ReduceKind::Min)
+                    r = arith::MinimumFOp::create(nb, l, a[0], a[1]);
+                  else if (kind == ReduceKind::Max)
+                    r = arith::MaximumFOp::create(nb, l, a[0], a[1]);
+                  else
+                    r = arith::AddFOp::create(nb, l, a[0], a[1]);
+                  linalg::YieldOp::create(nb, l, r);
+                })
+                ->getResult(0);
+  if (kind == ReduceKind::Mean)
+    y = g.map(y, t, ctx.loc,
+              [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
+                return arith::DivFOp::create(
+                    nb, l, a[0], scalarOf(nb, l, t, static_cast<double>(count)));
+              });
+  y = g.reshape(y, outShape, ctx.loc);
+  ctx.setOutput(0, floatResult(y, outShape, (*x)->dtype, Layout::Logical));
+  return success();
+}
+
+/// Min / Max / Sum / Mean of any number of broadcast operands.
+LogicalResult importVariadic(NodeContext &ctx, ReduceKind kind) {
+  if (failed(ctx.checkAttributes({})))
+    return failure();
+  SmallVector<TensorValue *> inputs;
+  SmallVector<int64_t> shape;
+  for (int64_t i = 0; i < ctx.numInputs(); ++i) {
+    FailureOr<TensorValue *> x = floatInput(ctx, i);
+    if (failed(x))
+      return failure();
+    FailureOr<SmallVector<int64_t>> s = broadcastShapes(shape, (*x)->shape);
+    if (failed(s)) {
+      ctx.emitError() << "operand shapes do not broadcast";
+      return failure();
+    }
+    shape = *s;
+    inputs.push_back(*x);
+  }
+  if (inputs.empty()) {
+    ctx.emitError() << "expects at least one operand";
+    return failure();
+  }
+  Layout layout = elementwiseLayout(inputs);
+  SmallVector<Value> values;
+  for (TensorValue *tv : inputs)
+    values.push_back(ctx.importer.get(*tv, layout, ctx.loc));
+  Type t = cast<RankedTensorType>(values[0].getType()).getElementType();
+  Value y = ctx.importer.map(
+      values, t, ctx.loc, [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+        Value r = a[0];
+        for (Value v : a.drop_front()) {
+          if (kind == ReduceKind::Min)
+            r = arith::MinimumFOp::create(b, l, r, v);
+          else if (kind == ReduceKind::Max)
+            r = arith::MaximumFOp::create(b, l, r, v);
+          else
+            r = arith::AddFOp::create(b, l, r, v);
+        }
+        if (kind == ReduceKind::Mean)
+          r = arith::DivFOp::create(
+              b, l, r, scalarOf(b, l, t, static_cast<double>(a.size())));
+        return r;
+      });
+  ctx.setOutput(0, floatResult(y, shape, inputs[0]->dtype, layout));
+  return success();
+}
+
 } // namespace
 
 void mlir::lowbit::onnx_import::registerFloatOps(OpRegistry &r) {
+  r.on(kDomainONNX, "ReduceMin", 1,
+       [](NodeContext &c) { return importReduce(c, ReduceKind::Min); });
+  r.on(kDomainONNX, "ReduceMax", 1,
+       [](NodeContext &c) { return importReduce(c, ReduceKind::Max); });
+  r.on(kDomainONNX, "ReduceSum", 1,
+       [](NodeContext &c) { return importReduce(c, ReduceKind::Sum); });
+  r.on(kDomainONNX, "ReduceMean", 1,
+       [](NodeContext &c) { return importReduce(c, ReduceKind::Mean); });
+  r.on(kDomainONNX, "Min", 8,
+       [](NodeContext &c) { return importVariadic(c, ReduceKind::Min); });
+  r.on(kDomainONNX, "Max", 8,
+       [](NodeContext &c) { return importVariadic(c, ReduceKind::Max); });
+  r.on(kDomainONNX, "Sum", 8,
+       [](NodeContext &c) { return importVariadic(c, ReduceKind::Sum); });
+  r.on(kDomainONNX, "Mean", 8,
+       [](NodeContext &c) { return importVariadic(c, ReduceKind::Mean); });
+  using UnaryBody = Value (*)(OpBuilder &, Location, Value);
+  auto unary = [&r](StringRef name, int64_t since, UnaryBody body) {
+    r.on(kDomainONNX, name, since,
+         [body](NodeContext &c) { return importUnary(c, {}, body); });
+  };
+  unary("Round", 11, [](OpBuilder &b, Location l, Value v) -> Value {
+    return math::RoundEvenOp::create(b, l, v);
+  });
+  unary("Floor", 6, [](OpBuilder &b, Location l, Value v) -> Value {
+    return math::FloorOp::create(b, l, v);
+  });
+  unary("Ceil", 6, [](OpBuilder &b, Location l, Value v) -> Value {
+    return math::CeilOp::create(b, l, v);
+  });
+  unary("Neg", 6, [](OpBuilder &b, Location l, Value v) -> Value {
+    return arith::NegFOp::create(b, l, v);
+  });
+  unary("Abs", 6, [](OpBuilder &b, Location l, Value v) -> Value {
+    return math::AbsFOp::create(b, l, v);
+  });
+  unary("Sqrt", 6, [](OpBuilder &b, Location l, Value v) -> Value {
+    return math::SqrtOp::create(b, l, v);
+  });
+  unary("Exp", 6, [](OpBuilder &b, Location l, Value v) -> Value {
+    return inF32(b, l, v,
+                 [&](Value x) -> Value { return math::ExpOp::create(b, l, x); });
+  });
+  unary("Reciprocal", 6, [](OpBuilder &b, Location l, Value v) -> Value {
+    return arith::DivFOp::create(b, l, scalarOf(b, l, v.getType(), 1.0), v);
+  });
   r.on(kDomainONNX, "Conv", 1, importConv);
   r.on(kDomainONNX, "Gemm", 1, importGemm);
   r.on(kDomainONNX, "MatMul", 1, importMatMul);

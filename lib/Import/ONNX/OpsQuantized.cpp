@@ -237,6 +237,66 @@ Layout layoutOf(TensorValue *tv) {
 // QuantizeLinear / DequantizeLinear
 //===----------------------------------------------------------------------===//
 
+/// QuantizeLinear with a scale (and zero point) computed at run time, as in
+/// the expanded form of DynamicQuantizeLinear: per tensor only,
+/// y = saturate(round_half_even(x / scale) + zp).
+LogicalResult importRuntimeQuantizeLinear(NodeContext &ctx, TensorValue *x) {
+  GraphImporter &g = ctx.importer;
+  FailureOr<TensorValue *> scale = ctx.input(1);
+  if (failed(scale))
+    return failure();
+  int32_t dtype = DT::TensorProto_DataType_UINT8;
+  TensorValue *zp = nullptr;
+  if (ctx.hasInput(2)) {
+    FailureOr<TensorValue *> z = ctx.input(2);
+    if (failed(z))
+      return failure();
+    zp = *z;
+    dtype = zp->dtype;
+  }
+  int64_t scaleCount = 1;
+  for (int64_t d : (*scale)->shape)
+    scaleCount *= d;
+  if (scaleCount != 1 || (*scale)->dtype != DT::TensorProto_DataType_FLOAT ||
+      (dtype != DT::TensorProto_DataType_UINT8 &&
+       dtype != DT::TensorProto_DataType_INT8)) {
+    ctx.emitError() << "a scale computed at run time must be one float32 "
+                       "value with a uint8 or int8 zero point";
+    return failure();
+  }
+  bool isSigned = dtype == DT::TensorProto_DataType_INT8;
+  Layout layout = layoutOf(x);
+  SmallVector<Value> operands = {g.get(*x, layout, ctx.loc),
+                                 g.reshape(g.get(**scale, Layout::Logical,
+                                                 ctx.loc),
+                                           {}, ctx.loc)};
+  if (zp)
+    operands.push_back(
+        g.reshape(g.get(*zp, Layout::Logical, ctx.loc), {}, ctx.loc));
+  auto i8 = ctx.builder().getI8Type();
+  Value y = g.map(
+      operands, i8, ctx.loc,
+      [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+        auto f32 = b.getF32Type();
+        auto c = [&](float f) -> Value {
+          return arith::ConstantOp::create(b, l, b.getF32FloatAttr(f));
+        };
+        Value q = math::RoundEvenOp::create(
+            b, l, arith::DivFOp::create(b, l, a[0], a[1]));
+        if (a.size() > 2) {
+          Value z = isSigned ? (Value)arith::SIToFPOp::create(b, l, f32, a[2])
+                             : (Value)arith::UIToFPOp::create(b, l, f32, a[2]);
+          q = arith::AddFOp::create(b, l, q, z);
+        }
+        q = arith::MaximumFOp::create(b, l, q, c(isSigned ? -128.0f : 0.0f));
+        q = arith::MinimumFOp::create(b, l, q, c(isSigned ? 127.0f : 255.0f));
+        return arith::TruncIOp::create(
+            b, l, i8, arith::FPToSIOp::create(b, l, b.getI32Type(), q));
+      });
+  ctx.setOutput(0, quantResult(y, x->shape, dtype, layout));
+  return success();
+}
+
 LogicalResult importQuantizeLinear(NodeContext &ctx) {
   if (failed(ctx.checkAttributes({"axis", "saturate"})))
     return failure();
@@ -249,6 +309,11 @@ LogicalResult importQuantizeLinear(NodeContext &ctx) {
     return failure();
   }
   int64_t rank = (*x)->rank();
+  FailureOr<TensorValue *> scaleOperand = ctx.input(1);
+  if (failed(scaleOperand))
+    return failure();
+  if (!(*scaleOperand)->constant)
+    return importRuntimeQuantizeLinear(ctx, *x);
   int64_t axis = ctx.attrInt("axis", 1);
   if (rank > 0 && axis < 0)
     axis += rank;
