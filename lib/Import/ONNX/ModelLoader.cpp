@@ -88,6 +88,8 @@ LogicalResult mlir::lowbit::onnx_import::loadModel(llvm::MemoryBufferRef buffer,
   }
   if (opset < kMinNativeOpset) {
     try {
+      // The converter's adapters read value shapes.
+      onnx::shape_inference::InferShapes(model);
       model = onnx::version_conversion::ConvertVersion(
           model, static_cast<int>(kUpgradeTarget));
     } catch (const std::exception &e) {

@@ -22,7 +22,7 @@ namespace onnx_import {
 /// to kUpgradeTarget with ONNX's version converter.
 constexpr int64_t kMinNativeOpset = 11;
 constexpr int64_t kUpgradeTarget = 11;
-constexpr int64_t kMinOpset = 7;
+constexpr int64_t kMinOpset = 1;
 constexpr int64_t kMaxOpset = 17;
 
 /// Parses a serialized ModelProto, runs ONNX's checker, upgrades opsets

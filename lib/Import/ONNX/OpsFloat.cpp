@@ -586,6 +586,42 @@ LogicalResult importRelu(NodeContext &ctx) {
   });
 }
 
+/// Clip with bounds computed at run time: max then min, as ONNX defines it.
+LogicalResult importRuntimeClip(NodeContext &ctx, TensorValue *x) {
+  GraphImporter &g = ctx.importer;
+  Layout layout = x->value ? x->layout : Layout::Logical;
+  SmallVector<Value> operands = {g.get(*x, layout, ctx.loc)};
+  SmallVector<bool> present;
+  for (int i : {1, 2}) {
+    present.push_back(ctx.hasInput(i));
+    if (!ctx.hasInput(i))
+      continue;
+    FailureOr<TensorValue *> bound = floatInput(ctx, i);
+    if (failed(bound))
+      return failure();
+    if ((*bound)->rank() != 0 &&
+        !((*bound)->rank() == 1 && (*bound)->shape[0] == 1)) {
+      ctx.emitError() << "expects scalar bounds";
+      return failure();
+    }
+    operands.push_back(
+        g.reshape(g.get(**bound, Layout::Logical, ctx.loc), {}, ctx.loc));
+  }
+  Type t = cast<RankedTensorType>(operands[0].getType()).getElementType();
+  Value y = g.map(operands, t, ctx.loc,
+                  [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+                    Value v = a[0];
+                    unsigned next = 1;
+                    if (present[0])
+                      v = arith::MaximumFOp::create(b, l, v, a[next++]);
+                    if (present[1])
+                      v = arith::MinimumFOp::create(b, l, v, a[next++]);
+                    return v;
+                  });
+  ctx.setOutput(0, floatResult(y, x->shape, x->dtype, layout));
+  return success();
+}
+
 LogicalResult importClip(NodeContext &ctx) {
   if (failed(ctx.checkAttributes({"min", "max"})))
     return failure();
@@ -597,6 +633,12 @@ LogicalResult importClip(NodeContext &ctx) {
     lo = ctx.attrFloat("min", -INFINITY);
     hi = ctx.attrFloat("max", INFINITY);
   } else {
+    bool runtimeBound = false;
+    for (int i : {1, 2})
+      if (ctx.hasInput(i) && !(*ctx.input(i))->constant)
+        runtimeBound = true;
+    if (runtimeBound)
+      return importRuntimeClip(ctx, *x);
     for (int i : {1, 2}) {
       if (!ctx.hasInput(i))
         continue;
@@ -933,6 +975,45 @@ bool foldIntoProducer(NodeContext &ctx, TensorValue *x, ArrayRef<double> a,
   return true;
 }
 
+/// Batch normalization with parameters computed at run time (or given as
+/// graph inputs): y = (x - mean) / sqrt(var + eps) * scale + B.
+LogicalResult importRuntimeBatchNorm(NodeContext &ctx, TensorValue *x) {
+  GraphImporter &g = ctx.importer;
+  int64_t rank = x->rank(), channels = x->shape[1];
+  Layout layout =
+      x->value && x->layout == Layout::NHWC ? Layout::NHWC : Layout::Logical;
+  SmallVector<int64_t> cshape = {channels};
+  if (layout == Layout::Logical)
+    cshape.append(rank - 2, 1);
+  SmallVector<Value> operands = {g.get(*x, layout, ctx.loc)};
+  for (int i = 1; i <= 4; ++i) {
+    FailureOr<TensorValue *> p = floatInput(ctx, i);
+    if (failed(p))
+      return failure();
+    if ((*p)->rank() != 1 || (*p)->shape[0] != channels) {
+      ctx.emitError() << "expects per-channel parameters of " << channels
+                      << " values";
+      return failure();
+    }
+    operands.push_back(
+        g.reshape(g.get(**p, Layout::Logical, ctx.loc), cshape, ctx.loc));
+  }
+  double eps = ctx.attrFloat("epsilon", 1e-5f);
+  Type t = cast<RankedTensorType>(operands[0].getType()).getElementType();
+  Value y = g.map(operands, t, ctx.loc,
+                  [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+                    Value d = arith::SubFOp::create(b, l, a[0], a[3]);
+                    Value v = arith::AddFOp::create(b, l, a[4],
+                                                    scalarOf(b, l, t, eps));
+                    Value n = arith::DivFOp::create(
+                        b, l, d, math::SqrtOp::create(b, l, v));
+                    return arith::AddFOp::create(
+                        b, l, arith::MulFOp::create(b, l, n, a[1]), a[2]);
+                  });
+  ctx.setOutput(0, floatResult(y, x->shape, x->dtype, layout));
+  return success();
+}
+
 LogicalResult importBatchNorm(NodeContext &ctx) {
   if (failed(ctx.checkAttributes(
           {"epsilon", "momentum", "training_mode", "spatial"})))
@@ -953,6 +1034,9 @@ LogicalResult importBatchNorm(NodeContext &ctx) {
   int64_t channels = (*x)->shape[1];
   SmallVector<SmallVector<double>> p;
   const char *names[] = {"scale", "B", "mean", "var"};
+  for (int i = 1; i <= 4; ++i)
+    if (ctx.hasInput(i) && !(*ctx.input(i))->constant)
+      return importRuntimeBatchNorm(ctx, *x);
   for (int i = 1; i <= 4; ++i) {
     FailureOr<DenseElementsAttr> c = ctx.constantInput(i, names[i - 1]);
     if (failed(c))
