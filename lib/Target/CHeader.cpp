@@ -4,6 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "lowbit/Dialect/LowBit/IR/LowBitAttrs.h"
 #include "lowbit/Dialect/LowBit/IR/LowBitTypes.h"
 #include "lowbit/Target/ObjectEmitter.h"
 
@@ -177,13 +178,26 @@ std::string mlir::lowbit::generateCHeader(ModuleOp model,
     std::string name = func.getSymName().str();
     std::string macro = upper(name);
     os << "\n/* " << name << "\n";
+    // Set by the ONNX import: the model's tensor names and the layout of
+    // rank-4 tensors.
+    if (auto layout = func->getAttrOfType<StringAttr>(mlir::lowbit::kIOLayoutAttrName))
+      os << " *   rank-4 inputs and outputs: " << layout.getValue() << "\n";
     SmallVector<std::string> params;
     auto describeAll = [&](TypeRange types, bool isInput) {
       for (auto [i, t] : llvm::enumerate(types)) {
         auto tensor = cast<RankedTensorType>(t);
         TensorABI abi = describe(tensor);
         std::string pname = (isInput ? "in" : "out") + std::to_string(i);
-        os << " *   " << pname << ": " << shapeString(tensor) << " "
+        StringAttr tensorName;
+        if (auto names = func->getAttrOfType<ArrayAttr>(mlir::lowbit::kIONamesAttrName)) {
+          size_t index = i + (isInput ? 0 : func.getNumArguments());
+          if (index < names.size())
+            tensorName = dyn_cast<StringAttr>(names[index]);
+        }
+        os << " *   " << pname;
+        if (tensorName)
+          os << " ('" << tensorName.getValue() << "')";
+        os << ": " << shapeString(tensor) << " "
            << typeString(tensor.getElementType()) << "\n"
            << " *        " << abi.cType << "[" << abi.bytes / abi.cSize()
            << "], " << abi.meaning << "\n";

@@ -54,7 +54,10 @@ ONNXDiagnosticHandler::ONNXDiagnosticHandler(MLIRContext *context,
     }
     std::string message = diag.str();
     os << file << ": " << severity << ": ";
-    if (!node.empty() && !StringRef(message).starts_with("node '"))
+    // Messages about graph inputs, outputs and initializers name them
+    // already.
+    if (!node.empty() &&
+        !StringRef(message).contains(("'" + node + "'").str()))
       os << "node '" << node << "': ";
     os << message << "\n";
     for (const Diagnostic &note : diag.getNotes())

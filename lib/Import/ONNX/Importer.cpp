@@ -922,22 +922,22 @@ GraphImporter::importModel(const onnx::ModelProto &model) {
     if (frozen != options.frozenInputs.end()) {
       auto buffer = llvm::MemoryBuffer::getFile(frozen->second);
       if (!buffer)
-        return fail(loc, "cannot read '" + frozen->second +
-                             "' for --freeze-input: " +
+        return fail(loc, "input '" + in.name() + "': cannot read '" +
+                             frozen->second + "' for --freeze-input: " +
                              buffer.getError().message());
       onnx::TensorProto tensor;
       std::string error;
       if (failed(loadTensor((*buffer)->getMemBufferRef(), tensor, error)))
-        return fail(loc, "--freeze-input=" + in.name() + ": '" +
-                             frozen->second + "' is " + error);
+        return fail(loc, "input '" + in.name() + "': '" + frozen->second +
+                             "' (--freeze-input) is " + error);
       FailureOr<DenseElementsAttr> attr = readTensor(tensor, error);
       if (failed(attr))
-        return fail(loc, "--freeze-input=" + in.name() + ": " + error);
+        return fail(loc, "input '" + in.name() + "': " + error);
       if (tensor.data_type() != dtype ||
           attr->getType().getShape() != ArrayRef<int64_t>(shape))
-        return fail(loc, "--freeze-input=" + in.name() + ": the tensor in '" +
-                             frozen->second + "' does not match the input's "
-                             "type and shape");
+        return fail(loc, "input '" + in.name() + "': the tensor in '" +
+                             frozen->second + "' (--freeze-input) does not "
+                             "match the input's type and shape");
       values[in.name()] = makeConstant(*attr, dtype);
       continue;
     }
@@ -1078,6 +1078,17 @@ GraphImporter::importModel(const onnx::ModelProto &model) {
   }
   func::ReturnOp::create(builder, fileLoc, results);
   func.setFunctionType(builder.getFunctionType(argTypes, resultTypes));
+  // The C header names each tensor and states the layout of rank-4 ones.
+  SmallVector<Attribute> names;
+  for (const onnx::ValueInfoProto *in : runtimeInputs)
+    names.push_back(builder.getStringAttr(in->name()));
+  for (const onnx::ValueInfoProto &out : graph.output())
+    names.push_back(builder.getStringAttr(out.name()));
+  func->setAttr(kIONamesAttrName, builder.getArrayAttr(names));
+  func->setAttr(kIOLayoutAttrName,
+                builder.getStringAttr(options.ioLayout == IOLayout::NHWC
+                                          ? "NHWC (channels last)"
+                                          : "NCHW (as in the ONNX model)"));
   return module;
 }
 

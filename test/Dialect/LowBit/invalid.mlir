@@ -216,7 +216,7 @@ func.func @requant_mode_bad_keyword() attributes {lowbit.requant_mode = #lowbit.
 
 // -----
 
-// expected-error@+1 {{unknown lowbit attribute 'lowbit.mode'; the only discardable lowbit attribute is 'lowbit.requant_mode'}}
+// expected-error@+1 {{unknown lowbit attribute 'lowbit.mode'; the discardable lowbit attributes are 'lowbit.requant_mode', 'lowbit.io_layout' and 'lowbit.io_names'}}
 module attributes {lowbit.mode = "float"} {
 }
 

@@ -53,8 +53,24 @@ LogicalResult LowBitDialect::verifyOperationAttribute(Operation *op,
                              << op->getName() << "'";
     return success();
   }
+  if (attr.getName() == kIOLayoutAttrName) {
+    // Documentation for the C header, set by the ONNX import.
+    if (!isa<StringAttr>(attr.getValue()) || !isa<FunctionOpInterface>(op))
+      return op->emitError() << "'" << kIOLayoutAttrName
+                             << "' expects a string on a function";
+    return success();
+  }
+  if (attr.getName() == kIONamesAttrName) {
+    auto names = dyn_cast<ArrayAttr>(attr.getValue());
+    if (!names || !isa<FunctionOpInterface>(op) ||
+        !llvm::all_of(names, [](Attribute a) { return isa<StringAttr>(a); }))
+      return op->emitError() << "'" << kIONamesAttrName
+                             << "' expects an array of strings on a function";
+    return success();
+  }
   return op->emitError() << "unknown lowbit attribute '"
                          << attr.getName().getValue()
-                         << "'; the only discardable lowbit attribute is '"
-                         << kRequantModeAttrName << "'";
+                         << "'; the discardable lowbit attributes are '"
+                         << kRequantModeAttrName << "', '" << kIOLayoutAttrName
+                         << "' and '" << kIONamesAttrName << "'";
 }

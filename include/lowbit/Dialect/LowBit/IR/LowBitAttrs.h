@@ -20,6 +20,11 @@ namespace lowbit {
 /// Name of the discardable attribute (on a module or function) that records
 /// the requantization convention of a model.
 constexpr llvm::StringLiteral kRequantModeAttrName = "lowbit.requant_mode";
+/// On a function: the layout of its rank-4 tensors, stated in the C header.
+constexpr llvm::StringLiteral kIOLayoutAttrName = "lowbit.io_layout";
+/// On a function: the model's names of its arguments, then its results,
+/// stated in the C header.
+constexpr llvm::StringLiteral kIONamesAttrName = "lowbit.io_names";
 } // namespace lowbit
 } // namespace mlir
 

@@ -1,0 +1,211 @@
+# The digits example models (examples/digits: an MLP and a CNN on 8x8
+# handwritten digits, float and QDQ-quantized) compiled with lowbit-compile
+# for x86-64 and AArch64 (under qemu, skipped with a message when the cross
+# tools are missing) and run on all 360 test images through the C ABI. The
+# QDQ models must reproduce PyTorch qnnpack's dequantized logits bit for bit;
+# the float models must agree with PyTorch's logits within 1e-4 (absolute +
+# relative) and give the same argmax on every image (hence the same
+# accuracy).
+#
+# RUN: %python %s %t lowbit-compile
+
+import json
+import os
+import shutil
+import sys
+import time
+
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import numpy as np  # noqa: E402
+
+import onnxtest  # noqa: E402
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..",
+                                    ".."))
+DIGITS = os.path.join(ROOT, "examples", "digits")
+DATA = os.path.join(DIGITS, "data")
+MODELS = ["mlp_float", "cnn_float", "mlp_qdq", "cnn_qdq"]
+TOL = 1e-4
+
+DRIVER = r"""
+#include <stdio.h>
+#include <stdlib.h>
+#include "%(name)s.h"
+
+int main(int argc, char **argv) {
+  if (argc != 4) { fprintf(stderr, "usage: driver N in out\n"); return 2; }
+  long n = atol(argv[1]);
+  float *x = malloc(sizeof(float) * 64 * n);
+  float *y = malloc(sizeof(float) * 10 * n);
+  FILE *f = fopen(argv[2], "rb");
+  if (!f || fread(x, sizeof(float), 64 * n, f) != (size_t)(64 * n)) {
+    fprintf(stderr, "cannot read %%s\n", argv[2]);
+    return 2;
+  }
+  fclose(f);
+  for (long i = 0; i < n; ++i) {
+    int rc = %(name)s(x + 64 * i, y + 10 * i);
+    if (rc != 0) {
+      fprintf(stderr, "%(name)s returned %%d on image %%ld\n", rc, i);
+      return 1;
+    }
+  }
+  f = fopen(argv[3], "wb");
+  if (!f || fwrite(y, sizeof(float), 10 * n, f) != (size_t)(10 * n)) {
+    fprintf(stderr, "cannot write %%s\n", argv[3]);
+    return 2;
+  }
+  fclose(f);
+  free(x);
+  free(y);
+  return 0;
+}
+"""
+
+
+def log(msg=""):
+    print(msg, flush=True)
+
+
+def run_model(name, tag, work, compiler, x_file, n):
+    """(logits [n,10] float32, None) or (None, error message)."""
+    triple, cc, runner = onnxtest.TARGETS[tag]
+    d = os.path.join(work, name, tag)
+    os.makedirs(d)
+    obj = os.path.join(d, name + ".o")
+    hdr = os.path.join(d, name + ".h")
+    cmd = [compiler, os.path.join(DIGITS, name + ".onnx"), "-O2",
+           "--target=" + triple, "-o", obj, "--header=" + hdr,
+           "--function-name=" + name]
+    rc, so, se = onnxtest.sh(cmd, timeout=300)
+    if rc != 0:
+        return None, "lowbit-compile failed (exit %d)\n  $ %s\n%s" % (
+            rc, onnxtest.cmd_str(cmd), onnxtest.clip_text(se + so))
+    drv = os.path.join(d, "driver.c")
+    with open(drv, "w") as f:
+        f.write(DRIVER % {"name": name})
+    exe = os.path.join(d, "driver")
+    link = [cc, "-std=c11", "-O1", "-Wall",
+            "-Werror=implicit-function-declaration", "-I", d, drv, obj,
+            "-o", exe, "-lm"]
+    rc, so, se = onnxtest.sh(link, timeout=300)
+    if rc != 0:
+        return None, "linking failed (exit %d)\n  $ %s\n%s" % (
+            rc, onnxtest.cmd_str(link), onnxtest.clip_text(se + so))
+    out = os.path.join(d, "out.bin")
+    run = runner + [exe, str(n), x_file, out]
+    rc, so, se = onnxtest.sh(run, timeout=300)
+    if rc != 0:
+        return None, "the driver failed (exit %d)\n  $ %s\n%s" % (
+            rc, onnxtest.cmd_str(run), onnxtest.clip_text(se + so))
+    got = np.fromfile(out, dtype="<f4")
+    if got.size != n * 10:
+        return None, "the driver wrote %d floats, expected %d" % (
+            got.size, n * 10)
+    return got.reshape(n, 10), None
+
+
+def check(name, tag, got, ref, y):
+    """(ok, lines)."""
+    lines = []
+    ok = True
+    n = ref.shape[0]
+    acc = float(np.mean(np.argmax(got, 1) == y))
+    ref_acc = float(np.mean(np.argmax(ref, 1) == y))
+    if name.endswith("_qdq"):
+        with open(os.path.join(DATA, name + "_out_qparams.json")) as f:
+            scale = json.load(f)["scale"]
+        # Bit for bit (compare the bit patterns, so -0.0 != 0.0).
+        bad = np.argwhere(got.view(np.uint32) != ref.view(np.uint32))
+        equal = got.size - len(bad)
+        for i, c in bad:
+            lines.append("  %s %s: image %d class %d: got %r, expected %r "
+                         "(%+.3f output scale units)" % (
+                             name, tag, i, c, float(got[i, c]),
+                             float(ref[i, c]),
+                             (float(got[i, c]) - float(ref[i, c])) / scale))
+        if len(bad):
+            ok = False
+            lines.append("  %s %s: %d of %d outputs differ from qnnpack" % (
+                name, tag, len(bad), got.size))
+        summary = "%s %s: %d/%d outputs equal qnnpack" % (
+            name, tag, equal, got.size)
+    else:
+        diff = np.abs(got.astype(np.float64) - ref.astype(np.float64))
+        allowed = TOL * (1 + np.abs(ref.astype(np.float64)))
+        bad = np.argwhere(~(diff <= allowed))
+        for i, c in bad[:20]:
+            lines.append("  %s %s: image %d class %d: got %r, expected %r "
+                         "(|diff| %.3g, allowed %.3g)" % (
+                             name, tag, i, c, float(got[i, c]),
+                             float(ref[i, c]), diff[i, c], allowed[i, c]))
+        if len(bad):
+            ok = False
+            lines.append("  %s %s: %d of %d logits outside 1e-4*(1+|ref|)" %
+                         (name, tag, len(bad), got.size))
+        summary = "%s %s: max |diff| %.3g over %d logits" % (
+            name, tag, float(np.nanmax(diff)), got.size)
+    am_bad = np.nonzero(np.argmax(got, 1) != np.argmax(ref, 1))[0]
+    if len(am_bad):
+        ok = False
+        lines.append("  %s %s: argmax differs from PyTorch on %d images: %s"
+                     % (name, tag, len(am_bad),
+                        ", ".join(map(str, am_bad[:30]))))
+    if acc != ref_acc:
+        ok = False
+    summary += "; accuracy %.4f (PyTorch %.4f)" % (acc, ref_acc)
+    if not name.endswith("_qdq"):
+        summary += "; argmax agrees on %d/%d images" % (n - len(am_bad), n)
+    return ok, [summary] + lines
+
+
+def main():
+    t0 = time.time()
+    if len(sys.argv) < 3:
+        sys.exit("usage: %s WORKDIR LOWBIT_COMPILE" % sys.argv[0])
+    work, compiler = sys.argv[1], sys.argv[2]
+    if not os.path.isabs(compiler) and shutil.which(compiler):
+        compiler = shutil.which(compiler)
+    if os.path.isdir(work):
+        shutil.rmtree(work)
+    os.makedirs(work)
+    x = np.load(os.path.join(DATA, "test_x.npy")).astype("<f4")
+    y = np.load(os.path.join(DATA, "test_y.npy")).astype(np.int64).ravel()
+    n = x.shape[0]
+    assert x.shape == (n, 1, 8, 8), x.shape
+    x_file = os.path.join(work, "test_x.bin")
+    np.ascontiguousarray(x).tofile(x_file)
+
+    tags = ["x86-64"]
+    if shutil.which("aarch64-linux-gnu-gcc") and \
+            shutil.which("qemu-aarch64"):
+        tags.append("aarch64")
+    else:
+        log("SKIPPED: AArch64 (aarch64-linux-gnu-gcc or qemu-aarch64 "
+            "missing)")
+
+    failures = 0
+    for name in MODELS:
+        ref = np.load(os.path.join(DATA, name + "_logits.npy")).astype(
+            np.float32).reshape(n, 10)
+        for tag in tags:
+            got, err = run_model(name, tag, work, compiler, x_file, n)
+            if err:
+                failures += 1
+                log("FAIL %s %s: %s" % (name, tag, err))
+                continue
+            ok, lines = check(name, tag, got, ref, y)
+            if not ok:
+                failures += 1
+                lines[0] = "FAIL " + lines[0]
+            for l in lines:
+                log(l)
+    log("%d of %d runs failed (%.1f s)" % (
+        failures, len(MODELS) * len(tags), time.time() - t0))
+    if failures:
+        sys.exit(1)
+
+
+main()
