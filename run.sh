@@ -19,7 +19,7 @@ PACKAGES=(
   cmake ninja-build g++ python3 python3-numpy
   llvm-22 llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools clang-22
   libgtest-dev libgemmlowp-dev
-  libonnx-dev libprotobuf-dev libonnx-testdata python3-onnx
+  libonnx-dev libprotobuf-dev protobuf-compiler libonnx-testdata python3-onnx
   gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
 )
 

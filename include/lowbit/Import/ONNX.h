@@ -54,8 +54,7 @@ bool isONNXFile(llvm::StringRef path);
 /// locations and diagnostics. On failure emits one error (naming the node,
 /// op type, domain and opset where one is at fault) and returns null.
 OwningOpRef<ModuleOp> importONNX(llvm::MemoryBufferRef buffer,
-                                 llvm::StringRef fileName,
-                                 MLIRContext *context,
+                                 llvm::StringRef fileName, MLIRContext *context,
                                  const ONNXImportOptions &options);
 
 /// Registers the import options (`--input-shape`, `--precision`,

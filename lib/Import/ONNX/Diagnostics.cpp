@@ -56,8 +56,7 @@ ONNXDiagnosticHandler::ONNXDiagnosticHandler(MLIRContext *context,
     os << file << ": " << severity << ": ";
     // Messages about graph inputs, outputs and initializers name them
     // already.
-    if (!node.empty() &&
-        !StringRef(message).contains(("'" + node + "'").str()))
+    if (!node.empty() && !StringRef(message).contains(("'" + node + "'").str()))
       os << "node '" << node << "': ";
     os << message << "\n";
     for (const Diagnostic &note : diag.getNotes())

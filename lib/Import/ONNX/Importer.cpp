@@ -1,4 +1,5 @@
-//===- Importer.cpp - ONNX graph to lowbit IR ------------------------------===//
+//===- Importer.cpp - ONNX graph to lowbit IR
+//------------------------------===//
 //
 // Part of the lowbit project.
 //
@@ -30,10 +31,10 @@
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/Verifier.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
-#include "mlir/IR/Verifier.h"
 #include "llvm/Support/Path.h"
 
 using namespace mlir;
@@ -138,8 +139,7 @@ FailureOr<SmallVector<int64_t>> NodeContext::intsInput(int64_t i,
   if (failed(c))
     return failure();
   if (!isa<IntegerType>(c->getElementType())) {
-    emitError() << what << " must hold integers, got "
-                << c->getElementType();
+    emitError() << what << " must hold integers, got " << c->getElementType();
     return failure();
   }
   return toInts(*c);
@@ -298,15 +298,13 @@ Type GraphImporter::valueElementType(int32_t dtype) {
   return nullptr;
 }
 
-template <typename T>
-static void appendRaw(std::vector<char> &bytes, T value) {
+template <typename T> static void appendRaw(std::vector<char> &bytes, T value) {
   const char *p = reinterpret_cast<const char *>(&value);
   bytes.insert(bytes.end(), p, p + sizeof(T));
 }
 
 FailureOr<DenseElementsAttr>
-GraphImporter::readTensor(const onnx::TensorProto &tensor,
-                          std::string &error) {
+GraphImporter::readTensor(const onnx::TensorProto &tensor, std::string &error) {
   if (tensor.data_location() == onnx::TensorProto_DataLocation_EXTERNAL) {
     error = "tensor '" + tensor.name() +
             "' keeps its data in an external file, which is not supported "
@@ -409,8 +407,7 @@ GraphImporter::readTensor(const onnx::TensorProto &tensor,
   return DenseElementsAttr::getFromRawBuffer(type, bytes);
 }
 
-TensorValue GraphImporter::makeConstant(DenseElementsAttr attr,
-                                        int32_t dtype) {
+TensorValue GraphImporter::makeConstant(DenseElementsAttr attr, int32_t dtype) {
   TensorValue tv;
   tv.constant = attr;
   tv.shape = llvm::to_vector(attr.getType().getShape());
@@ -418,8 +415,9 @@ TensorValue GraphImporter::makeConstant(DenseElementsAttr attr,
   return tv;
 }
 
-DenseElementsAttr mlir::lowbit::onnx_import::convertToFloat(
-    DenseElementsAttr attr, FloatType type) {
+DenseElementsAttr
+mlir::lowbit::onnx_import::convertToFloat(DenseElementsAttr attr,
+                                          FloatType type) {
   auto resultType = attr.getType().clone(type);
   if (attr.getElementType() == type)
     return attr;
@@ -431,9 +429,8 @@ DenseElementsAttr mlir::lowbit::onnx_import::convertToFloat(
   };
   if (auto ft = dyn_cast<FloatType>(attr.getElementType())) {
     (void)ft;
-    return attr.mapValues(type, [&](const APFloat &v) {
-      return convert(v).bitcastToAPInt();
-    });
+    return attr.mapValues(
+        type, [&](const APFloat &v) { return convert(v).bitcastToAPInt(); });
   }
   bool isUnsigned = attr.getElementType().isUnsignedInteger() ||
                     attr.getElementType().isInteger(1);
@@ -446,8 +443,8 @@ DenseElementsAttr mlir::lowbit::onnx_import::convertToFloat(
   return DenseElementsAttr::get(resultType, values);
 }
 
-SmallVector<double> mlir::lowbit::onnx_import::toDoubles(
-    DenseElementsAttr attr) {
+SmallVector<double>
+mlir::lowbit::onnx_import::toDoubles(DenseElementsAttr attr) {
   SmallVector<double> out;
   if (isa<FloatType>(attr.getElementType())) {
     for (APFloat v : attr.getValues<APFloat>()) {
@@ -493,8 +490,9 @@ Value GraphImporter::materializeConstant(DenseElementsAttr attr, int32_t dtype,
   return arith::ConstantOp::create(builder, loc, value);
 }
 
-DenseElementsAttr mlir::lowbit::onnx_import::transposeConstant(
-    DenseElementsAttr attr, ArrayRef<int64_t> perm) {
+DenseElementsAttr
+mlir::lowbit::onnx_import::transposeConstant(DenseElementsAttr attr,
+                                             ArrayRef<int64_t> perm) {
   auto type = cast<RankedTensorType>(attr.getType());
   ArrayRef<int64_t> shape = type.getShape();
   SmallVector<int64_t> newShape;
@@ -550,6 +548,92 @@ mlir::lowbit::onnx_import::broadcastShapes(ArrayRef<int64_t> a,
     out[i] = x == 1 ? y : x;
   }
   return out;
+}
+
+//===----------------------------------------------------------------------===//
+// 2-D windows (Conv, QLinearConv, ConvInteger, pools)
+//===----------------------------------------------------------------------===//
+
+/// ONNX pads [x1_begin, x2_begin, x1_end, x2_end] (or auto_pad) to lowbit's
+/// [top, bottom, left, right]. `kernel` is the effective (dilated) extent.
+static FailureOr<SmallVector<int64_t, 4>>
+convPadding(NodeContext &ctx, ArrayRef<int64_t> in, ArrayRef<int64_t> kernel,
+            ArrayRef<int64_t> strides) {
+  std::string autoPad = ctx.attrString("auto_pad", "NOTSET");
+  if (autoPad == "NOTSET") {
+    SmallVector<int64_t> pads = ctx.attrInts("pads");
+    if (pads.empty())
+      return SmallVector<int64_t, 4>{0, 0, 0, 0};
+    if (pads.size() != 4 ||
+        llvm::any_of(pads, [](int64_t p) { return p < 0; })) {
+      ctx.emitError() << "expects 4 non-negative pads for a 2-D window, got "
+                      << pads.size() << " values";
+      return failure();
+    }
+    return SmallVector<int64_t, 4>{pads[0], pads[2], pads[1], pads[3]};
+  }
+  if (autoPad == "VALID")
+    return SmallVector<int64_t, 4>{0, 0, 0, 0};
+  if (autoPad != "SAME_UPPER" && autoPad != "SAME_LOWER") {
+    ctx.emitError() << "auto_pad '" << autoPad << "' is not supported";
+    return failure();
+  }
+  SmallVector<int64_t, 4> out(4);
+  for (int d = 0; d < 2; ++d) {
+    int64_t outSize = (in[d] + strides[d] - 1) / strides[d];
+    int64_t total =
+        std::max<int64_t>((outSize - 1) * strides[d] + kernel[d] - in[d], 0);
+    int64_t small = total / 2, large = total - small;
+    out[2 * d] = autoPad == "SAME_UPPER" ? small : large;
+    out[2 * d + 1] = autoPad == "SAME_UPPER" ? large : small;
+  }
+  return out;
+}
+
+FailureOr<Window>
+mlir::lowbit::onnx_import::readWindow(NodeContext &ctx, ArrayRef<int64_t> inHW,
+                                      ArrayRef<int64_t> kernel, bool ceilMode) {
+  Window w;
+  w.kernel = llvm::to_vector(kernel);
+  w.strides = ctx.attrInts("strides");
+  if (w.strides.empty())
+    w.strides = {1, 1};
+  w.dilations = ctx.attrInts("dilations");
+  if (w.dilations.empty())
+    w.dilations = {1, 1};
+  if (w.strides.size() != 2 || w.dilations.size() != 2 ||
+      llvm::any_of(w.strides, [](int64_t s) { return s < 1; }) ||
+      llvm::any_of(w.dilations, [](int64_t s) { return s < 1; })) {
+    ctx.emitError() << "expects 2 positive strides and dilations";
+    return failure();
+  }
+  SmallVector<int64_t> extent = {w.dilations[0] * (kernel[0] - 1) + 1,
+                                 w.dilations[1] * (kernel[1] - 1) + 1};
+  FailureOr<SmallVector<int64_t, 4>> pad =
+      convPadding(ctx, inHW, extent, w.strides);
+  if (failed(pad))
+    return failure();
+  w.padding = *pad;
+  for (int d = 0; d < 2; ++d) {
+    int64_t span = inHW[d] + w.padding[2 * d] + w.padding[2 * d + 1];
+    if (span < extent[d]) {
+      ctx.emitError() << "the window (" << extent[d]
+                      << ") is larger than the padded input (" << span << ")";
+      return failure();
+    }
+    int64_t out = (span - extent[d]) / w.strides[d] + 1;
+    if (ceilMode) {
+      int64_t c = (span - extent[d] + w.strides[d] - 1) / w.strides[d] + 1;
+      // The last window must start inside the input or its leading padding.
+      if ((c - 1) * w.strides[d] >= inHW[d] + w.padding[2 * d])
+        --c;
+      // Extra trailing padding makes the floor division see that window.
+      w.padding[2 * d + 1] += (c - 1) * w.strides[d] + extent[d] - span;
+      out = c;
+    }
+    w.outHW.push_back(out);
+  }
+  return w;
 }
 
 //===----------------------------------------------------------------------===//
@@ -609,10 +693,9 @@ static Type permuteElementType(Type element, ArrayRef<int64_t> perm) {
   int32_t axis = perAxis.getQuantizedDimension();
   int32_t moved = static_cast<int32_t>(llvm::find(perm, axis) - perm.begin());
   return quant::UniformQuantizedPerAxisType::get(
-      perAxis.getFlags(), perAxis.getStorageType(),
-      perAxis.getExpressedType(), perAxis.getScales(),
-      perAxis.getZeroPoints(), moved, perAxis.getStorageTypeMin(),
-      perAxis.getStorageTypeMax());
+      perAxis.getFlags(), perAxis.getStorageType(), perAxis.getExpressedType(),
+      perAxis.getScales(), perAxis.getZeroPoints(), moved,
+      perAxis.getStorageTypeMin(), perAxis.getStorageTypeMax());
 }
 
 Value GraphImporter::permuteConstant(Value value, ArrayRef<int64_t> perm,
@@ -628,8 +711,8 @@ Value GraphImporter::permuteConstant(Value value, ArrayRef<int64_t> perm,
   }
   auto constantOf = [&](lowbit::ConstantOp c) -> Value {
     auto attr = dyn_cast<DenseElementsAttr>(c.getValue());
-    Type element = permuteElementType(
-        c.getResult().getType().getElementType(), perm);
+    Type element =
+        permuteElementType(c.getResult().getType().getElementType(), perm);
     if (!attr || !element)
       return nullptr;
     DenseElementsAttr t = transposeConstant(attr, perm);
@@ -668,8 +751,8 @@ Value GraphImporter::permute(Value value, ArrayRef<int64_t> perm,
     return reshape(value, newShape, loc);
   if (Value folded = permuteConstant(value, perm, loc))
     return folded;
-  Value init = tensor::EmptyOp::create(builder, loc, newShape,
-                                       type.getElementType());
+  Value init =
+      tensor::EmptyOp::create(builder, loc, newShape, type.getElementType());
   return linalg::TransposeOp::create(builder, loc, value, init, perm)
       ->getResult(0);
 }
@@ -677,8 +760,7 @@ Value GraphImporter::permute(Value value, ArrayRef<int64_t> perm,
 Value GraphImporter::get(TensorValue &tv, Layout layout, Location loc) {
   if (!tv.value) {
     if (layout == Layout::NHWC) {
-      SmallVector<int64_t> padded(4 - std::min<size_t>(4, tv.shape.size()),
-                                  1);
+      SmallVector<int64_t> padded(4 - std::min<size_t>(4, tv.shape.size()), 1);
       padded.append(tv.shape.begin(), tv.shape.end());
       DenseElementsAttr c = tv.constant.reshape(
           RankedTensorType::get(padded, tv.constant.getElementType()));
@@ -707,8 +789,8 @@ Value GraphImporter::map(
     function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
   SmallVector<int64_t> shape;
   for (Value v : operands)
-    shape = *broadcastShapes(shape,
-                             cast<RankedTensorType>(v.getType()).getShape());
+    shape =
+        *broadcastShapes(shape, cast<RankedTensorType>(v.getType()).getShape());
   int64_t rank = shape.size();
   SmallVector<AffineMap> maps;
   for (Value v : operands) {
@@ -726,8 +808,8 @@ Value GraphImporter::map(
   SmallVector<utils::IteratorType> iterators(rank,
                                              utils::IteratorType::parallel);
   auto op = linalg::GenericOp::create(
-      builder, loc, TypeRange{init.getType()}, operands, ValueRange{init},
-      maps, iterators, [&](OpBuilder &b, Location l, ValueRange args) {
+      builder, loc, TypeRange{init.getType()}, operands, ValueRange{init}, maps,
+      iterators, [&](OpBuilder &b, Location l, ValueRange args) {
         Value r = body(b, l, args.drop_back());
         linalg::YieldOp::create(b, l, r);
       });
@@ -803,11 +885,11 @@ static Type boundaryElementType(MLIRContext *ctx, int32_t dtype) {
   }
   auto storage = IntegerType::get(ctx, width);
   int64_t lo = isSigned ? -(int64_t(1) << (width - 1)) : 0;
-  int64_t hi = isSigned ? (int64_t(1) << (width - 1)) - 1
-                        : (int64_t(1) << width) - 1;
+  int64_t hi =
+      isSigned ? (int64_t(1) << (width - 1)) - 1 : (int64_t(1) << width) - 1;
   return quant::UniformQuantizedType::get(
-      isSigned ? quant::QuantizationFlags::Signed : 0, storage, f32, 1.0, 0,
-      lo, hi);
+      isSigned ? quant::QuantizationFlags::Signed : 0, storage, f32, 1.0, 0, lo,
+      hi);
 }
 
 OwningOpRef<ModuleOp>
@@ -889,8 +971,8 @@ GraphImporter::importModel(const onnx::ModelProto &model) {
     if (given != options.inputShapes.end()) {
       shape = given->second;
       if (tt.has_shape() && tt.shape().dim_size() != (int)shape.size())
-        return fail(loc, "--input-shape gives input '" + in.name() +
-                             "' rank " + Twine(shape.size()) +
+        return fail(loc, "--input-shape gives input '" + in.name() + "' rank " +
+                             Twine(shape.size()) +
                              ", but the model says rank " +
                              Twine(tt.shape().dim_size()));
       if (tt.has_shape())
@@ -910,8 +992,8 @@ GraphImporter::importModel(const onnx::ModelProto &model) {
           std::string what = dim.has_dim_param()
                                  ? " ('" + dim.dim_param() + "')"
                                  : std::string();
-          return fail(loc, "input '" + in.name() + "' has a dynamic dimension " +
-                               Twine(i) + what +
+          return fail(loc, "input '" + in.name() +
+                               "' has a dynamic dimension " + Twine(i) + what +
                                "; fix it with --input-shape=" + in.name() +
                                "=<d0>x<d1>x...");
         }
@@ -922,9 +1004,9 @@ GraphImporter::importModel(const onnx::ModelProto &model) {
     if (frozen != options.frozenInputs.end()) {
       auto buffer = llvm::MemoryBuffer::getFile(frozen->second);
       if (!buffer)
-        return fail(loc, "input '" + in.name() + "': cannot read '" +
-                             frozen->second + "' for --freeze-input: " +
-                             buffer.getError().message());
+        return fail(
+            loc, "input '" + in.name() + "': cannot read '" + frozen->second +
+                     "' for --freeze-input: " + buffer.getError().message());
       onnx::TensorProto tensor;
       std::string error;
       if (failed(loadTensor((*buffer)->getMemBufferRef(), tensor, error)))
@@ -936,7 +1018,8 @@ GraphImporter::importModel(const onnx::ModelProto &model) {
       if (tensor.data_type() != dtype ||
           attr->getType().getShape() != ArrayRef<int64_t>(shape))
         return fail(loc, "input '" + in.name() + "': the tensor in '" +
-                             frozen->second + "' (--freeze-input) does not "
+                             frozen->second +
+                             "' (--freeze-input) does not "
                              "match the input's type and shape");
       values[in.name()] = makeConstant(*attr, dtype);
       continue;
@@ -994,10 +1077,9 @@ GraphImporter::importModel(const onnx::ModelProto &model) {
     ++uses[out.name()];
 
   for (const auto &[index, node] : llvm::enumerate(graph.node())) {
-    std::string name =
-        node.name().empty()
-            ? node.op_type() + "_" + std::to_string(index)
-            : node.name();
+    std::string name = node.name().empty()
+                           ? node.op_type() + "_" + std::to_string(index)
+                           : node.name();
     Location loc = nameLoc(name);
     std::string domain = node.domain() == "ai.onnx" ? "" : node.domain();
     auto opset = opsets.find(domain);
@@ -1101,16 +1183,15 @@ bool mlir::lowbit::isONNXFile(StringRef path) {
 }
 
 void mlir::lowbit::registerONNXImportDialects(DialectRegistry &registry) {
-  registry.insert<arith::ArithDialect, func::FuncDialect,
-                  linalg::LinalgDialect, math::MathDialect,
-                  quant::QuantDialect, tensor::TensorDialect,
+  registry.insert<arith::ArithDialect, func::FuncDialect, linalg::LinalgDialect,
+                  math::MathDialect, quant::QuantDialect, tensor::TensorDialect,
                   lowbit::LowBitDialect>();
 }
 
-OwningOpRef<ModuleOp> mlir::lowbit::importONNX(llvm::MemoryBufferRef buffer,
-                                               StringRef fileName,
-                                               MLIRContext *context,
-                                               const ONNXImportOptions &options) {
+OwningOpRef<ModuleOp>
+mlir::lowbit::importONNX(llvm::MemoryBufferRef buffer, StringRef fileName,
+                         MLIRContext *context,
+                         const ONNXImportOptions &options) {
   DialectRegistry registry;
   registerONNXImportDialects(registry);
   context->appendDialectRegistry(registry);

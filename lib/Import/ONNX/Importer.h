@@ -53,6 +53,16 @@ struct TensorValue {
   Layout layout = Layout::Logical;
 
   int64_t rank() const { return static_cast<int64_t>(shape.size()); }
+  /// A value computed at run time.
+  static TensorValue of(Value value, ArrayRef<int64_t> shape, int32_t dtype,
+                        Layout layout) {
+    TensorValue tv;
+    tv.value = value;
+    tv.shape = llvm::to_vector(shape);
+    tv.dtype = dtype;
+    tv.layout = layout;
+    return tv;
+  }
   bool isConstant() const { return static_cast<bool>(constant); }
 };
 
@@ -216,6 +226,18 @@ public:
   Value map(ValueRange operands, Type resultElement, Location loc,
             function_ref<Value(OpBuilder &, Location, ValueRange)> body);
 };
+
+/// The 2-D window of a Conv or pool: kernel, strides, dilations (default
+/// 1), padding as lowbit's [top, bottom, left, right] from ONNX `pads` or
+/// `auto_pad`, and the output size. `ceilMode` (pools) adds the trailing
+/// padding that makes the floor division see the last partial window.
+struct Window {
+  SmallVector<int64_t> kernel, strides, dilations;
+  SmallVector<int64_t, 4> padding;
+  SmallVector<int64_t> outHW;
+};
+FailureOr<Window> readWindow(NodeContext &ctx, ArrayRef<int64_t> inHW,
+                             ArrayRef<int64_t> kernel, bool ceilMode = false);
 
 /// Permutes the elements of a constant (any element type) by `perm`.
 DenseElementsAttr transposeConstant(DenseElementsAttr attr,

@@ -22,8 +22,7 @@ using namespace mlir;
 using namespace mlir::lowbit;
 using namespace mlir::lowbit::onnx_import;
 
-int64_t mlir::lowbit::onnx_import::getONNXOpset(
-    const onnx::ModelProto &model) {
+int64_t mlir::lowbit::onnx_import::getONNXOpset(const onnx::ModelProto &model) {
   for (const onnx::OperatorSetIdProto &set : model.opset_import())
     if (set.domain().empty() || set.domain() == "ai.onnx")
       return set.version();
@@ -40,9 +39,10 @@ static bool parseProto(llvm::MemoryBufferRef buffer, Proto &proto) {
   return proto.ParseFromCodedStream(&stream) && stream.ConsumedEntireMessage();
 }
 
-LogicalResult mlir::lowbit::onnx_import::loadTensor(llvm::MemoryBufferRef buffer,
-                                                    onnx::TensorProto &tensor,
-                                                    std::string &error) {
+LogicalResult
+mlir::lowbit::onnx_import::loadTensor(llvm::MemoryBufferRef buffer,
+                                      onnx::TensorProto &tensor,
+                                      std::string &error) {
   if (buffer.getBufferSize() > static_cast<size_t>(INT32_MAX) ||
       !parseProto(buffer, tensor)) {
     error = "not a serialized ONNX TensorProto (truncated or corrupt)";
@@ -93,8 +93,8 @@ LogicalResult mlir::lowbit::onnx_import::loadModel(llvm::MemoryBufferRef buffer,
       model = onnx::version_conversion::ConvertVersion(
           model, static_cast<int>(kUpgradeTarget));
     } catch (const std::exception &e) {
-      error = "cannot upgrade ai.onnx opset " + std::to_string(opset) +
-              " to " + std::to_string(kUpgradeTarget) +
+      error = "cannot upgrade ai.onnx opset " + std::to_string(opset) + " to " +
+              std::to_string(kUpgradeTarget) +
               " with ONNX's version converter: " + e.what();
       return failure();
     }

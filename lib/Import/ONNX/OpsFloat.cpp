@@ -50,17 +50,6 @@ FailureOr<TensorValue *> floatInput(NodeContext &ctx, int64_t i) {
   return tv;
 }
 
-/// The result TensorValue of a float op.
-TensorValue floatResult(Value v, ArrayRef<int64_t> shape, int32_t dtype,
-                        Layout layout) {
-  TensorValue tv;
-  tv.value = v;
-  tv.shape = llvm::to_vector(shape);
-  tv.dtype = dtype;
-  tv.layout = layout;
-  return tv;
-}
-
 /// NHWC if any rank-4 operand already is (the others follow), else the ONNX
 /// order.
 Layout elementwiseLayout(ArrayRef<TensorValue *> operands) {
@@ -87,8 +76,7 @@ Value scalarOf(OpBuilder &b, Location loc, Type type, double v) {
 
 /// Computes `f` in f32 for narrower float types (exp and tanh of f16 are
 /// not worth their own approximations).
-Value inF32(OpBuilder &b, Location loc, Value x,
-            function_ref<Value(Value)> f) {
+Value inF32(OpBuilder &b, Location loc, Value x, function_ref<Value(Value)> f) {
   Type t = x.getType();
   if (t.isF32())
     return f(x);
@@ -103,100 +91,14 @@ Operation *fusableProducer(NodeContext &ctx, TensorValue *tv) {
   if (!tv->value || ctx.useCount(0) != 1)
     return nullptr;
   Operation *op = tv->value.getDefiningOp();
-  if (!op || !isa<lowbit::Conv2DOp, lowbit::MatmulOp, lowbit::AddOp,
-                  lowbit::MulOp>(op))
+  if (!op ||
+      !isa<lowbit::Conv2DOp, lowbit::MatmulOp, lowbit::AddOp, lowbit::MulOp>(
+          op))
     return nullptr;
   auto act = op->getAttrOfType<ActivationAttr>("activation");
   if (act && act.getValue() != Activation::none)
     return nullptr;
   return op;
-}
-
-/// ONNX pads [x1_begin, x2_begin, x1_end, x2_end] (or auto_pad) to lowbit's
-/// [top, bottom, left, right]. `kernel` is the effective (dilated) extent.
-FailureOr<SmallVector<int64_t, 4>>
-convPadding(NodeContext &ctx, ArrayRef<int64_t> in, ArrayRef<int64_t> kernel,
-            ArrayRef<int64_t> strides) {
-  std::string autoPad = ctx.attrString("auto_pad", "NOTSET");
-  if (autoPad == "NOTSET") {
-    SmallVector<int64_t> pads = ctx.attrInts("pads");
-    if (pads.empty())
-      return SmallVector<int64_t, 4>{0, 0, 0, 0};
-    if (pads.size() != 4 || llvm::any_of(pads, [](int64_t p) { return p < 0; })) {
-      ctx.emitError() << "expects 4 non-negative pads for a 2-D window, got "
-                      << pads.size() << " values";
-      return failure();
-    }
-    return SmallVector<int64_t, 4>{pads[0], pads[2], pads[1], pads[3]};
-  }
-  if (autoPad == "VALID")
-    return SmallVector<int64_t, 4>{0, 0, 0, 0};
-  if (autoPad != "SAME_UPPER" && autoPad != "SAME_LOWER") {
-    ctx.emitError() << "auto_pad '" << autoPad << "' is not supported";
-    return failure();
-  }
-  SmallVector<int64_t, 4> out(4);
-  for (int d = 0; d < 2; ++d) {
-    int64_t outSize = (in[d] + strides[d] - 1) / strides[d];
-    int64_t total =
-        std::max<int64_t>((outSize - 1) * strides[d] + kernel[d] - in[d], 0);
-    int64_t small = total / 2, large = total - small;
-    out[2 * d] = autoPad == "SAME_UPPER" ? small : large;
-    out[2 * d + 1] = autoPad == "SAME_UPPER" ? large : small;
-  }
-  return out;
-}
-
-/// 2-D window attributes shared by Conv and the pools.
-struct Window {
-  SmallVector<int64_t> kernel, strides, dilations;
-  SmallVector<int64_t, 4> padding; // top, bottom, left, right
-  SmallVector<int64_t> outHW;
-};
-
-FailureOr<Window> readWindow(NodeContext &ctx, ArrayRef<int64_t> inHW,
-                             ArrayRef<int64_t> kernel, bool ceilMode = false) {
-  Window w;
-  w.kernel = llvm::to_vector(kernel);
-  w.strides = ctx.attrInts("strides");
-  if (w.strides.empty())
-    w.strides = {1, 1};
-  w.dilations = ctx.attrInts("dilations");
-  if (w.dilations.empty())
-    w.dilations = {1, 1};
-  if (w.strides.size() != 2 || w.dilations.size() != 2 ||
-      llvm::any_of(w.strides, [](int64_t s) { return s < 1; }) ||
-      llvm::any_of(w.dilations, [](int64_t s) { return s < 1; })) {
-    ctx.emitError() << "expects 2 positive strides and dilations";
-    return failure();
-  }
-  SmallVector<int64_t> extent = {w.dilations[0] * (kernel[0] - 1) + 1,
-                                 w.dilations[1] * (kernel[1] - 1) + 1};
-  FailureOr<SmallVector<int64_t, 4>> pad =
-      convPadding(ctx, inHW, extent, w.strides);
-  if (failed(pad))
-    return failure();
-  w.padding = *pad;
-  for (int d = 0; d < 2; ++d) {
-    int64_t span = inHW[d] + w.padding[2 * d] + w.padding[2 * d + 1];
-    if (span < extent[d]) {
-      ctx.emitError() << "the window (" << extent[d]
-                      << ") is larger than the padded input (" << span << ")";
-      return failure();
-    }
-    int64_t out = (span - extent[d]) / w.strides[d] + 1;
-    if (ceilMode) {
-      int64_t c = (span - extent[d] + w.strides[d] - 1) / w.strides[d] + 1;
-      // The last window must start inside the input or its leading padding.
-      if ((c - 1) * w.strides[d] >= inHW[d] + w.padding[2 * d])
-        --c;
-      // Extra trailing padding makes the floor division see that window.
-      w.padding[2 * d + 1] += (c - 1) * w.strides[d] + extent[d] - span;
-      out = c;
-    }
-    w.outHW.push_back(out);
-  }
-  return w;
 }
 
 DenseI64ArrayAttr i64s(NodeContext &ctx, ArrayRef<int64_t> v) {
@@ -229,9 +131,9 @@ LogicalResult importConv(NodeContext &ctx) {
   int64_t groups = ctx.attrInt("group", 1);
   if (groups < 1 || xs[1] % groups || ws[0] % groups ||
       ws[1] * groups != xs[1]) {
-    ctx.emitError() << "filter " << ws[0] << "x" << ws[1] << "x" << ws[2]
-                    << "x" << ws[3] << " and group " << groups
-                    << " do not fit " << xs[1] << " input channels";
+    ctx.emitError() << "filter " << ws[0] << "x" << ws[1] << "x" << ws[2] << "x"
+                    << ws[3] << " and group " << groups << " do not fit "
+                    << xs[1] << " input channels";
     return failure();
   }
   SmallVector<int64_t> kernelShape = ctx.attrInts("kernel_shape");
@@ -259,8 +161,7 @@ LogicalResult importConv(NodeContext &ctx) {
   Value input = ctx.importer.get(**x, Layout::NHWC, ctx.loc);
   Value filter = ohwiFilter(ctx, *w);
   Type element = cast<RankedTensorType>(input.getType()).getElementType();
-  SmallVector<int64_t> outShape = {xs[0], ws[0], win->outHW[0],
-                                   win->outHW[1]};
+  SmallVector<int64_t> outShape = {xs[0], ws[0], win->outHW[0], win->outHW[1]};
   auto resultType = RankedTensorType::get(
       GraphImporter::physicalShape(outShape, Layout::NHWC), element);
   OpBuilder &b = ctx.builder();
@@ -275,8 +176,8 @@ LogicalResult importConv(NodeContext &ctx) {
     attrs.push_back(b.getNamedAttr("groups", b.getI64IntegerAttr(groups)));
   auto conv = lowbit::Conv2DOp::create(b, ctx.loc, TypeRange{resultType},
                                        operands, attrs);
-  ctx.setOutput(0, floatResult(conv.getResult(), outShape, (*x)->dtype,
-                               Layout::NHWC));
+  ctx.setOutput(0, TensorValue::of(conv.getResult(), outShape, (*x)->dtype,
+                                   Layout::NHWC));
   return success();
 }
 
@@ -291,7 +192,8 @@ LogicalResult importGemm(NodeContext &ctx) {
     return failure();
   }
   bool transA = ctx.attrInt("transA", 0), transB = ctx.attrInt("transB", 0);
-  float alpha = ctx.attrFloat("alpha", 1.0f), beta = ctx.attrFloat("beta", 1.0f);
+  float alpha = ctx.attrFloat("alpha", 1.0f),
+        beta = ctx.attrFloat("beta", 1.0f);
   int64_t m = (*a)->shape[transA ? 1 : 0], k = (*a)->shape[transA ? 0 : 1];
   int64_t kb = (*bv)->shape[transB ? 1 : 0], n = (*bv)->shape[transB ? 0 : 1];
   if (k != kb) {
@@ -376,7 +278,7 @@ LogicalResult importGemm(NodeContext &ctx) {
     y = lowbit::AddOp::create(b, ctx.loc, TypeRange{resultType},
                               ValueRange{y, addend},
                               ArrayRef<NamedAttribute>{});
-  ctx.setOutput(0, floatResult(y, {m, n}, (*a)->dtype, Layout::Logical));
+  ctx.setOutput(0, TensorValue::of(y, {m, n}, (*a)->dtype, Layout::Logical));
   return success();
 }
 
@@ -403,8 +305,8 @@ LogicalResult importMatMul(NodeContext &ctx) {
     bs.push_back(1);
   int64_t k = as.back(), m = as[as.size() - 2], n = bs.back();
   if (bs[bs.size() - 2] != k) {
-    ctx.emitError() << "A has K = " << k << " but B has K = "
-                    << bs[bs.size() - 2];
+    ctx.emitError() << "A has K = " << k
+                    << " but B has K = " << bs[bs.size() - 2];
     return failure();
   }
   SmallVector<int64_t> batchA(as.begin(), as.end() - 2),
@@ -450,12 +352,11 @@ LogicalResult importMatMul(NodeContext &ctx) {
     lhs = g.reshape(lhs, {batchB1, m, k}, ctx.loc);
     rhs = g.reshape(rhs, {batchB1, k, n}, ctx.loc);
     y = lowbit::MatmulOp::create(
-        b, ctx.loc,
-        TypeRange{RankedTensorType::get({batchB1, m, n}, element)},
+        b, ctx.loc, TypeRange{RankedTensorType::get({batchB1, m, n}, element)},
         ValueRange{lhs, rhs}, ArrayRef<NamedAttribute>{});
   }
   y = g.reshape(y, outShape, ctx.loc);
-  ctx.setOutput(0, floatResult(y, outShape, (*a)->dtype, Layout::Logical));
+  ctx.setOutput(0, TensorValue::of(y, outShape, (*a)->dtype, Layout::Logical));
   return success();
 }
 
@@ -498,10 +399,11 @@ LogicalResult importBinary(NodeContext &ctx, BinaryKind kind) {
   Value rhs;
   // x - c is x + (-c): exact, and a lowbit.add the QDQ fusion sees.
   if (kind == BinaryKind::Sub && (*bv)->constant) {
-    DenseElementsAttr neg = convertToFloat((*bv)->constant, b.getF32Type())
-                                .mapValues(b.getF32Type(), [](const APFloat &v) {
-                                  return llvm::neg(v).bitcastToAPInt();
-                                });
+    DenseElementsAttr neg =
+        convertToFloat((*bv)->constant, b.getF32Type())
+            .mapValues(b.getF32Type(), [](const APFloat &v) {
+              return llvm::neg(v).bitcastToAPInt();
+            });
     TensorValue tmp = g.makeConstant(neg, DT::TensorProto_DataType_FLOAT);
     rhs = g.get(tmp, layout, ctx.loc);
     kind = BinaryKind::Add;
@@ -534,7 +436,7 @@ LogicalResult importBinary(NodeContext &ctx, BinaryKind kind) {
               });
     break;
   }
-  ctx.setOutput(0, floatResult(y, *shape, (*a)->dtype, layout));
+  ctx.setOutput(0, TensorValue::of(y, *shape, (*a)->dtype, layout));
   return success();
 }
 
@@ -553,7 +455,7 @@ importUnary(NodeContext &ctx, ArrayRef<StringRef> attrs,
   Value y = ctx.importer.map(
       v, element, ctx.loc,
       [&](OpBuilder &b, Location l, ValueRange a) { return body(b, l, a[0]); });
-  ctx.setOutput(0, floatResult(y, (*x)->shape, (*x)->dtype, layout));
+  ctx.setOutput(0, TensorValue::of(y, (*x)->shape, (*x)->dtype, layout));
   return success();
 }
 
@@ -618,7 +520,7 @@ LogicalResult importRuntimeClip(NodeContext &ctx, TensorValue *x) {
                       v = arith::MinimumFOp::create(b, l, v, a[next++]);
                     return v;
                   });
-  ctx.setOutput(0, floatResult(y, x->shape, x->dtype, layout));
+  ctx.setOutput(0, TensorValue::of(y, x->shape, x->dtype, layout));
   return success();
 }
 
@@ -664,31 +566,27 @@ LogicalResult importClip(NodeContext &ctx) {
   if (std::isfinite(lo) && std::isfinite(hi) &&
       fuseActivation(ctx, *x, Activation::clamp, lo, hi))
     return success();
-  return importUnary(ctx, {"min", "max"},
-                     [&](OpBuilder &b, Location l, Value v) -> Value {
-                       Type t = v.getType();
-                       if (lo != -INFINITY)
-                         v = arith::MaximumFOp::create(b, l, v,
-                                                       scalarOf(b, l, t, lo));
-                       if (hi != INFINITY)
-                         v = arith::MinimumFOp::create(b, l, v,
-                                                       scalarOf(b, l, t, hi));
-                       return v;
-                     });
+  return importUnary(
+      ctx, {"min", "max"}, [&](OpBuilder &b, Location l, Value v) -> Value {
+        Type t = v.getType();
+        if (lo != -INFINITY)
+          v = arith::MaximumFOp::create(b, l, v, scalarOf(b, l, t, lo));
+        if (hi != INFINITY)
+          v = arith::MinimumFOp::create(b, l, v, scalarOf(b, l, t, hi));
+        return v;
+      });
 }
 
 LogicalResult importLeakyRelu(NodeContext &ctx) {
   double alpha = ctx.attrFloat("alpha", 0.01f);
-  return importUnary(ctx, {"alpha"},
-                     [&](OpBuilder &b, Location l, Value v) -> Value {
-                       Type t = v.getType();
-                       Value neg = arith::CmpFOp::create(
-                           b, l, arith::CmpFPredicate::OLT, v,
-                           scalarOf(b, l, t, 0));
-                       Value scaled = arith::MulFOp::create(
-                           b, l, v, scalarOf(b, l, t, alpha));
-                       return arith::SelectOp::create(b, l, neg, scaled, v);
-                     });
+  return importUnary(
+      ctx, {"alpha"}, [&](OpBuilder &b, Location l, Value v) -> Value {
+        Type t = v.getType();
+        Value neg = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OLT, v,
+                                          scalarOf(b, l, t, 0));
+        Value scaled = arith::MulFOp::create(b, l, v, scalarOf(b, l, t, alpha));
+        return arith::SelectOp::create(b, l, neg, scaled, v);
+      });
 }
 
 LogicalResult importSigmoid(NodeContext &ctx) {
@@ -704,8 +602,9 @@ LogicalResult importSigmoid(NodeContext &ctx) {
 
 LogicalResult importTanh(NodeContext &ctx) {
   return importUnary(ctx, {}, [](OpBuilder &b, Location l, Value v) -> Value {
-    return inF32(b, l, v,
-                 [&](Value x) -> Value { return math::TanhOp::create(b, l, x); });
+    return inF32(b, l, v, [&](Value x) -> Value {
+      return math::TanhOp::create(b, l, x);
+    });
   });
 }
 
@@ -720,38 +619,38 @@ Value softmaxRows(GraphImporter &g, Value x, Location loc) {
   AffineMap row = AffineMap::get(2, 0, {b.getAffineDimExpr(0)}, ctx);
   SmallVector<utils::IteratorType> iters = {utils::IteratorType::parallel,
                                             utils::IteratorType::reduction};
-  auto reduce = [&](Value in, double init,
-                    function_ref<Value(OpBuilder &, Location, Value, Value)>
-                        combine) {
-    Value empty = tensor::EmptyOp::create(b, loc, {rows}, t);
-    Value filled =
-        linalg::FillOp::create(b, loc, scalarOf(b, loc, t, init), empty)
+  auto reduce =
+      [&](Value in, double init,
+          function_ref<Value(OpBuilder &, Location, Value, Value)> combine) {
+        Value empty = tensor::EmptyOp::create(b, loc, {rows}, t);
+        Value filled =
+            linalg::FillOp::create(b, loc, scalarOf(b, loc, t, init), empty)
+                ->getResult(0);
+        return linalg::GenericOp::create(
+                   b, loc, TypeRange{filled.getType()}, ValueRange{in},
+                   ValueRange{filled}, ArrayRef<AffineMap>{id, row}, iters,
+                   [&](OpBuilder &nb, Location l, ValueRange a) {
+                     linalg::YieldOp::create(nb, l, combine(nb, l, a[0], a[1]));
+                   })
             ->getResult(0);
-    return linalg::GenericOp::create(
-               b, loc, TypeRange{filled.getType()}, ValueRange{in},
-               ValueRange{filled}, ArrayRef<AffineMap>{id, row}, iters,
-               [&](OpBuilder &nb, Location l, ValueRange a) {
-                 linalg::YieldOp::create(nb, l, combine(nb, l, a[0], a[1]));
-               })
-        ->getResult(0);
-  };
-  Value max = reduce(x, -INFINITY, [](OpBuilder &nb, Location l, Value a,
-                                      Value acc) -> Value {
-    return arith::MaximumFOp::create(nb, l, a, acc);
-  });
+      };
+  Value max = reduce(
+      x, -INFINITY, [](OpBuilder &nb, Location l, Value a, Value acc) -> Value {
+        return arith::MaximumFOp::create(nb, l, a, acc);
+      });
   Value maxCol = g.reshape(max, {rows, 1}, loc);
-  Value e = g.map({x, maxCol}, t, loc,
-                  [](OpBuilder &nb, Location l, ValueRange a) -> Value {
-                    return inF32(nb, l,
-                                 arith::SubFOp::create(nb, l, a[0], a[1]),
-                                 [&](Value d) -> Value {
-                                   return math::ExpOp::create(nb, l, d);
-                                 });
-                  });
-  Value sum = reduce(e, 0.0, [](OpBuilder &nb, Location l, Value a,
-                                Value acc) -> Value {
-    return arith::AddFOp::create(nb, l, a, acc);
-  });
+  Value e =
+      g.map({x, maxCol}, t, loc,
+            [](OpBuilder &nb, Location l, ValueRange a) -> Value {
+              return inF32(nb, l, arith::SubFOp::create(nb, l, a[0], a[1]),
+                           [&](Value d) -> Value {
+                             return math::ExpOp::create(nb, l, d);
+                           });
+            });
+  Value sum = reduce(
+      e, 0.0, [](OpBuilder &nb, Location l, Value a, Value acc) -> Value {
+        return arith::AddFOp::create(nb, l, a, acc);
+      });
   Value sumCol = g.reshape(sum, {rows, 1}, loc);
   return g.map({e, sumCol}, t, loc,
                [](OpBuilder &nb, Location l, ValueRange a) -> Value {
@@ -768,8 +667,7 @@ LogicalResult importSoftmax(NodeContext &ctx) {
   int64_t rank = (*x)->rank();
   int64_t axis = ctx.attrInt("axis", ctx.opset < 13 ? 1 : -1);
   if (axis < -rank || axis >= std::max<int64_t>(rank, 1)) {
-    ctx.emitError() << "axis " << axis << " is out of range for rank "
-                    << rank;
+    ctx.emitError() << "axis " << axis << " is out of range for rank " << rank;
     return failure();
   }
   if (axis < 0)
@@ -805,7 +703,7 @@ LogicalResult importSoftmax(NodeContext &ctx) {
     y = softmaxRows(g, g.reshape(t, {rows, cols}, ctx.loc), ctx.loc);
     y = g.permute(g.reshape(y, tshape, ctx.loc), inverse, ctx.loc);
   }
-  ctx.setOutput(0, floatResult(y, shape, (*x)->dtype, Layout::Logical));
+  ctx.setOutput(0, TensorValue::of(y, shape, (*x)->dtype, Layout::Logical));
   return success();
 }
 
@@ -896,7 +794,7 @@ LogicalResult importPool(NodeContext &ctx, bool isMax, bool global) {
     y = lowbit::AvgPool2DOp::create(b, ctx.loc, TypeRange{resultType},
                                     ValueRange{input}, attrs);
   }
-  TensorValue out = floatResult(y, outShape, (*x)->dtype, Layout::NHWC);
+  TensorValue out = TensorValue::of(y, outShape, (*x)->dtype, Layout::NHWC);
   ctx.setOutput(0, out);
   return success();
 }
@@ -1000,17 +898,16 @@ LogicalResult importRuntimeBatchNorm(NodeContext &ctx, TensorValue *x) {
   }
   double eps = ctx.attrFloat("epsilon", 1e-5f);
   Type t = cast<RankedTensorType>(operands[0].getType()).getElementType();
-  Value y = g.map(operands, t, ctx.loc,
-                  [&](OpBuilder &b, Location l, ValueRange a) -> Value {
-                    Value d = arith::SubFOp::create(b, l, a[0], a[3]);
-                    Value v = arith::AddFOp::create(b, l, a[4],
-                                                    scalarOf(b, l, t, eps));
-                    Value n = arith::DivFOp::create(
-                        b, l, d, math::SqrtOp::create(b, l, v));
-                    return arith::AddFOp::create(
-                        b, l, arith::MulFOp::create(b, l, n, a[1]), a[2]);
-                  });
-  ctx.setOutput(0, floatResult(y, x->shape, x->dtype, layout));
+  Value y = g.map(
+      operands, t, ctx.loc,
+      [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+        Value d = arith::SubFOp::create(b, l, a[0], a[3]);
+        Value v = arith::AddFOp::create(b, l, a[4], scalarOf(b, l, t, eps));
+        Value n = arith::DivFOp::create(b, l, d, math::SqrtOp::create(b, l, v));
+        return arith::AddFOp::create(b, l, arith::MulFOp::create(b, l, n, a[1]),
+                                     a[2]);
+      });
+  ctx.setOutput(0, TensorValue::of(y, x->shape, x->dtype, layout));
   return success();
 }
 
@@ -1078,12 +975,12 @@ LogicalResult importBatchNorm(NodeContext &ctx) {
   auto type = cast<RankedTensorType>(v.getType());
   Value scale = floatConstant(ctx, af, cshape);
   Value shift = floatConstant(ctx, cf, cshape);
-  Value y = lowbit::MulOp::create(b, ctx.loc, TypeRange{type},
-                                  ValueRange{v, scale},
-                                  ArrayRef<NamedAttribute>{});
+  Value y =
+      lowbit::MulOp::create(b, ctx.loc, TypeRange{type}, ValueRange{v, scale},
+                            ArrayRef<NamedAttribute>{});
   y = lowbit::AddOp::create(b, ctx.loc, TypeRange{type}, ValueRange{y, shift},
                             ArrayRef<NamedAttribute>{});
-  ctx.setOutput(0, floatResult(y, (*x)->shape, (*x)->dtype, layout));
+  ctx.setOutput(0, TensorValue::of(y, (*x)->shape, (*x)->dtype, layout));
   return success();
 }
 
@@ -1149,9 +1046,8 @@ LogicalResult importReduce(NodeContext &ctx, ReduceKind kind) {
   for (int64_t i : kept)
     outExprs.push_back(b.getAffineDimExpr(i));
   MLIRContext *mctx = b.getContext();
-  SmallVector<AffineMap> maps = {
-      AffineMap::getMultiDimIdentityMap(rank, mctx),
-      AffineMap::get(rank, 0, outExprs, mctx)};
+  SmallVector<AffineMap> maps = {AffineMap::getMultiDimIdentityMap(rank, mctx),
+                                 AffineMap::get(rank, 0, outExprs, mctx)};
   Value y = linalg::GenericOp::create(
                 b, ctx.loc, TypeRange{filled.getType()}, ValueRange{v},
                 ValueRange{filled}, maps, iters,
@@ -1167,13 +1063,13 @@ LogicalResult importReduce(NodeContext &ctx, ReduceKind kind) {
                 })
                 ->getResult(0);
   if (kind == ReduceKind::Mean)
-    y = g.map(y, t, ctx.loc,
-              [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
-                return arith::DivFOp::create(
-                    nb, l, a[0], scalarOf(nb, l, t, static_cast<double>(count)));
-              });
+    y = g.map(
+        y, t, ctx.loc, [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
+          return arith::DivFOp::create(
+              nb, l, a[0], scalarOf(nb, l, t, static_cast<double>(count)));
+        });
   y = g.reshape(y, outShape, ctx.loc);
-  ctx.setOutput(0, floatResult(y, outShape, (*x)->dtype, Layout::Logical));
+  ctx.setOutput(0, TensorValue::of(y, outShape, (*x)->dtype, Layout::Logical));
   return success();
 }
 
@@ -1220,7 +1116,7 @@ LogicalResult importVariadic(NodeContext &ctx, ReduceKind kind) {
               b, l, r, scalarOf(b, l, t, static_cast<double>(a.size())));
         return r;
       });
-  ctx.setOutput(0, floatResult(y, shape, inputs[0]->dtype, layout));
+  ctx.setOutput(0, TensorValue::of(y, shape, inputs[0]->dtype, layout));
   return success();
 }
 
@@ -1267,8 +1163,9 @@ void mlir::lowbit::onnx_import::registerFloatOps(OpRegistry &r) {
     return math::SqrtOp::create(b, l, v);
   });
   unary("Exp", 6, [](OpBuilder &b, Location l, Value v) -> Value {
-    return inF32(b, l, v,
-                 [&](Value x) -> Value { return math::ExpOp::create(b, l, x); });
+    return inF32(b, l, v, [&](Value x) -> Value {
+      return math::ExpOp::create(b, l, x);
+    });
   });
   unary("Reciprocal", 6, [](OpBuilder &b, Location l, Value v) -> Value {
     return arith::DivFOp::create(b, l, scalarOf(b, l, v.getType(), 1.0), v);

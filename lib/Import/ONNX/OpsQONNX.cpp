@@ -1,4 +1,5 @@
-//===- OpsQONNX.cpp - QONNX quantization ops -------------------------------===//
+//===- OpsQONNX.cpp - QONNX quantization ops
+//-------------------------------===//
 //
 // Part of the lowbit project.
 //

@@ -1,4 +1,5 @@
-//===- OpsQuantized.cpp - ONNX quantization ops ----------------------------===//
+//===- OpsQuantized.cpp - ONNX quantization ops
+//----------------------------===//
 //
 // Part of the lowbit project.
 //
@@ -47,11 +48,10 @@ struct QuantParams {
 /// Reads scale operand `si` and zero-point operand `zi` (-1 or missing:
 /// zero of `defaultDType`). `axisDim` is the size of the axis a per-axis
 /// vector must match (`axis` logical).
-FailureOr<QuantParams> readParams(NodeContext &ctx, int64_t si, int64_t zi,
-                                  int64_t axis, int64_t axisDim,
-                                  StringRef what,
-                                  int32_t defaultDType =
-                                      DT::TensorProto_DataType_UINT8) {
+FailureOr<QuantParams>
+readParams(NodeContext &ctx, int64_t si, int64_t zi, int64_t axis,
+           int64_t axisDim, StringRef what,
+           int32_t defaultDType = DT::TensorProto_DataType_UINT8) {
   QuantParams p;
   FailureOr<DenseElementsAttr> scale =
       ctx.constantInput(si, (what + " scale").str());
@@ -148,8 +148,9 @@ FailureOr<Type> quantType(NodeContext &ctx, const QuantParams &p, int64_t rank,
     }
   if (s->width == 32 &&
       llvm::any_of(p.zeroPoints, [](int64_t z) { return z != 0; })) {
-    ctx.emitError() << what << " is int32 with a nonzero zero point, which "
-                               "lowbit does not support";
+    ctx.emitError() << what
+                    << " is int32 with a nonzero zero point, which "
+                       "lowbit does not support";
     return failure();
   }
   MLIRContext *mctx = ctx.getContext();
@@ -157,9 +158,8 @@ FailureOr<Type> quantType(NodeContext &ctx, const QuantParams &p, int64_t rank,
   auto f32 = Float32Type::get(mctx);
   unsigned flags = s->isSigned ? quant::QuantizationFlags::Signed : 0;
   if (p.axis < 0)
-    return Type(quant::UniformQuantizedType::get(flags, storage, f32,
-                                                 p.scales[0], p.zeroPoints[0],
-                                                 lo, hi));
+    return Type(quant::UniformQuantizedType::get(
+        flags, storage, f32, p.scales[0], p.zeroPoints[0], lo, hi));
   int64_t axis = p.axis;
   if (layout == Layout::NHWC && rank == 4)
     axis = kNHWCPosition[axis];
@@ -173,7 +173,8 @@ FailureOr<Value> quantValue(NodeContext &ctx, TensorValue &tv, Layout layout,
                             Type element) {
   GraphImporter &g = ctx.importer;
   OpBuilder &b = ctx.builder();
-  SmallVector<int64_t> physical = GraphImporter::physicalShape(tv.shape, layout);
+  SmallVector<int64_t> physical =
+      GraphImporter::physicalShape(tv.shape, layout);
   auto type = RankedTensorType::get(physical, element);
   if (!GraphImporter::isIntegerDType(tv.dtype) ||
       tv.dtype == DT::TensorProto_DataType_BOOL) {
@@ -188,8 +189,7 @@ FailureOr<Value> quantValue(NodeContext &ctx, TensorValue &tv, Layout layout,
     SmallVector<int32_t> narrow(values.begin(), values.end());
     DenseElementsAttr attr = DenseElementsAttr::get(i32, ArrayRef(narrow));
     if (layout == Layout::NHWC) {
-      SmallVector<int64_t> padded(4 - std::min<size_t>(4, tv.shape.size()),
-                                  1);
+      SmallVector<int64_t> padded(4 - std::min<size_t>(4, tv.shape.size()), 1);
       padded.append(tv.shape.begin(), tv.shape.end());
       attr = transposeConstant(
           attr.reshape(RankedTensorType::get(padded, b.getI32Type())),
@@ -216,16 +216,6 @@ FailureOr<Value> quantValue(NodeContext &ctx, TensorValue &tv, Layout layout,
     return failure();
   }
   return Value(lowbit::StorageCastOp::create(b, ctx.loc, type, v));
-}
-
-TensorValue quantResult(Value v, ArrayRef<int64_t> shape, int32_t dtype,
-                        Layout layout) {
-  TensorValue tv;
-  tv.value = v;
-  tv.shape = llvm::to_vector(shape);
-  tv.dtype = dtype;
-  tv.layout = layout;
-  return tv;
 }
 
 /// The layout a per-tensor op keeps: its operand's.
@@ -266,10 +256,9 @@ LogicalResult importRuntimeQuantizeLinear(NodeContext &ctx, TensorValue *x) {
   }
   bool isSigned = dtype == DT::TensorProto_DataType_INT8;
   Layout layout = layoutOf(x);
-  SmallVector<Value> operands = {g.get(*x, layout, ctx.loc),
-                                 g.reshape(g.get(**scale, Layout::Logical,
-                                                 ctx.loc),
-                                           {}, ctx.loc)};
+  SmallVector<Value> operands = {
+      g.get(*x, layout, ctx.loc),
+      g.reshape(g.get(**scale, Layout::Logical, ctx.loc), {}, ctx.loc)};
   if (zp)
     operands.push_back(
         g.reshape(g.get(*zp, Layout::Logical, ctx.loc), {}, ctx.loc));
@@ -293,7 +282,7 @@ LogicalResult importRuntimeQuantizeLinear(NodeContext &ctx, TensorValue *x) {
         return arith::TruncIOp::create(
             b, l, i8, arith::FPToSIOp::create(b, l, b.getI32Type(), q));
       });
-  ctx.setOutput(0, quantResult(y, x->shape, dtype, layout));
+  ctx.setOutput(0, TensorValue::of(y, x->shape, dtype, layout));
   return success();
 }
 
@@ -333,7 +322,7 @@ LogicalResult importQuantizeLinear(NodeContext &ctx) {
   Value in = ctx.importer.get(**x, layout, ctx.loc);
   auto type = cast<RankedTensorType>(in.getType()).clone(*q);
   Value y = lowbit::QuantizeOp::create(ctx.builder(), ctx.loc, type, in);
-  ctx.setOutput(0, quantResult(y, (*x)->shape, p->dtype, layout));
+  ctx.setOutput(0, TensorValue::of(y, (*x)->shape, p->dtype, layout));
   return success();
 }
 
@@ -370,8 +359,8 @@ LogicalResult importDequantizeLinear(NodeContext &ctx) {
   auto type = cast<RankedTensorType>(in->getType())
                   .clone(Float32Type::get(ctx.getContext()));
   Value y = lowbit::DequantizeOp::create(ctx.builder(), ctx.loc, type, *in);
-  TensorValue out = quantResult(y, (*x)->shape, DT::TensorProto_DataType_FLOAT,
-                                layout);
+  TensorValue out =
+      TensorValue::of(y, (*x)->shape, DT::TensorProto_DataType_FLOAT, layout);
   ctx.setOutput(0, out);
   return success();
 }
@@ -383,9 +372,8 @@ LogicalResult importDequantizeLinear(NodeContext &ctx) {
 /// A matmul of quantized operands (2-D or batched 3-D; B's leading batch
 /// of 1 is shared), result element `resultElement`.
 FailureOr<Value> quantMatmul(NodeContext &ctx, TensorValue &a, Type aElement,
-                             TensorValue &b, Type bElement,
-                             Type resultElement, Value bias,
-                             SmallVector<int64_t> &outShape) {
+                             TensorValue &b, Type bElement, Type resultElement,
+                             Value bias, SmallVector<int64_t> &outShape) {
   if (a.rank() < 2 || a.rank() > 3 || b.rank() < 2 || b.rank() > 3) {
     ctx.emitError() << "expects 2-D or 3-D operands, got ranks " << a.rank()
                     << " and " << b.rank();
@@ -434,8 +422,8 @@ Type accumulatorType(MLIRContext *ctx) {
 
 /// A zero-point-only parameter set (scale 1) for the *Integer ops.
 FailureOr<QuantParams> integerParams(NodeContext &ctx, TensorValue *x,
-                                     int64_t zi, int64_t axis,
-                                     int64_t axisDim, StringRef what) {
+                                     int64_t zi, int64_t axis, int64_t axisDim,
+                                     StringRef what) {
   QuantParams p;
   p.dtype = x->dtype;
   if (ctx.hasInput(zi)) {
@@ -471,9 +459,9 @@ LogicalResult importMatMulInteger(NodeContext &ctx) {
   if (failed(a) || failed(b))
     return failure();
   FailureOr<QuantParams> pa = integerParams(ctx, *a, 2, -1, 1, "a");
-  FailureOr<QuantParams> pb = integerParams(
-      ctx, *b, 3, (*b)->rank() - 1, (*b)->shape.empty() ? 1 : (*b)->shape.back(),
-      "b");
+  FailureOr<QuantParams> pb =
+      integerParams(ctx, *b, 3, (*b)->rank() - 1,
+                    (*b)->shape.empty() ? 1 : (*b)->shape.back(), "b");
   if (failed(pa) || failed(pb))
     return failure();
   FailureOr<Type> qa = quantType(ctx, *pa, (*a)->rank(), Layout::Logical, "A");
@@ -481,13 +469,13 @@ LogicalResult importMatMulInteger(NodeContext &ctx) {
   if (failed(qa) || failed(qb))
     return failure();
   SmallVector<int64_t> shape;
-  FailureOr<Value> y = quantMatmul(ctx, **a, *qa, **b, *qb,
-                                   accumulatorType(ctx.getContext()), nullptr,
-                                   shape);
+  FailureOr<Value> y =
+      quantMatmul(ctx, **a, *qa, **b, *qb, accumulatorType(ctx.getContext()),
+                  nullptr, shape);
   if (failed(y))
     return failure();
-  ctx.setOutput(0, quantResult(*y, shape, DT::TensorProto_DataType_INT32,
-                               Layout::Logical));
+  ctx.setOutput(0, TensorValue::of(*y, shape, DT::TensorProto_DataType_INT32,
+                                   Layout::Logical));
   return success();
 }
 
@@ -498,10 +486,9 @@ LogicalResult importQLinearMatMul(NodeContext &ctx) {
   if (failed(a) || failed(b))
     return failure();
   FailureOr<QuantParams> pa = readParams(ctx, 1, 2, -1, 1, "a", (*a)->dtype);
-  FailureOr<QuantParams> pb =
-      readParams(ctx, 4, 5, (*b)->rank() - 1,
-                 (*b)->shape.empty() ? 1 : (*b)->shape.back(), "b",
-                 (*b)->dtype);
+  FailureOr<QuantParams> pb = readParams(
+      ctx, 4, 5, (*b)->rank() - 1, (*b)->shape.empty() ? 1 : (*b)->shape.back(),
+      "b", (*b)->dtype);
   FailureOr<QuantParams> py = readParams(ctx, 6, 7, -1, 1, "y");
   if (failed(pa) || failed(pb) || failed(py))
     return failure();
@@ -511,11 +498,11 @@ LogicalResult importQLinearMatMul(NodeContext &ctx) {
   if (failed(qa) || failed(qb) || failed(qy))
     return failure();
   SmallVector<int64_t> shape;
-  FailureOr<Value> y = quantMatmul(ctx, **a, *qa, **b, *qb, *qy, nullptr,
-                                   shape);
+  FailureOr<Value> y =
+      quantMatmul(ctx, **a, *qa, **b, *qb, *qy, nullptr, shape);
   if (failed(y))
     return failure();
-  ctx.setOutput(0, quantResult(*y, shape, py->dtype, Layout::Logical));
+  ctx.setOutput(0, TensorValue::of(*y, shape, py->dtype, Layout::Logical));
   return success();
 }
 
@@ -542,44 +529,13 @@ FailureOr<ConvGeometry> convGeometry(NodeContext &ctx, TensorValue *x,
                     << " input channels";
     return failure();
   }
-  geo.strides = ctx.attrInts("strides");
-  if (geo.strides.empty())
-    geo.strides = {1, 1};
-  geo.dilations = ctx.attrInts("dilations");
-  if (geo.dilations.empty())
-    geo.dilations = {1, 1};
-  if (geo.strides.size() != 2 || geo.dilations.size() != 2) {
-    ctx.emitError() << "expects 2 strides and dilations";
+  FailureOr<Window> win = readWindow(ctx, {xs[2], xs[3]}, {ws[2], ws[3]});
+  if (failed(win))
     return failure();
-  }
-  std::string autoPad = ctx.attrString("auto_pad", "NOTSET");
-  SmallVector<int64_t> pads = ctx.attrInts("pads");
-  geo.padding = {0, 0, 0, 0};
-  for (int d = 0; d < 2; ++d) {
-    int64_t extent = geo.dilations[d] * (ws[2 + d] - 1) + 1;
-    int64_t in = xs[2 + d];
-    if (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
-      int64_t out = (in + geo.strides[d] - 1) / geo.strides[d];
-      int64_t total =
-          std::max<int64_t>((out - 1) * geo.strides[d] + extent - in, 0);
-      int64_t small = total / 2, large = total - small;
-      geo.padding[2 * d] = autoPad == "SAME_UPPER" ? small : large;
-      geo.padding[2 * d + 1] = autoPad == "SAME_UPPER" ? large : small;
-    } else if (autoPad == "NOTSET" && pads.size() == 4) {
-      geo.padding[2 * d] = pads[d];
-      geo.padding[2 * d + 1] = pads[d + 2];
-    } else if (autoPad != "NOTSET" && autoPad != "VALID") {
-      ctx.emitError() << "auto_pad '" << autoPad << "' is not supported";
-      return failure();
-    }
-    int64_t span = in + geo.padding[2 * d] + geo.padding[2 * d + 1];
-    if (span < extent) {
-      ctx.emitError() << "the filter is larger than the padded input";
-      return failure();
-    }
-    geo.outShape.push_back((span - extent) / geo.strides[d] + 1);
-  }
-  geo.outShape.insert(geo.outShape.begin(), {xs[0], ws[0]});
+  geo.strides = win->strides;
+  geo.dilations = win->dilations;
+  geo.padding = win->padding;
+  geo.outShape = {xs[0], ws[0], win->outHW[0], win->outHW[1]};
   return geo;
 }
 
@@ -597,8 +553,7 @@ Value buildConv(NodeContext &ctx, Value input, Value filter, Value bias,
       b.getNamedAttr("padding", b.getDenseI64ArrayAttr(geo.padding))};
   if (geo.groups != 1)
     attrs.push_back(b.getNamedAttr("groups", b.getI64IntegerAttr(geo.groups)));
-  return lowbit::Conv2DOp::create(b, ctx.loc, TypeRange{type}, operands,
-                                  attrs);
+  return lowbit::Conv2DOp::create(b, ctx.loc, TypeRange{type}, operands, attrs);
 }
 
 LogicalResult importConvInteger(NodeContext &ctx) {
@@ -612,8 +567,7 @@ LogicalResult importConvInteger(NodeContext &ctx) {
   if (failed(geo))
     return failure();
   FailureOr<QuantParams> px = integerParams(ctx, *x, 2, -1, 1, "x");
-  FailureOr<QuantParams> pw =
-      integerParams(ctx, *w, 3, 0, (*w)->shape[0], "w");
+  FailureOr<QuantParams> pw = integerParams(ctx, *w, 3, 0, (*w)->shape[0], "w");
   if (failed(px) || failed(pw))
     return failure();
   FailureOr<Type> qx = quantType(ctx, *px, 4, Layout::NHWC, "x");
@@ -626,15 +580,15 @@ LogicalResult importConvInteger(NodeContext &ctx) {
     return failure();
   Value y = buildConv(ctx, *in, *filter, nullptr, *geo,
                       accumulatorType(ctx.getContext()));
-  ctx.setOutput(0, quantResult(y, geo->outShape,
-                               DT::TensorProto_DataType_INT32, Layout::NHWC));
+  ctx.setOutput(0,
+                TensorValue::of(y, geo->outShape,
+                                DT::TensorProto_DataType_INT32, Layout::NHWC));
   return success();
 }
 
 /// An int32 bias of scale s_x * s_w (per channel when the weights are).
-FailureOr<Value> quantBias(NodeContext &ctx, int64_t bi,
-                           const QuantParams &px, const QuantParams &pw,
-                           int64_t channels) {
+FailureOr<Value> quantBias(NodeContext &ctx, int64_t bi, const QuantParams &px,
+                           const QuantParams &pw, int64_t channels) {
   FailureOr<TensorValue *> b = ctx.input(bi);
   if (failed(b))
     return failure();
@@ -689,7 +643,7 @@ LogicalResult importQLinearConv(NodeContext &ctx) {
     bias = *b;
   }
   Value y = buildConv(ctx, *in, *filter, bias, *geo, *qy);
-  ctx.setOutput(0, quantResult(y, geo->outShape, py->dtype, Layout::NHWC));
+  ctx.setOutput(0, TensorValue::of(y, geo->outShape, py->dtype, Layout::NHWC));
   return success();
 }
 
@@ -736,9 +690,9 @@ LogicalResult importDynamicQuantizeLinear(NodeContext &ctx) {
                ValueRange{init}, ArrayRef<AffineMap>{in, out}, iters,
                [&](OpBuilder &nb, Location l, ValueRange a) {
                  Value r =
-                     isMax ? (Value)arith::MaximumFOp::create(nb, l, a[0], a[1])
-                           : (Value)arith::MinimumFOp::create(nb, l, a[0],
-                                                              a[1]);
+                     isMax
+                         ? (Value)arith::MaximumFOp::create(nb, l, a[0], a[1])
+                         : (Value)arith::MinimumFOp::create(nb, l, a[0], a[1]);
                  linalg::YieldOp::create(nb, l, r);
                })
         ->getResult(0);
@@ -751,12 +705,12 @@ LogicalResult importDynamicQuantizeLinear(NodeContext &ctx) {
     f = arith::MaximumFOp::create(nb, l, f, c(nb, l, 0.0f));
     return arith::MinimumFOp::create(nb, l, f, c(nb, l, 255.0f));
   };
-  Value scale = g.map({mx, mn}, f32, loc,
-                      [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
-                        Value range = arith::SubFOp::create(nb, l, a[0], a[1]);
-                        return arith::DivFOp::create(nb, l, range,
-                                                     c(nb, l, 255.0f));
-                      });
+  Value scale =
+      g.map({mx, mn}, f32, loc,
+            [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
+              Value range = arith::SubFOp::create(nb, l, a[0], a[1]);
+              return arith::DivFOp::create(nb, l, range, c(nb, l, 255.0f));
+            });
   auto i8 = b.getI8Type();
   // The zero point as a float (exact: an integer in [0, 255]).
   Value zpFloat = g.map(
@@ -781,12 +735,12 @@ LogicalResult importDynamicQuantizeLinear(NodeContext &ctx) {
                     q = arith::AddFOp::create(nb, l, q, a[2]);
                     return toU8(nb, l, saturate(nb, l, q));
                   });
-  ctx.setOutput(0, quantResult(y, (*x)->shape, DT::TensorProto_DataType_UINT8,
-                               layout));
-  ctx.setOutput(1, quantResult(scale, {}, DT::TensorProto_DataType_FLOAT,
-                               Layout::Logical));
-  ctx.setOutput(2, quantResult(zp, {}, DT::TensorProto_DataType_UINT8,
-                               Layout::Logical));
+  ctx.setOutput(0, TensorValue::of(y, (*x)->shape,
+                                   DT::TensorProto_DataType_UINT8, layout));
+  ctx.setOutput(1, TensorValue::of(scale, {}, DT::TensorProto_DataType_FLOAT,
+                                   Layout::Logical));
+  ctx.setOutput(2, TensorValue::of(zp, {}, DT::TensorProto_DataType_UINT8,
+                                   Layout::Logical));
   return success();
 }
 
@@ -825,8 +779,8 @@ LogicalResult importQLinearBinary(NodeContext &ctx, bool isAdd) {
   FailureOr<Value> rhs = quantValue(ctx, **b, layout, *qb);
   if (failed(lhs) || failed(rhs))
     return failure();
-  auto type = RankedTensorType::get(
-      GraphImporter::physicalShape(*shape, layout), *qc);
+  auto type =
+      RankedTensorType::get(GraphImporter::physicalShape(*shape, layout), *qc);
   Value y;
   if (isAdd)
     y = lowbit::AddOp::create(ctx.builder(), ctx.loc, TypeRange{type},
@@ -836,7 +790,7 @@ LogicalResult importQLinearBinary(NodeContext &ctx, bool isAdd) {
     y = lowbit::MulOp::create(ctx.builder(), ctx.loc, TypeRange{type},
                               ValueRange{*lhs, *rhs},
                               ArrayRef<NamedAttribute>{});
-  ctx.setOutput(0, quantResult(y, *shape, pc->dtype, layout));
+  ctx.setOutput(0, TensorValue::of(y, *shape, pc->dtype, layout));
   return success();
 }
 
@@ -909,12 +863,12 @@ LogicalResult importQLinearPool(NodeContext &ctx, bool global) {
   // lowbit's average pool keeps its operand's type; a different output
   // type is a requantization after it.
   Value y = lowbit::AvgPool2DOp::create(
-      b, ctx.loc, TypeRange{RankedTensorType::get(phys, *qx)},
-      ValueRange{*in}, attrs);
+      b, ctx.loc, TypeRange{RankedTensorType::get(phys, *qx)}, ValueRange{*in},
+      attrs);
   if (*qx != *qy)
     y = lowbit::RequantizeOp::create(b, ctx.loc,
                                      RankedTensorType::get(phys, *qy), y);
-  ctx.setOutput(0, quantResult(y, out, py->dtype, Layout::NHWC));
+  ctx.setOutput(0, TensorValue::of(y, out, py->dtype, Layout::NHWC));
   return success();
 }
 

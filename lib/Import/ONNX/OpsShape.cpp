@@ -69,8 +69,7 @@ LogicalResult importFlatten(NodeContext &ctx) {
   int64_t rank = (*x)->rank();
   int64_t axis = ctx.attrInt("axis", 1);
   if (axis < -rank || axis > rank) {
-    ctx.emitError() << "axis " << axis << " is out of range for rank "
-                    << rank;
+    ctx.emitError() << "axis " << axis << " is out of range for rank " << rank;
     return failure();
   }
   if (axis < 0)
@@ -132,8 +131,7 @@ LogicalResult importReshape(NodeContext &ctx) {
     known = total;
   }
   if (known != total) {
-    ctx.emitError() << "cannot reshape " << total << " elements into "
-                    << known;
+    ctx.emitError() << "cannot reshape " << total << " elements into " << known;
     return failure();
   }
   return reshapeTo(ctx, *x, target);
@@ -184,8 +182,7 @@ LogicalResult importSqueeze(NodeContext &ctx, bool unsqueeze) {
       if (failed(n))
         return failure();
       if (in[*n] != 1) {
-        ctx.emitError() << "cannot squeeze axis " << a << " of size "
-                        << in[*n];
+        ctx.emitError() << "cannot squeeze axis " << a << " of size " << in[*n];
         return failure();
       }
       removed[*n] = true;
@@ -307,15 +304,14 @@ LogicalResult importConcat(NodeContext &ctx) {
   int64_t offset = 0;
   for (Value v : operands) {
     auto type = cast<RankedTensorType>(v.getType());
-    SmallVector<int64_t> offsets(physShape.size(), 0), strides(
-                                                           physShape.size(), 1);
+    SmallVector<int64_t> offsets(physShape.size(), 0),
+        strides(physShape.size(), 1);
     offsets[physAxis] = offset;
-    result = tensor::InsertSliceOp::create(b, ctx.loc, v, result, ValueRange{},
-                                           ValueRange{}, ValueRange{},
-                                           b.getDenseI64ArrayAttr(offsets),
-                                           b.getDenseI64ArrayAttr(
-                                               type.getShape()),
-                                           b.getDenseI64ArrayAttr(strides));
+    result = tensor::InsertSliceOp::create(
+        b, ctx.loc, v, result, ValueRange{}, ValueRange{}, ValueRange{},
+        b.getDenseI64ArrayAttr(offsets),
+        b.getDenseI64ArrayAttr(type.getShape()),
+        b.getDenseI64ArrayAttr(strides));
     offset += type.getDimSize(physAxis);
   }
   out.value = result;
@@ -379,8 +375,8 @@ LogicalResult importConstant(NodeContext &ctx) {
     SmallVector<int64_t> shape;
     if (a.name() == "value_floats")
       shape.push_back(v.size());
-    attr = DenseElementsAttr::get(
-        RankedTensorType::get(shape, b.getF32Type()), ArrayRef<float>(v));
+    attr = DenseElementsAttr::get(RankedTensorType::get(shape, b.getF32Type()),
+                                  ArrayRef<float>(v));
     dtype = DT::TensorProto_DataType_FLOAT;
   } else if (a.name() == "value_int" || a.name() == "value_ints") {
     SmallVector<int64_t> v;
@@ -391,8 +387,8 @@ LogicalResult importConstant(NodeContext &ctx) {
     SmallVector<int64_t> shape;
     if (a.name() == "value_ints")
       shape.push_back(v.size());
-    attr = DenseElementsAttr::get(
-        RankedTensorType::get(shape, b.getI64Type()), ArrayRef<int64_t>(v));
+    attr = DenseElementsAttr::get(RankedTensorType::get(shape, b.getI64Type()),
+                                  ArrayRef<int64_t>(v));
     dtype = DT::TensorProto_DataType_INT64;
   } else {
     ctx.emitError() << "constant attribute '" << a.name()
@@ -463,8 +459,8 @@ LogicalResult importShape(NodeContext &ctx) {
       RankedTensorType::get({static_cast<int64_t>(dims.size())},
                             b.getI64Type()),
       ArrayRef<int64_t>(dims));
-  ctx.setOutput(0, ctx.importer.makeConstant(
-                       attr, DT::TensorProto_DataType_INT64));
+  ctx.setOutput(
+      0, ctx.importer.makeConstant(attr, DT::TensorProto_DataType_INT64));
   return success();
 }
 
@@ -520,8 +516,7 @@ LogicalResult importGather(NodeContext &ctx) {
 
 /// Cast of a compile-time constant.
 FailureOr<DenseElementsAttr> castConstant(NodeContext &ctx,
-                                          DenseElementsAttr attr,
-                                          int32_t to) {
+                                          DenseElementsAttr attr, int32_t to) {
   Type element = ctx.importer.constantElementType(to);
   if (auto ft = dyn_cast<FloatType>(element))
     return convertToFloat(attr, ft);
@@ -599,42 +594,32 @@ LogicalResult importCast(NodeContext &ctx) {
   }
   bool srcUnsigned = GraphImporter::isUnsignedDType((*x)->dtype);
   bool dstUnsigned = GraphImporter::isUnsignedDType(to);
-  out.value = g.map(v, into, ctx.loc,
-                    [&](OpBuilder &b, Location l, ValueRange a) -> Value {
-                      Value s = a[0];
-                      bool fromFloat = isa<FloatType>(from);
-                      bool toFloat = isa<FloatType>(into);
-                      if (fromFloat && toFloat)
-                        return from.getIntOrFloatBitWidth() <
-                                       into.getIntOrFloatBitWidth()
-                                   ? (Value)arith::ExtFOp::create(b, l, into, s)
-                                   : (Value)arith::TruncFOp::create(b, l, into,
-                                                                    s);
-                      if (!fromFloat && toFloat)
-                        return srcUnsigned
-                                   ? (Value)arith::UIToFPOp::create(b, l, into,
-                                                                    s)
-                                   : (Value)arith::SIToFPOp::create(b, l, into,
-                                                                    s);
-                      if (fromFloat && !toFloat)
-                        return dstUnsigned
-                                   ? (Value)arith::FPToUIOp::create(b, l, into,
-                                                                    s)
-                                   : (Value)arith::FPToSIOp::create(b, l, into,
-                                                                    s);
-                      unsigned fw = from.getIntOrFloatBitWidth(),
-                               tw = into.getIntOrFloatBitWidth();
-                      if (tw == 1)
-                        return arith::CmpIOp::create(
-                            b, l, arith::CmpIPredicate::ne, s,
-                            arith::ConstantOp::create(
-                                b, l, b.getIntegerAttr(from, 0)));
-                      if (fw > tw)
-                        return arith::TruncIOp::create(b, l, into, s);
-                      return srcUnsigned
-                                 ? (Value)arith::ExtUIOp::create(b, l, into, s)
-                                 : (Value)arith::ExtSIOp::create(b, l, into, s);
-                    });
+  out.value = g.map(
+      v, into, ctx.loc, [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+        Value s = a[0];
+        bool fromFloat = isa<FloatType>(from);
+        bool toFloat = isa<FloatType>(into);
+        if (fromFloat && toFloat)
+          return from.getIntOrFloatBitWidth() < into.getIntOrFloatBitWidth()
+                     ? (Value)arith::ExtFOp::create(b, l, into, s)
+                     : (Value)arith::TruncFOp::create(b, l, into, s);
+        if (!fromFloat && toFloat)
+          return srcUnsigned ? (Value)arith::UIToFPOp::create(b, l, into, s)
+                             : (Value)arith::SIToFPOp::create(b, l, into, s);
+        if (fromFloat && !toFloat)
+          return dstUnsigned ? (Value)arith::FPToUIOp::create(b, l, into, s)
+                             : (Value)arith::FPToSIOp::create(b, l, into, s);
+        unsigned fw = from.getIntOrFloatBitWidth(),
+                 tw = into.getIntOrFloatBitWidth();
+        if (tw == 1)
+          return arith::CmpIOp::create(
+              b, l, arith::CmpIPredicate::ne, s,
+              arith::ConstantOp::create(b, l, b.getIntegerAttr(from, 0)));
+        if (fw > tw)
+          return arith::TruncIOp::create(b, l, into, s);
+        return srcUnsigned ? (Value)arith::ExtUIOp::create(b, l, into, s)
+                           : (Value)arith::ExtSIOp::create(b, l, into, s);
+      });
   out.layout = layout;
   ctx.setOutput(0, out);
   return success();
@@ -694,11 +679,11 @@ LogicalResult foldIntegerBinary(NodeContext &ctx, StringRef op) {
     out.push_back(APInt(width, v, /*isSigned=*/true, /*implicitTrunc=*/true));
   }
   FailureOr<TensorValue *> in0 = ctx.input(0);
-  ctx.setOutput(0, ctx.importer.makeConstant(
-                       DenseElementsAttr::get(
-                           RankedTensorType::get(*shape, a->getElementType()),
-                           out),
-                       (*in0)->dtype));
+  ctx.setOutput(
+      0, ctx.importer.makeConstant(
+             DenseElementsAttr::get(
+                 RankedTensorType::get(*shape, a->getElementType()), out),
+             (*in0)->dtype));
   return success();
 }
 

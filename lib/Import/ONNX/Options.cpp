@@ -44,9 +44,9 @@ struct ImportCLOptions {
       cl::desc("layout of rank-4 inputs and outputs of the compiled "
                "function"),
       cl::init(IOLayout::ONNX),
-      cl::values(clEnumValN(IOLayout::ONNX, "onnx",
-                            "as in the model, NCHW (default)"),
-                 clEnumValN(IOLayout::NHWC, "nhwc", "channels last")),
+      cl::values(
+          clEnumValN(IOLayout::ONNX, "onnx", "as in the model, NCHW (default)"),
+          clEnumValN(IOLayout::NHWC, "nhwc", "channels last")),
       cl::cat(category)};
   cl::opt<std::string> functionName{
       "function-name",
@@ -78,8 +78,8 @@ LogicalResult mlir::lowbit::getONNXImportCLOptions(ONNXImportOptions &options,
   options.ioLayout = clOptions->ioLayout;
   options.functionName = clOptions->functionName;
   if (!options.functionName.empty() && !isCIdentifier(options.functionName)) {
-    error = "--function-name '" + options.functionName +
-            "' is not a C identifier";
+    error =
+        "--function-name '" + options.functionName + "' is not a C identifier";
     return failure();
   }
   for (const std::string &spec : clOptions->inputShapes) {

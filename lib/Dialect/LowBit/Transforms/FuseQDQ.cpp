@@ -60,8 +60,8 @@ struct FuseArithmetic : OpRewritePattern<QuantizeOp> {
     // The verifier decides whether the types fit (e.g. the bias scale must
     // be s_x * s_w); a combination it rejects stays in float.
     {
-      ScopedDiagnosticHandler silence(
-          op->getContext(), [](Diagnostic &) { return success(); });
+      ScopedDiagnosticHandler silence(op->getContext(),
+                                      [](Diagnostic &) { return success(); });
       if (failed(mlir::verify(fused))) {
         rewriter.eraseOp(fused);
         return failure();
@@ -167,10 +167,11 @@ struct SinkThroughTranspose : OpRewritePattern<linalg::TransposeOp> {
 struct FuseQDQPass : public lowbit::impl::LowBitFuseQDQBase<FuseQDQPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<FuseArithmetic, FuseMaxPool, CancelRoundTrip,
-                 SinkThroughReshape<tensor::CollapseShapeOp>,
-                 SinkThroughReshape<tensor::ExpandShapeOp>,
-                 SinkThroughTranspose>(&getContext());
+    patterns
+        .add<FuseArithmetic, FuseMaxPool, CancelRoundTrip,
+             SinkThroughReshape<tensor::CollapseShapeOp>,
+             SinkThroughReshape<tensor::ExpandShapeOp>, SinkThroughTranspose>(
+            &getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }
