@@ -687,6 +687,14 @@ Value GraphImporter::reshape(Value value, ArrayRef<int64_t> shape,
 /// A quantized element type with its per-axis dimension moved by `perm`
 /// (result dim j is source dim perm[j]); null if it cannot be expressed.
 static Type permuteElementType(Type element, ArrayRef<int64_t> perm) {
+  if (auto binary = dyn_cast<BinaryType>(element)) {
+    if (binary.isPerTensor())
+      return element;
+    int32_t moved =
+        static_cast<int32_t>(llvm::find(perm, binary.getAxis()) - perm.begin());
+    return BinaryType::get(binary.getExpressedType(), binary.getScales(),
+                           moved);
+  }
   auto perAxis = dyn_cast<quant::UniformQuantizedPerAxisType>(element);
   if (!perAxis)
     return isa<quant::UniformQuantizedType>(element) ? element : Type();

@@ -32,7 +32,9 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..",
                                     ".."))
 DIGITS = os.path.join(ROOT, "examples", "digits")
 DATA = os.path.join(DIGITS, "data")
-MODELS = ["mlp_float", "cnn_float", "mlp_qdq", "cnn_qdq"]
+MODELS = ["mlp_float", "cnn_float", "mlp_qdq", "cnn_qdq", "bnn_qonnx"]
+# Reference logits per model (PyTorch's, from make_models.py).
+REFS = {"bnn_qonnx": "bnn_logits.npy"}
 TOL = 1e-4
 # One-step differences from qnnpack tolerated for now (see the top).
 KNOWN_DIFFS = {"mlp_qdq": 15, "cnn_qdq": 34}
@@ -202,7 +204,7 @@ def main():
 
     failures = 0
     for name in MODELS:
-        ref = np.load(os.path.join(DATA, name + "_logits.npy")).astype(
+        ref = np.load(os.path.join(DATA, REFS.get(name, name + "_logits.npy"))).astype(
             np.float32).reshape(n, 10)
         for tag in tags:
             got, err = run_model(name, tag, work, compiler, x_file, n)

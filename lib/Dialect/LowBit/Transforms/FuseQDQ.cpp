@@ -34,16 +34,38 @@ Value dequantizedFrom(Value v) {
   return dq.getInput();
 }
 
-/// quantize(op(dequantize(a), dequantize(b)[, dequantize(bias)])) -> the
-/// quantized op, for conv2d, matmul, add and mul.
-struct FuseArithmetic : OpRewritePattern<QuantizeOp> {
-  using OpRewritePattern::OpRewritePattern;
+/// Creates `op` on `operands` with result type `type` if the verifier
+/// accepts it (e.g. the bias scale must be s_x * s_w); null otherwise.
+Operation *createVerified(PatternRewriter &rewriter, Operation *op,
+                          ValueRange operands, Type type) {
+  OperationState state(op->getLoc(), op->getName());
+  state.addOperands(operands);
+  state.addTypes(type);
+  state.addAttributes(op->getAttrs());
+  Operation *fused = rewriter.create(state);
+  ScopedDiagnosticHandler silence(op->getContext(),
+                                  [](Diagnostic &) { return success(); });
+  if (failed(mlir::verify(fused))) {
+    rewriter.eraseOp(fused);
+    return nullptr;
+  }
+  return fused;
+}
 
-  LogicalResult matchAndRewrite(QuantizeOp quantize,
+/// op(dequantize(a), dequantize(b)[, dequantize(bias)]) on quantized values:
+///  - quantize(op(...)) -> the quantized op with the quantize's result type,
+///    for conv2d, matmul, add and mul;
+///  - otherwise, for conv2d and matmul, the op on the quantized operands
+///    with its float result (integer or XNOR-popcount arithmetic, one
+///    rescale at the end), as a float output layer or a binary layer
+///    followed by batch normalization needs.
+struct FuseArithmetic : RewritePattern {
+  FuseArithmetic(MLIRContext *context)
+      : RewritePattern(MatchAnyOpTypeTag(), /*benefit=*/1, context) {}
+
+  LogicalResult matchAndRewrite(Operation *op,
                                 PatternRewriter &rewriter) const override {
-    Operation *op = quantize.getInput().getDefiningOp();
-    if (!op || !isa<Conv2DOp, MatmulOp, AddOp, MulOp>(op) ||
-        !op->getResult(0).hasOneUse())
+    if (!isa<Conv2DOp, MatmulOp, AddOp, MulOp>(op))
       return failure();
     SmallVector<Value> operands;
     for (Value operand : op->getOperands()) {
@@ -52,23 +74,21 @@ struct FuseArithmetic : OpRewritePattern<QuantizeOp> {
         return failure();
       operands.push_back(q);
     }
-    OperationState state(op->getLoc(), op->getName());
-    state.addOperands(operands);
-    state.addTypes(quantize.getResult().getType());
-    state.addAttributes(op->getAttrs());
-    Operation *fused = rewriter.create(state);
-    // The verifier decides whether the types fit (e.g. the bias scale must
-    // be s_x * s_w); a combination it rejects stays in float.
-    {
-      ScopedDiagnosticHandler silence(op->getContext(),
-                                      [](Diagnostic &) { return success(); });
-      if (failed(mlir::verify(fused))) {
-        rewriter.eraseOp(fused);
-        return failure();
-      }
-    }
-    rewriter.replaceOp(quantize, fused->getResults());
-    rewriter.eraseOp(op);
+    Value result = op->getResult(0);
+    if (result.hasOneUse())
+      if (auto quantize = dyn_cast<QuantizeOp>(*result.getUsers().begin()))
+        if (Operation *fused = createVerified(rewriter, op, operands,
+                                              quantize.getResult().getType())) {
+          rewriter.replaceOp(quantize, fused->getResults());
+          rewriter.eraseOp(op);
+          return success();
+        }
+    if (!isa<Conv2DOp, MatmulOp>(op))
+      return failure();
+    Operation *fused = createVerified(rewriter, op, operands, result.getType());
+    if (!fused)
+      return failure();
+    rewriter.replaceOp(op, fused->getResults());
     return success();
   }
 };

@@ -73,3 +73,50 @@ open("garbage.onnx", "wb").write(b"this is not a protobuf \xff\xfe" * 4)
 # A scale tensor file for --freeze-input.
 t = helper.make_tensor("s", f32, [2], [0.5, 0.25])
 open("scale.pb", "wb").write(t.SerializeToString())
+
+# QONNX nodes lowbit cannot represent exactly (each must be refused).
+QONNX = "qonnx.custom_op.general"
+qonnx_opsets = [helper.make_opsetid(QONNX, 1)]
+
+
+def const(name, value, dtype=f32):
+    return helper.make_tensor(name, dtype, [], [value])
+
+
+def qonnx_model(name, node_name, op, extra_inputs, values, **attrs):
+    """x -> op(x, *extra_inputs) -> y, the extra inputs scalar constants."""
+    inits = [const(n, v) for n, v in zip(extra_inputs, values)]
+    save(name, [helper.make_node(op, ["x"] + list(extra_inputs), ["y"],
+                                 name=node_name, domain=QONNX, **attrs)],
+         [x4], [y4], inits=inits, extra_opsets=qonnx_opsets)
+
+
+qonnx_model("qonnx_17bit", "q17", "IntQuant", ["s", "z", "b"],
+            [0.5, 0.0, 17.0])
+qonnx_model("qonnx_frac_zp", "qzp", "IntQuant", ["s", "z", "b"],
+            [0.5, 0.5, 4.0])
+qonnx_model("qonnx_unsigned_1bit", "q1", "IntQuant", ["s", "z", "b"],
+            [0.5, 0.0, 1.0], signed=0)
+qonnx_model("qonnx_bad_rounding", "qr", "IntQuant", ["s", "z", "b"],
+            [0.5, 0.0, 4.0], rounding_mode="STOCHASTIC")
+qonnx_model("qonnx_neg_scale", "qs", "BipolarQuant", ["s"], [-1.0])
+qonnx_model("qonnx_e3m4", "fq", "FloatQuant", ["s", "e", "m", "b", "mx"],
+            [1.0, 3.0, 4.0, 3.0, 15.5])
+qonnx_model("qonnx_trunc_args", "tr", "Trunc", ["s", "z", "b"],
+            [0.5, 0.0, 8.0])
+# MultiThreshold whose out_bias is not on the out_scale grid.
+save("qonnx_threshold_bias",
+     [helper.make_node("MultiThreshold", ["x", "t"], ["y"], name="mt",
+                       domain=QONNX, out_scale=0.5, out_bias=-0.3)],
+     [x4], [y4],
+     inits=[helper.make_tensor("t", f32, [2, 3], [0, 1, 2, 0, 1, 2])],
+     extra_opsets=qonnx_opsets)
+# A runtime (graph input) scale.
+save("qonnx_runtime_scale",
+     [helper.make_node("IntQuant", ["x", "s", "z", "b"], ["y"], name="qrt",
+                       domain=QONNX)],
+     [x4, helper.make_tensor_value_info("s", f32, [])], [y4],
+     inits=[const("z", 0.0), const("b", 8.0)], extra_opsets=qonnx_opsets)
+# A valid 4-bit IntQuant on the input (for --precision and layout checks).
+qonnx_model("qonnx_int4", "q4", "IntQuant", ["s", "z", "b"],
+            [0.25, 0.0, 4.0], narrow=1)

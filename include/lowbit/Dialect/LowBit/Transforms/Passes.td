@@ -62,8 +62,13 @@ def LowBitFuseQDQ : Pass<"lowbit-fuse-qdq", "ModuleOp"> {
     requantization, as onnxruntime and PyTorch's quantized engines do.
     Handles conv2d, matmul, add and mul, and max_pool2d when its input and
     output types agree; a dequantize followed by a quantize to the same type
-    cancels. Ops whose operands do not all come from dequantize ops, or
-    whose bias scale is not s_x * s_w, are left in float. Reshapes and
+    cancels. A conv2d or matmul whose operands all come from dequantize ops
+    but whose result is not quantized (a float output layer, or a binary
+    layer followed by batch normalization as QONNX writes it) takes the
+    quantized operands and keeps its float result: integer or XNOR-popcount
+    arithmetic with one rescale at the end. Ops whose operands do not all
+    come from dequantize ops, or whose bias scale is not s_x * s_w, are left
+    in float. Reshapes and
     transposes between a dequantize and its user move before the
     dequantize, onto the quantized values.
   }];
