@@ -40,6 +40,7 @@ static Value padInput(OpBuilder &b, Location loc, Value input,
 static Value
 windowReduce(OpBuilder &b, Location loc, Value padded, Value init,
              ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
+             ArrayRef<int64_t> dilations,
              function_ref<Value(OpBuilder &, Location, Value, Value)> combine) {
   MLIRContext *ctx = b.getContext();
   SmallVector<AffineExpr> d;
@@ -49,10 +50,10 @@ windowReduce(OpBuilder &b, Location loc, Value padded, Value init,
   // do, so the loop bounds of kh and kw are known.
   Value window = tensor::EmptyOp::create(b, loc, kernel, b.getI1Type());
   SmallVector<AffineMap> maps = {
-      AffineMap::get(
-          6, 0,
-          {d[0], d[1] * strides[0] + d[4], d[2] * strides[1] + d[5], d[3]},
-          ctx),
+      AffineMap::get(6, 0,
+                     {d[0], d[1] * strides[0] + d[4] * dilations[0],
+                      d[2] * strides[1] + d[5] * dilations[1], d[3]},
+                     ctx),
       AffineMap::get(6, 0, {d[4], d[5]}, ctx),
       AffineMap::get(6, 0, {d[0], d[1], d[2], d[3]}, ctx)};
   SmallVector<utils::IteratorType> iters(4, utils::IteratorType::parallel);
@@ -100,6 +101,7 @@ struct MaxPoolLowering : public OpConversionPattern<MaxPool2DOp> {
     bool isSigned = info->isSigned;
     Value result = windowReduce(
         rewriter, loc, padded, init, op.getKernel(), op.getStrideValues(),
+        op.getDilationValues(),
         [&](OpBuilder &b, Location l, Value acc, Value v) -> Value {
           if (info->isFloat) {
             // Compare in f32 (exact for every smaller float): LLVM has no
@@ -158,7 +160,7 @@ struct AvgPoolLowering : public OpConversionPattern<AvgPool2DOp> {
     bool isSigned = info->isSigned;
     bool isFloat = info->isFloat;
     Value sum = windowReduce(
-        rewriter, loc, padded, init, kernel, strides,
+        rewriter, loc, padded, init, kernel, strides, /*dilations=*/{1, 1},
         [&](OpBuilder &b, Location l, Value acc, Value v) -> Value {
           if (isFloat)
             return arith::AddFOp::create(

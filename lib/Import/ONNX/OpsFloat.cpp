@@ -748,8 +748,9 @@ LogicalResult importPool(NodeContext &ctx, bool isMax, bool global) {
       return failure();
     }
     SmallVector<int64_t> dil = ctx.attrInts("dilations");
-    if (!dil.empty() && llvm::any_of(dil, [](int64_t d) { return d != 1; })) {
-      ctx.emitError() << "dilated pooling is not supported";
+    if (!isMax && !dil.empty() &&
+        llvm::any_of(dil, [](int64_t d) { return d != 1; })) {
+      ctx.emitError() << "dilated average pooling is not supported";
       return failure();
     }
     bool ceilMode = ctx.attrInt("ceil_mode", 0);
@@ -786,6 +787,8 @@ LogicalResult importPool(NodeContext &ctx, bool isMax, bool global) {
       b.getNamedAttr("padding", i64s(ctx, win.padding))};
   Value y;
   if (isMax) {
+    if (llvm::any_of(win.dilations, [](int64_t d) { return d != 1; }))
+      attrs.push_back(b.getNamedAttr("dilations", i64s(ctx, win.dilations)));
     y = lowbit::MaxPool2DOp::create(b, ctx.loc, TypeRange{resultType},
                                     ValueRange{input}, attrs);
   } else {

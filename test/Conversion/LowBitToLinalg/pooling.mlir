@@ -11,6 +11,7 @@
 // Loops (n, oh, ow, c, kh, kw); the kernel shape is carried by an i1 tensor.
 // CHECK-DAG: #[[IN_S2:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1 * 2 + d4, d2 * 2 + d5, d3)>
 // CHECK-DAG: #[[IN_S1:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1 + d4, d2 + d5, d3)>
+// CHECK-DAG: #[[IN_DIL:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1 + d4 * 2, d2 + d5 * 3, d3)>
 // CHECK-DAG: #[[KER:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d4, d5)>
 // CHECK-DAG: #[[OUT:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d3)>
 // CHECK-DAG: #[[ID4:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
@@ -222,4 +223,14 @@ func.func @avg_pool_unsigned(%x: tensor<1x4x4x2x!u>) -> tensor<1x2x2x2x!u> {
 func.func @avg_pool_float(%x: tensor<1x4x4x2xf16>) -> tensor<1x4x4x2xf16> {
   %0 = lowbit.avg_pool2d %x kernel [3, 3] strides [1, 1] padding [1, 1, 1, 1] : tensor<1x4x4x2xf16> -> tensor<1x4x4x2xf16>
   return %0 : tensor<1x4x4x2xf16>
+}
+
+// Dilated max pool: the window taps are `dilation` apart (d4 * 2, d5 * 3;
+// the map is checked at the top).
+// CHECK-LABEL: func.func @max_pool_dilated(
+// CHECK:         linalg.generic {indexing_maps = [#[[IN_DIL]],
+// CHECK:           arith.maxsi
+func.func @max_pool_dilated(%x: tensor<1x6x7x2x!s>) -> tensor<1x4x4x2x!s> {
+  %0 = lowbit.max_pool2d %x kernel [2, 2] strides [1, 1] dilations [2, 3] : tensor<1x6x7x2x!s> -> tensor<1x4x4x2x!s>
+  return %0 : tensor<1x4x4x2x!s>
 }

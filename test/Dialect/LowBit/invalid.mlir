@@ -800,7 +800,7 @@ func.func @pool_zero_stride(%x: tensor<1x8x8x4xf32>) {
 // -----
 
 func.func @pool_padding_as_large_as_kernel(%x: tensor<1x8x8x4xf32>) {
-  // expected-error@+1 {{'lowbit.max_pool2d' op expects padding smaller than the kernel, got 2 with a kernel of 2}}
+  // expected-error@+1 {{'lowbit.max_pool2d' op expects padding smaller than the window, got 2 with a window of 2}}
   %0 = lowbit.max_pool2d %x kernel [2, 2] padding [0, 0, 2, 0] : tensor<1x8x8x4xf32> -> tensor<1x4x5x4xf32>
   return
 }
@@ -1135,5 +1135,22 @@ func.func @dot4_signed_pairs(%acc: vector<8xi32>, %u: vector<32xi8>) {
 func.func @dot2_halves(%acc: vector<8xi32>, %a: vector<8xi16>) {
   // expected-error@+1 {{needs 2 elements per accumulator lane: 8 lanes but 8 elements}}
   %r = lowbit.dot2 %acc, %a, %a : vector<8xi16> -> vector<8xi32>
+  return
+}
+
+// -----
+
+func.func @pool_bad_dilation(%x: tensor<1x8x8x4xf32>) {
+  // expected-error@+1 {{'lowbit.max_pool2d' op expects 'dilations' values >= 1, got 0}}
+  %0 = lowbit.max_pool2d %x kernel [2, 2] dilations [0, 1] : tensor<1x8x8x4xf32> -> tensor<1x4x4x4xf32>
+  return
+}
+
+// -----
+
+// A 3x3 window dilated by 2 spans 5 rows: (8 - 5) / 1 + 1 = 4 outputs.
+func.func @pool_dilated_shape(%x: tensor<1x8x8x4xf32>) {
+  // expected-error@+1 {{'lowbit.max_pool2d' op expects a result of shape [1, 4, 4, 4], got 'tensor<1x6x6x4xf32>'}}
+  %0 = lowbit.max_pool2d %x kernel [3, 3] strides [1, 1] dilations [2, 2] : tensor<1x8x8x4xf32> -> tensor<1x6x6x4xf32>
   return
 }

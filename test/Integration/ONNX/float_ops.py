@@ -48,8 +48,6 @@
 # | node/test_shape_start_1_end_2 | NOT YET SUPPORTED: INT64 graph output (Shape folds to a constant inside graphs; the C ABI has no int64) |
 # | node/test_shape_start_1_end_negative_1 | NOT YET SUPPORTED: INT64 graph output (Shape folds to a constant inside graphs; the C ABI has no int64) |
 # | node/test_shape_start_negative_1 | NOT YET SUPPORTED: INT64 graph output (Shape folds to a constant inside graphs; the C ABI has no int64) |
-# | node/test_maxpool_2d_dilations | NOT YET SUPPORTED: dilated max pooling (lowbit.max_pool2d has no dilations) |
-# | pytorch-converted/test_MaxPool2d_stride_padding_dilation | NOT YET SUPPORTED: dilated max pooling |
 # | node/test_training_dropout_mask | training-mode Dropout (random mask, BOOL output) |
 # | node/test_training_dropout_zero_ratio | training-mode Dropout (BOOL training_mode input) |
 # | node/test_training_dropout_zero_ratio_mask | training-mode Dropout (BOOL input and output) |
@@ -144,6 +142,7 @@ AARCH64 = {
     "node/test_matmul_3d",
     "node/test_softmax_axis_1",
     "node/test_maxpool_2d_pads",
+    "node/test_maxpool_2d_dilations",
     "node/test_averagepool_2d_pads_count_include_pad",
     "node/test_batchnorm_example",
     "node/test_cast_FLOAT_to_FLOAT16",

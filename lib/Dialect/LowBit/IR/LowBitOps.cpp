@@ -624,6 +624,12 @@ template <typename OpTy> static SmallVector<int64_t, 4> poolPadding(OpTy op) {
   return {0, 0, 0, 0};
 }
 
+SmallVector<int64_t, 2> MaxPool2DOp::getDilationValues() {
+  if (std::optional<ArrayRef<int64_t>> d = getDilations())
+    return SmallVector<int64_t, 2>(*d);
+  return {1, 1};
+}
+SmallVector<int64_t, 2> AvgPool2DOp::getDilationValues() { return {1, 1}; }
 SmallVector<int64_t, 2> MaxPool2DOp::getStrideValues() {
   return poolStrides(*this);
 }
@@ -662,14 +668,21 @@ template <typename OpTy> static LogicalResult verifyPool(OpTy op) {
       (op.getPadding() &&
        failed(verifyArrayAttr(op, "padding", *op.getPadding(), 4, 0))))
     return failure();
+  if constexpr (std::is_same_v<OpTy, MaxPool2DOp>)
+    if (op.getDilations() &&
+        failed(verifyArrayAttr(op, "dilations", *op.getDilations(), 2, 1)))
+      return failure();
   ArrayRef<int64_t> kernel = op.getKernel();
   SmallVector<int64_t, 2> strides = op.getStrideValues();
+  SmallVector<int64_t, 2> dilations = op.getDilationValues();
   SmallVector<int64_t, 4> pad = op.getPaddingValues();
   // Every window must hold at least one real tap.
-  for (int i = 0; i < 4; ++i)
-    if (pad[i] >= kernel[i / 2])
-      return op.emitOpError("expects padding smaller than the kernel, got ")
-             << pad[i] << " with a kernel of " << kernel[i / 2];
+  for (int i = 0; i < 4; ++i) {
+    int64_t extent = dilations[i / 2] * (kernel[i / 2] - 1) + 1;
+    if (pad[i] >= extent)
+      return op.emitOpError("expects padding smaller than the window, got ")
+             << pad[i] << " with a window of " << extent;
+  }
   SmallVector<int64_t, 4> expected = {in.getDimSize(0), ShapedType::kDynamic,
                                       ShapedType::kDynamic, in.getDimSize(3)};
   for (int i = 0; i < 2; ++i) {
@@ -677,10 +690,11 @@ template <typename OpTy> static LogicalResult verifyPool(OpTy op) {
     if (ShapedType::isDynamic(size))
       continue;
     int64_t out = getWindowOutputSize(size, pad[2 * i], pad[2 * i + 1],
-                                      kernel[i], strides[i], 1);
+                                      kernel[i], strides[i], dilations[i]);
     if (out < 1)
       return op.emitOpError("the pooling window (")
-             << kernel[i] << ") is larger than the padded "
+             << dilations[i] * (kernel[i] - 1) + 1
+             << ") is larger than the padded "
              << (i == 0 ? "height (" : "width (")
              << size + pad[2 * i] + pad[2 * i + 1] << ")";
     expected[1 + i] = out;

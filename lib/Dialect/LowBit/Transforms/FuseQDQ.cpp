@@ -109,7 +109,8 @@ struct FuseMaxPool : OpRewritePattern<QuantizeOp> {
       return failure();
     auto fused = MaxPool2DOp::create(
         rewriter, pool.getLoc(), quantize.getResult().getType(), q,
-        pool.getKernelAttr(), pool.getStridesAttr(), pool.getPaddingAttr());
+        pool.getKernelAttr(), pool.getStridesAttr(), pool.getDilationsAttr(),
+        pool.getPaddingAttr());
     rewriter.replaceOp(quantize, fused.getResult());
     rewriter.eraseOp(pool);
     return success();

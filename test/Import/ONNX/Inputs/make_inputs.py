@@ -39,7 +39,7 @@ save("bad_autopad",
      [helper.make_node("MaxPool", ["x"], ["y"], name="pool",
                        kernel_shape=[2, 2], auto_pad="SAME_MIDDLE")],
      [x4], [helper.make_tensor_value_info("y", f32, [1, 2, 2, 2])])
-# Dilated max pooling (no lowbit equivalent).
+# Dilated max pooling.
 save("dilated_pool",
      [helper.make_node("MaxPool", ["x"], ["y"], name="pool",
                        kernel_shape=[2, 2], dilations=[2, 2])],

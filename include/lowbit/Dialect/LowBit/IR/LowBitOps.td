@@ -269,6 +269,8 @@ class LowBit_PoolOp<string mnemonic> : LowBit_ArithOp<mnemonic> {
   let extraClassDeclaration = [{
     /// Strides [h, w], defaulting to the kernel size.
     ::llvm::SmallVector<int64_t, 2> getStrideValues();
+    /// Dilations [h, w] of the window taps, defaulting to [1, 1].
+    ::llvm::SmallVector<int64_t, 2> getDilationValues();
     /// Padding [top, bottom, left, right], defaulting to zeros.
     ::llvm::SmallVector<int64_t, 4> getPaddingValues();
   }];
@@ -281,7 +283,8 @@ def LowBit_MaxPool2DOp : LowBit_PoolOp<"max_pool2d"> {
     result have the same element type (max commutes with a monotonic
     quantization, so it works on stored values; on binary values it is a
     bitwise AND under the bit-1-is-minus-one convention). `strides` default
-    to the kernel size, `padding` is `[top, bottom, left, right]`.
+    to the kernel size, `dilations` (the spacing of the window taps) to
+    `[1, 1]`, `padding` is `[top, bottom, left, right]`.
 
     ```mlir
     %y = lowbit.max_pool2d %x kernel [2, 2]
@@ -290,10 +293,11 @@ def LowBit_MaxPool2DOp : LowBit_PoolOp<"max_pool2d"> {
   }];
   let arguments = (ins LowBit_Tensor:$input, DenseI64ArrayAttr:$kernel,
                        OptionalAttr<DenseI64ArrayAttr>:$strides,
+                       OptionalAttr<DenseI64ArrayAttr>:$dilations,
                        OptionalAttr<DenseI64ArrayAttr>:$padding);
   let assemblyFormat = [{
-    $input `kernel` $kernel (`strides` $strides^)? (`padding` $padding^)?
-    attr-dict `:` type($input) `->` type($result)
+    $input `kernel` $kernel (`strides` $strides^)? (`dilations` $dilations^)?
+    (`padding` $padding^)? attr-dict `:` type($input) `->` type($result)
   }];
 }
 
