@@ -860,14 +860,18 @@ LogicalResult importQLinearPool(NodeContext &ctx, bool global) {
   if (ctx.attrInt("count_include_pad", 0))
     attrs.push_back(b.getNamedAttr("count_include_pad", b.getUnitAttr()));
   SmallVector<int64_t> phys = GraphImporter::physicalShape(out, Layout::NHWC);
-  // lowbit's average pool keeps its operand's type; a different output
-  // type is a requantization after it.
-  Value y = lowbit::AvgPool2DOp::create(
-      b, ctx.loc, TypeRange{RankedTensorType::get(phys, *qx)}, ValueRange{*in},
+  // onnxruntime's definition: dequantize, average in float32 (the sum of the
+  // window's taps divided by their count), quantize once, rounding half to
+  // even. An integer average followed by a requantization would round
+  // twice.
+  auto f32 = b.getF32Type();
+  Value real = lowbit::DequantizeOp::create(
+      b, ctx.loc, cast<RankedTensorType>(in->getType()).clone(f32), *in);
+  Value avg = lowbit::AvgPool2DOp::create(
+      b, ctx.loc, TypeRange{RankedTensorType::get(phys, f32)}, ValueRange{real},
       attrs);
-  if (*qx != *qy)
-    y = lowbit::RequantizeOp::create(b, ctx.loc,
-                                     RankedTensorType::get(phys, *qy), y);
+  Value y = lowbit::QuantizeOp::create(b, ctx.loc,
+                                       RankedTensorType::get(phys, *qy), avg);
   ctx.setOutput(0, TensorValue::of(y, out, py->dtype, Layout::NHWC));
   return success();
 }
