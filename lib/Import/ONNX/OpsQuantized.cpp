@@ -452,12 +452,134 @@ FailureOr<QuantParams> integerParams(NodeContext &ctx, TensorValue *x,
   return p;
 }
 
+/// `x - zp` widened to i32: `zp` is absent (0), one value, or one value
+/// per index of the last axis (a 1-D tensor); computed at run time.
+FailureOr<Value> centeredInt32(NodeContext &ctx, TensorValue &x, int64_t zi,
+                               StringRef what) {
+  GraphImporter &g = ctx.importer;
+  bool isSigned = !GraphImporter::isUnsignedDType(x.dtype);
+  if (x.dtype != DT::TensorProto_DataType_UINT8 &&
+      x.dtype != DT::TensorProto_DataType_INT8) {
+    ctx.emitError() << what << " must be uint8 or int8, got "
+                    << GraphImporter::dtypeName(x.dtype);
+    return failure();
+  }
+  SmallVector<Value> operands = {g.get(x, Layout::Logical, ctx.loc)};
+  if (ctx.hasInput(zi)) {
+    FailureOr<TensorValue *> zp = ctx.input(zi);
+    if (failed(zp))
+      return failure();
+    if ((*zp)->dtype != x.dtype) {
+      ctx.emitError() << what << " is " << GraphImporter::dtypeName(x.dtype)
+                      << " but its zero point is "
+                      << GraphImporter::dtypeName((*zp)->dtype);
+      return failure();
+    }
+    int64_t count = 1;
+    for (int64_t d : (*zp)->shape)
+      count *= d;
+    Value z = g.get(**zp, Layout::Logical, ctx.loc);
+    if (count == 1)
+      z = g.reshape(z, {}, ctx.loc);
+    else if ((*zp)->rank() != 1 || x.rank() == 0 || count != x.shape.back()) {
+      ctx.emitError() << what << " zero point must be one value or one per "
+                      << "index of the last axis";
+      return failure();
+    }
+    operands.push_back(z);
+  }
+  auto i32 = ctx.builder().getI32Type();
+  return g.map(operands, i32, ctx.loc,
+               [&](OpBuilder &b, Location l, ValueRange v) -> Value {
+                 auto widen = [&](Value e) -> Value {
+                   return isSigned
+                              ? (Value)arith::ExtSIOp::create(b, l, i32, e)
+                              : (Value)arith::ExtUIOp::create(b, l, i32, e);
+                 };
+                 Value r = widen(v[0]);
+                 if (v.size() > 1)
+                   r = arith::SubIOp::create(b, l, r, widen(v[1]));
+                 return r;
+               });
+}
+
+/// MatMulInteger whose zero points are computed at run time (as
+/// onnxruntime's dynamic quantization writes it: the zero point of A comes
+/// from DynamicQuantizeLinear): the operands are centered in i32 and
+/// multiplied with linalg.matmul / linalg.batch_matmul. lowbit's quantized
+/// types need their zero points at compile time.
+LogicalResult importRuntimeMatMulInteger(NodeContext &ctx, TensorValue &a,
+                                         TensorValue &b) {
+  if (a.rank() < 2 || a.rank() > 3 || b.rank() < 2 || b.rank() > 3 ||
+      (b.rank() == 3 && a.rank() != 3)) {
+    ctx.emitError() << "expects 2-D or 3-D operands (a 3-D B with a 3-D A), "
+                       "got ranks "
+                    << a.rank() << " and " << b.rank();
+    return failure();
+  }
+  int64_t k = a.shape.back(), n = b.shape.back();
+  if (b.shape[b.rank() - 2] != k) {
+    ctx.emitError() << "A has K = " << k
+                    << " but B has K = " << b.shape[b.rank() - 2];
+    return failure();
+  }
+  FailureOr<Value> lhs = centeredInt32(ctx, a, 2, "A");
+  if (failed(lhs))
+    return failure();
+  FailureOr<Value> rhs = centeredInt32(ctx, b, 3, "B");
+  if (failed(rhs))
+    return failure();
+  OpBuilder &bld = ctx.builder();
+  SmallVector<int64_t> shape = llvm::to_vector(a.shape);
+  shape.back() = n;
+  auto i32 = bld.getI32Type();
+  Value zero =
+      arith::ConstantOp::create(bld, ctx.loc, bld.getI32IntegerAttr(0));
+  Value init =
+      linalg::FillOp::create(
+          bld, ctx.loc, zero,
+          tensor::EmptyOp::create(bld, ctx.loc, shape, i32).getResult())
+          .getResult(0);
+  Value y;
+  if (a.rank() == 2) {
+    y = linalg::MatmulOp::create(bld, ctx.loc, ValueRange{*lhs, *rhs},
+                                 ValueRange{init})
+            .getResult(0);
+  } else {
+    Value r = *rhs;
+    if (b.rank() == 2) {
+      // Share B across the batch.
+      SmallVector<int64_t> bs = {a.shape[0], k, n};
+      Value e = tensor::EmptyOp::create(bld, ctx.loc, bs, i32);
+      r = linalg::BroadcastOp::create(bld, ctx.loc, r, e, ArrayRef<int64_t>{0})
+              ->getResult(0);
+    } else if (b.shape[0] != a.shape[0]) {
+      ctx.emitError() << "batch dimensions of A and B differ";
+      return failure();
+    }
+    y = linalg::BatchMatmulOp::create(bld, ctx.loc, ValueRange{*lhs, r},
+                                      ValueRange{init})
+            .getResult(0);
+  }
+  ctx.setOutput(0, TensorValue::of(y, shape, DT::TensorProto_DataType_INT32,
+                                   Layout::Logical));
+  return success();
+}
+
 LogicalResult importMatMulInteger(NodeContext &ctx) {
   if (failed(ctx.checkAttributes({})))
     return failure();
   FailureOr<TensorValue *> a = ctx.input(0), b = ctx.input(1);
   if (failed(a) || failed(b))
     return failure();
+  for (int64_t zi : {2, 3})
+    if (ctx.hasInput(zi)) {
+      FailureOr<TensorValue *> zp = ctx.input(zi);
+      if (failed(zp))
+        return failure();
+      if (!(*zp)->isConstant())
+        return importRuntimeMatMulInteger(ctx, **a, **b);
+    }
   FailureOr<QuantParams> pa = integerParams(ctx, *a, 2, -1, 1, "a");
   FailureOr<QuantParams> pb =
       integerParams(ctx, *b, 3, (*b)->rank() - 1,
@@ -556,6 +678,90 @@ Value buildConv(NodeContext &ctx, Value input, Value filter, Value bias,
   return lowbit::Conv2DOp::create(b, ctx.loc, TypeRange{type}, operands, attrs);
 }
 
+/// ConvInteger whose input zero point is computed at run time (onnxruntime's
+/// dynamic quantization of Conv): x - x_zero_point is formed at run time
+/// (it fits 16 bits), w - w_zero_point at compile time, and the conv runs on
+/// those centered values as 16-bit integers of zero point 0, so padding
+/// contributes 0 as ONNX requires.
+LogicalResult importRuntimeConvInteger(NodeContext &ctx, TensorValue &x,
+                                       TensorValue &w,
+                                       const ConvGeometry &geo) {
+  MLIRContext *mctx = ctx.getContext();
+  auto i16 = IntegerType::get(mctx, 16);
+  // The difference of two 8-bit values: [-255, 255] (which also bounds the
+  // accumulator for the overflow check).
+  auto centered = quant::UniformQuantizedType::get(
+      quant::QuantizationFlags::Signed, i16, Float32Type::get(mctx), 1.0, 0,
+      -255, 255);
+  if (!w.constant) {
+    ctx.emitError() << "with a run-time zero point the weights must be "
+                       "constant";
+    return failure();
+  }
+  if (x.dtype != DT::TensorProto_DataType_UINT8 &&
+      x.dtype != DT::TensorProto_DataType_INT8) {
+    ctx.emitError() << "x must be uint8 or int8, got "
+                    << GraphImporter::dtypeName(x.dtype);
+    return failure();
+  }
+  // Weights: w - w_zero_point (one per tensor or per output channel).
+  SmallVector<int64_t> wz = {0};
+  if (ctx.hasInput(3)) {
+    FailureOr<DenseElementsAttr> z = ctx.constantInput(3, "w zero point");
+    if (failed(z))
+      return failure();
+    wz = toInts(*z);
+    if (wz.size() != 1 && static_cast<int64_t>(wz.size()) != w.shape[0]) {
+      ctx.emitError() << "w has " << wz.size() << " zero points for "
+                      << w.shape[0] << " output channels";
+      return failure();
+    }
+  }
+  SmallVector<int64_t> wv = toInts(w.constant);
+  int64_t perChannel = static_cast<int64_t>(wv.size()) / w.shape[0];
+  SmallVector<int16_t> wc;
+  for (int64_t i = 0, e = wv.size(); i < e; ++i)
+    wc.push_back(
+        static_cast<int16_t>(wv[i] - wz[wz.size() == 1 ? 0 : i / perChannel]));
+  TensorValue wt = ctx.importer.makeConstant(
+      DenseElementsAttr::get(RankedTensorType::get(w.shape, i16), ArrayRef(wc)),
+      DT::TensorProto_DataType_INT16);
+  FailureOr<Value> filter = quantValue(ctx, wt, Layout::NHWC, centered);
+  if (failed(filter))
+    return failure();
+  // Input: x - x_zero_point at run time.
+  FailureOr<TensorValue *> zx = ctx.input(2);
+  if (failed(zx))
+    return failure();
+  if ((*zx)->dtype != x.dtype) {
+    ctx.emitError() << "x is " << GraphImporter::dtypeName(x.dtype)
+                    << " but its zero point is "
+                    << GraphImporter::dtypeName((*zx)->dtype);
+    return failure();
+  }
+  GraphImporter &g = ctx.importer;
+  bool isSigned = x.dtype == DT::TensorProto_DataType_INT8;
+  Value z = g.reshape(g.get(**zx, Layout::Logical, ctx.loc), {}, ctx.loc);
+  Value in =
+      g.map({g.get(x, Layout::NHWC, ctx.loc), z}, i16, ctx.loc,
+            [&](OpBuilder &b, Location l, ValueRange v) -> Value {
+              auto widen = [&](Value e) -> Value {
+                return isSigned ? (Value)arith::ExtSIOp::create(b, l, i16, e)
+                                : (Value)arith::ExtUIOp::create(b, l, i16, e);
+              };
+              return arith::SubIOp::create(b, l, widen(v[0]), widen(v[1]));
+            });
+  in = lowbit::StorageCastOp::create(
+      ctx.builder(), ctx.loc,
+      cast<RankedTensorType>(in.getType()).clone(centered), in);
+  Value y = buildConv(ctx, in, *filter, nullptr, geo,
+                      accumulatorType(ctx.getContext()));
+  ctx.setOutput(0,
+                TensorValue::of(y, geo.outShape, DT::TensorProto_DataType_INT32,
+                                Layout::NHWC));
+  return success();
+}
+
 LogicalResult importConvInteger(NodeContext &ctx) {
   if (failed(ctx.checkAttributes({"auto_pad", "dilations", "group",
                                   "kernel_shape", "pads", "strides"})))
@@ -566,6 +772,21 @@ LogicalResult importConvInteger(NodeContext &ctx) {
   FailureOr<ConvGeometry> geo = convGeometry(ctx, *x, *w);
   if (failed(geo))
     return failure();
+  if (ctx.hasInput(2)) {
+    FailureOr<TensorValue *> zx = ctx.input(2);
+    if (failed(zx))
+      return failure();
+    int64_t count = 1;
+    for (int64_t d : (*zx)->shape)
+      count *= d;
+    if (!(*zx)->isConstant()) {
+      if (count != 1) {
+        ctx.emitError() << "x zero point must be one value";
+        return failure();
+      }
+      return importRuntimeConvInteger(ctx, **x, **w, *geo);
+    }
+  }
   FailureOr<QuantParams> px = integerParams(ctx, *x, 2, -1, 1, "x");
   FailureOr<QuantParams> pw = integerParams(ctx, *w, 3, 0, (*w)->shape[0], "w");
   if (failed(px) || failed(pw))

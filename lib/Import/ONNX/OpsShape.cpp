@@ -577,16 +577,26 @@ LogicalResult importCast(NodeContext &ctx) {
   }
   Layout layout = (*x)->layout;
   Value v = g.get(**x, layout, ctx.loc);
-  if (isa<quant::QuantizedType>(
-          cast<RankedTensorType>(v.getType()).getElementType()) ||
-      from == into) {
-    // Same storage, different ONNX type (e.g. a quantized uint8 passed on
-    // as uint8): nothing to compute.
-    if (from != into) {
-      ctx.emitError() << "cast of a quantized value to "
-                      << GraphImporter::dtypeName(to) << " is not supported";
+  auto vType = cast<RankedTensorType>(v.getType());
+  if (auto q = dyn_cast<quant::QuantizedType>(vType.getElementType())) {
+    // A quantized value is its stored integers to ONNX (e.g. the int32
+    // accumulator of MatMulInteger / ConvInteger before its Cast to float).
+    Type storage =
+        IntegerType::get(ctx.getContext(), q.getStorageTypeIntegralWidth());
+    if (storage != from) {
+      ctx.emitError() << "cast of a value stored in "
+                      << q.getStorageTypeIntegralWidth() << " bits as "
+                      << GraphImporter::dtypeName((*x)->dtype)
+                      << " is not supported";
       return failure();
     }
+    if (from != into)
+      v = lowbit::StorageCastOp::create(ctx.builder(), ctx.loc,
+                                        vType.clone(storage), v);
+  }
+  if (from == into) {
+    // Same storage, different ONNX type (e.g. a quantized uint8 passed on
+    // as uint8): nothing to compute.
     out.value = v;
     out.layout = layout;
     ctx.setOutput(0, out);
