@@ -16,6 +16,7 @@
 #include "lowbit/Dialect/LowBit/Transforms/Passes.h"
 #include "lowbit/Import/ONNX.h"
 #include "lowbit/Pipelines/Pipelines.h"
+#include "lowbit/Support/CIdentifier.h"
 #include "lowbit/Target/ObjectEmitter.h"
 
 #include "mlir/IR/DialectRegistry.h"
@@ -161,12 +162,6 @@ static LogicalResult writeAtomically(StringRef path, StringRef data,
   return success();
 }
 
-static bool isCIdentifier(StringRef name) {
-  if (name.empty() || !(isAlpha(name[0]) || name[0] == '_'))
-    return false;
-  return llvm::all_of(name, [](char c) { return isAlnum(c) || c == '_'; });
-}
-
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
   // Passes are registered so textual pipelines can name them.
@@ -298,7 +293,7 @@ int main(int argc, char **argv) {
     if (func.isPrivate() || func.isExternal())
       continue;
     anyPublic = true;
-    if (!isCIdentifier(func.getSymName())) {
+    if (!lowbit::isCIdentifier(func.getSymName())) {
       func.emitError() << "public function name '" << func.getSymName()
                        << "' is not a C identifier";
       return 1;

@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "lowbit/Import/ONNX.h"
+#include "lowbit/Support/CIdentifier.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
@@ -62,12 +63,6 @@ void mlir::lowbit::registerONNXImportCLOptions() { *clOptions; }
 
 cl::OptionCategory &mlir::lowbit::getONNXImportCLCategory() {
   return clOptions->category;
-}
-
-static bool isCIdentifier(StringRef name) {
-  if (name.empty() || !(isAlpha(name[0]) || name[0] == '_'))
-    return false;
-  return llvm::all_of(name, [](char c) { return isAlnum(c) || c == '_'; });
 }
 
 LogicalResult mlir::lowbit::getONNXImportCLOptions(ONNXImportOptions &options,
