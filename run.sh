@@ -75,6 +75,32 @@ run_example() {
       -o "$out/aarch64/$name"
     qemu-aarch64 -L /usr/aarch64-linux-gnu "$out/aarch64/$name" 50
   done
+  # ONNX models (float, PyTorch QDQ, QONNX binary) straight from the .onnx
+  # file, classifying the 360 digits test images.
+  local digits="$ROOT/examples/digits"
+  for model in "$digits"/*.onnx; do
+    local name dir
+    name="$(basename "$model" .onnx)"
+    for target in x86_64 aarch64; do
+      dir="$out/$target/digits_$name"
+      mkdir -p "$dir"
+      if [ "$target" = x86_64 ]; then
+        log "digits $name.onnx: lowbit-compile -O3 ${x86cpu[*]}, run natively"
+        "$compile" "$model" -O3 --target=x86_64-linux-gnu "${x86cpu[@]}" \
+          --function-name=digits -o "$dir/digits.o"
+        cc -O2 -I"$dir" "$digits/app.c" "$dir/digits.o" -o "$dir/app" -lm
+        "$dir/app" "$digits/data/test_x.npy" "$digits/data/test_y.npy"
+      else
+        log "digits $name.onnx: lowbit-compile -O3 for AArch64, run under qemu"
+        "$compile" "$model" -O3 --target=aarch64-linux-gnu \
+          --function-name=digits -o "$dir/digits.o"
+        aarch64-linux-gnu-gcc -O2 -I"$dir" "$digits/app.c" "$dir/digits.o" \
+          -o "$dir/app" -lm
+        qemu-aarch64 -L /usr/aarch64-linux-gnu "$dir/app" \
+          "$digits/data/test_x.npy" "$digits/data/test_y.npy"
+      fi
+    done
+  done
 }
 
 # Prints "<passed> <failed>" from a lit log.
