@@ -120,3 +120,20 @@ save("qonnx_runtime_scale",
 # A valid 4-bit IntQuant on the input (for --precision and layout checks).
 qonnx_model("qonnx_int4", "q4", "IntQuant", ["s", "z", "b"],
             [0.25, 0.0, 4.0], narrow=1)
+
+# MatMulInteger with a run-time zero point of the wrong type, and
+# ConvInteger with a run-time zero point and run-time weights.
+u8 = TensorProto.UINT8
+save("runtime_zp_type",
+     [helper.make_node("MatMulInteger", ["a", "b", "za"], ["y"], name="mmi")],
+     [helper.make_tensor_value_info("a", u8, [2, 3]),
+      helper.make_tensor_value_info("b", u8, [3, 4]),
+      helper.make_tensor_value_info("za", TensorProto.INT8, [])],
+     [helper.make_tensor_value_info("y", TensorProto.INT32, [2, 4])])
+save("runtime_zp_weights",
+     [helper.make_node("ConvInteger", ["x", "w", "zx"], ["y"], name="ci",
+                       kernel_shape=[1, 1])],
+     [helper.make_tensor_value_info("x", u8, [1, 2, 4, 4]),
+      helper.make_tensor_value_info("w", u8, [3, 2, 1, 1]),
+      helper.make_tensor_value_info("zx", u8, [])],
+     [helper.make_tensor_value_info("y", TensorProto.INT32, [1, 3, 4, 4])])
