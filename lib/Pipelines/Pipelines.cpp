@@ -57,6 +57,11 @@ LogicalResult mlir::lowbit::buildLowBitToLLVMPipeline(
   pm.addPass(createLowBitLowerQuantized(lower));
   if (failed(at("after-quantized-lowering")))
     return failure();
+  if (options.popcountKernels != "none") {
+    LowBitPopcountKernelsOptions pop;
+    pop.isa = options.popcountKernels;
+    pm.addPass(createLowBitPopcountKernels(pop));
+  }
   if (options.dotKernels != "none") {
     // Before sub-byte packing, so constant 4- and 2-bit weights are packed
     // for the kernel at compile time instead of unpacked on every call.
@@ -81,6 +86,11 @@ LogicalResult mlir::lowbit::buildLowBitToLLVMPipeline(
       bufferization::LayoutMapOption::IdentityLayoutMap;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
   if (options.cABI) {
+    // Loops written on tensors (the kernels) carry their output buffer as
+    // an iteration argument; folding it lets a returned result be its
+    // allocation, which the next pass turns into the out-parameter instead
+    // of copying into it.
+    pm.addPass(createCanonicalizerPass());
     // Results become caller-allocated out-parameters; a static result
     // buffer is the out-parameter itself, so nothing is copied.
     bufferization::BufferResultsToOutParamsPassOptions outParams;

@@ -142,6 +142,34 @@ std::string mlir::lowbit::selectDotKernels(const llvm::TargetMachine &tm) {
   return "none";
 }
 
+bool mlir::lowbit::supportsPopcountKernels(const llvm::TargetMachine &tm,
+                                           llvm::StringRef isa) {
+  const llvm::MCSubtargetInfo *sti = tm.getMCSubtargetInfo();
+  if (tm.getTargetTriple().isAArch64())
+    return isa == "neon" && sti->checkFeatures("+neon");
+  if (!tm.getTargetTriple().isX86())
+    return false;
+  if (isa == "avx512-vpopcntdq")
+    return sti->checkFeatures("+avx512f,+avx512vpopcntdq");
+  if (isa == "avx512bw")
+    return sti->checkFeatures("+avx512bw");
+  if (isa == "avx2")
+    return sti->checkFeatures("+avx2");
+  if (isa == "popcnt")
+    return sti->checkFeatures("+popcnt");
+  if (isa == "sse2")
+    return sti->checkFeatures("+sse2");
+  return false;
+}
+
+std::string mlir::lowbit::selectPopcountKernels(const llvm::TargetMachine &tm) {
+  for (const char *isa :
+       {"avx512-vpopcntdq", "avx512bw", "avx2", "popcnt", "sse2", "neon"})
+    if (supportsPopcountKernels(tm, isa))
+      return isa;
+  return "none";
+}
+
 /// The kernel set whose CPU features an intrinsic the kernels call needs.
 static llvm::StringRef getIntrinsicKernelSet(llvm::StringRef name) {
   return llvm::StringSwitch<llvm::StringRef>(name)

@@ -97,6 +97,14 @@ static cl::opt<std::string> dotKernelsFlag(
              "avx-vnni, avx512-vnni (x86), neon or neon-dotprod (AArch64)"),
     cl::init("auto"), cl::cat(category));
 
+static cl::opt<std::string> popcountKernelsFlag(
+    "popcount-kernels",
+    cl::desc("register-tiled binary (XNOR-popcount) matmul/conv2d kernels: "
+             "auto (default: the best the target CPU has), none, "
+             "avx512-vpopcntdq, avx512bw, avx2, popcnt, sse2 (x86) or neon "
+             "(AArch64)"),
+    cl::init("auto"), cl::cat(category));
+
 static cl::list<std::string>
     passPlugins("load-pass-plugin",
                 cl::desc("load a pass plugin (a shared library exporting "
@@ -206,6 +214,24 @@ int main(int argc, char **argv) {
       return fail("--dot-kernels=" + dotKernels +
                   " needs CPU features that "
                   "target '" +
+                  tm->getTargetTriple().str() + "' (CPU '" +
+                  tm->getTargetCPU() + "') does not have");
+  }
+
+  std::string popcountKernels = popcountKernelsFlag;
+  if (popcountKernels == "auto") {
+    popcountKernels = lowbit::selectPopcountKernels(*tm);
+  } else if (popcountKernels != "none") {
+    if (popcountKernels != "avx512-vpopcntdq" &&
+        popcountKernels != "avx512bw" && popcountKernels != "avx2" &&
+        popcountKernels != "popcnt" && popcountKernels != "sse2" &&
+        popcountKernels != "neon")
+      return fail("unknown --popcount-kernels '" + popcountKernels +
+                  "'; expected auto, none, avx512-vpopcntdq, avx512bw, avx2, "
+                  "popcnt, sse2 or neon");
+    if (!lowbit::supportsPopcountKernels(*tm, popcountKernels))
+      return fail("--popcount-kernels=" + popcountKernels +
+                  " needs CPU features that target '" +
                   tm->getTargetTriple().str() + "' (CPU '" +
                   tm->getTargetCPU() + "') does not have");
   }
@@ -331,6 +357,7 @@ int main(int argc, char **argv) {
     options.requantMode = requantMode;
     options.cABI = true;
     options.dotKernels = dotKernels;
+    options.popcountKernels = popcountKernels;
     std::string parseErrors;
     auto insert = [&](OpPassManager &opm, StringRef point) -> LogicalResult {
       for (auto &[where, text] : insertions) {

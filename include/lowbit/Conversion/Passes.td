@@ -92,6 +92,49 @@ def LowBitLowerBinary : Pass<"lowbit-lower-binary", "ModuleOp"> {
   ];
 }
 
+def LowBitPopcountKernels : Pass<"lowbit-popcount-kernels", "ModuleOp"> {
+  let summary = "register-tiled XNOR-popcount kernels for binary matmul and "
+                "conv2d";
+  let description = [{
+    Rewrites the binary contractions that `--lowbit-lower-binary` emits (a
+    `linalg.generic` over 64-bit words packed along the reduction whose body
+    is `acc + trunc(ctpop(a xor w))`, with constant weights) for matmul,
+    batched matmul with shared weights, and conv2d of any stride, dilation
+    and group count, into a register tile of R output pixels x T vectors of
+    L output channels. Accumulators stay in registers for the whole
+    reduction; per packed word the tile loads T weight vectors (the
+    weights are repacked at compile time as `[G][OC/L][KH*KW*CW][L]`
+    words), broadcasts one activation word per pixel and does R x T XOR +
+    popcount + add. Lane l of a vector is output channel l, so no lane is
+    ever summed horizontally.
+
+    * `avx512-vpopcntdq`: 512-bit vectors, `vpopcntq` on 64-bit lanes,
+      a tile of 4 pixels x 32 channels;
+    * `avx512bw`: 512-bit vectors, byte popcounts (`vpshufb` lookup, or
+      `vpopcntb` with BITALG) accumulated for up to 31 words, then folded
+      into 64-bit lanes; 4 x 16;
+    * `avx2`: the same on 256-bit vectors, 2 x 8;
+    * `popcnt`: x86 without AVX2 but with POPCNT: one 64-bit `popcnt` per
+      word in general registers, 4 x 2;
+    * `sse2`: 128-bit byte counts without POPCNT, 2 x 4;
+    * `neon`: AArch64 `cnt` on bytes, 128-bit vectors, 4 x 4.
+
+    The results are the exact popcount sums of the generic (bit for bit);
+    ternary contractions and weights computed at run time keep the generic
+    loops.
+  }];
+  let options = [
+    Option<"isa", "isa", "std::string", /*default=*/"\"avx512-vpopcntdq\"",
+           "instruction set of the kernels: avx512-vpopcntdq, avx512bw, avx2, "
+           "popcnt, sse2 or neon">
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::math::MathDialect",
+    "::mlir::tensor::TensorDialect", "::mlir::scf::SCFDialect",
+    "::mlir::vector::VectorDialect"
+  ];
+}
+
 def LowBitDotKernels : Pass<"lowbit-dot-kernels", "ModuleOp"> {
   let summary = "register-tiled kernels for 8-bit integer dot products "
                 "(vpdpbusd, vpmaddubsw, vpmaddwd, sdot)";

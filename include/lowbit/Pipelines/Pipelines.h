@@ -33,6 +33,14 @@ struct LowBitToLLVMOptions : public PassPipelineOptions<LowBitToLLVMOptions> {
                      "neon-dotprod; the object code then needs those CPU "
                      "features"),
       llvm::cl::init("none")};
+  PassOptions::Option<std::string> popcountKernels{
+      *this, "popcount-kernels",
+      llvm::cl::desc("binary matmul/conv2d kernels "
+                     "(--lowbit-popcount-kernels): none, avx512-vpopcntdq, "
+                     "avx512bw, avx2, popcnt, sse2 or neon; the object code "
+                     "then "
+                     "needs those CPU features"),
+      llvm::cl::init("none")};
   PassOptions::Option<bool> dot4Portable{
       *this, "dot4-portable",
       llvm::cl::desc("lower the dot-kernels' lowbit.dot4/dot2 ops to portable "

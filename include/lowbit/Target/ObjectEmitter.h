@@ -49,6 +49,14 @@ bool supportsDotKernels(const llvm::TargetMachine &tm, llvm::StringRef isa);
 /// The best int8 dot-product kernels `tm` supports, or "none".
 std::string selectDotKernels(const llvm::TargetMachine &tm);
 
+/// Whether `tm` has the CPU features of the popcount kernel set `isa`
+/// (avx512-vpopcntdq, avx512bw, avx2, popcnt, sse2, neon).
+bool supportsPopcountKernels(const llvm::TargetMachine &tm,
+                             llvm::StringRef isa);
+
+/// The best popcount kernel set for `tm`, or "none".
+std::string selectPopcountKernels(const llvm::TargetMachine &tm);
+
 /// Translates a module in the LLVM dialect to LLVM IR for `tm`, optimizes it
 /// at `optLevel` and writes it as LLVM IR, assembly or an object file. A
 /// module that calls target intrinsics the target cannot run (x86 kernels

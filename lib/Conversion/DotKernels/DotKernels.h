@@ -72,6 +72,11 @@ struct Problem {
   int64_t sh = 1, sw = 1, dh = 1, dw = 1;
 };
 
+/// Coefficients of a linear expression in dims (the constant last), or
+/// failure for anything that is not a sum of dim * constant terms.
+FailureOr<SmallVector<int64_t>> linearCoefficients(AffineExpr e,
+                                                   unsigned numDims);
+
 /// Recognizes the integer matmul, batched-matmul and conv2d contractions of
 /// the lowering (see the pass description).
 std::optional<Problem> matchProblem(linalg::GenericOp op);

@@ -19,40 +19,6 @@ using namespace mlir::lowbit::dotkernels;
 
 namespace {
 
-/// Coefficients of a linear expression in dims (the constant last), or
-/// failure for anything that is not a sum of dim * constant terms.
-FailureOr<SmallVector<int64_t>> linearCoefficients(AffineExpr e,
-                                                   unsigned numDims) {
-  SmallVector<int64_t> coeffs(numDims + 1, 0);
-  std::function<LogicalResult(AffineExpr, int64_t)> visit =
-      [&](AffineExpr x, int64_t scale) -> LogicalResult {
-    if (auto d = dyn_cast<AffineDimExpr>(x)) {
-      coeffs[d.getPosition()] += scale;
-      return success();
-    }
-    if (auto cst = dyn_cast<AffineConstantExpr>(x)) {
-      coeffs[numDims] += scale * cst.getValue();
-      return success();
-    }
-    auto bin = dyn_cast<AffineBinaryOpExpr>(x);
-    if (!bin)
-      return failure();
-    if (bin.getKind() == AffineExprKind::Add)
-      return success(succeeded(visit(bin.getLHS(), scale)) &&
-                     succeeded(visit(bin.getRHS(), scale)));
-    if (bin.getKind() == AffineExprKind::Mul) {
-      if (auto cst = dyn_cast<AffineConstantExpr>(bin.getRHS()))
-        return visit(bin.getLHS(), scale * cst.getValue());
-      if (auto cst = dyn_cast<AffineConstantExpr>(bin.getLHS()))
-        return visit(bin.getRHS(), scale * cst.getValue());
-    }
-    return failure();
-  };
-  if (failed(visit(e, 1)))
-    return failure();
-  return coeffs;
-}
-
 /// `v` is `ext(arg)` from an integer of at most 8 bits to i32.
 bool isByteExtension(Value v, BlockArgument arg, bool &isSigned) {
   Operation *def = v.getDefiningOp();
@@ -292,4 +258,38 @@ std::optional<int64_t> mlir::lowbit::dotkernels::getConstantFill(Value init) {
   if (fill && matchPattern(fill.getInputs()[0], m_Constant(&v)))
     return v.getInt();
   return std::nullopt;
+}
+
+/// Coefficients of a linear expression in dims (the constant last), or
+/// failure for anything that is not a sum of dim * constant terms.
+FailureOr<SmallVector<int64_t>>
+mlir::lowbit::dotkernels::linearCoefficients(AffineExpr e, unsigned numDims) {
+  SmallVector<int64_t> coeffs(numDims + 1, 0);
+  std::function<LogicalResult(AffineExpr, int64_t)> visit =
+      [&](AffineExpr x, int64_t scale) -> LogicalResult {
+    if (auto d = dyn_cast<AffineDimExpr>(x)) {
+      coeffs[d.getPosition()] += scale;
+      return success();
+    }
+    if (auto cst = dyn_cast<AffineConstantExpr>(x)) {
+      coeffs[numDims] += scale * cst.getValue();
+      return success();
+    }
+    auto bin = dyn_cast<AffineBinaryOpExpr>(x);
+    if (!bin)
+      return failure();
+    if (bin.getKind() == AffineExprKind::Add)
+      return success(succeeded(visit(bin.getLHS(), scale)) &&
+                     succeeded(visit(bin.getRHS(), scale)));
+    if (bin.getKind() == AffineExprKind::Mul) {
+      if (auto cst = dyn_cast<AffineConstantExpr>(bin.getRHS()))
+        return visit(bin.getLHS(), scale * cst.getValue());
+      if (auto cst = dyn_cast<AffineConstantExpr>(bin.getLHS()))
+        return visit(bin.getRHS(), scale * cst.getValue());
+    }
+    return failure();
+  };
+  if (failed(visit(e, 1)))
+    return failure();
+  return coeffs;
 }

@@ -15,6 +15,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Utils/StructuredOpsUtils.h"
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/Matchers.h"
 #include "llvm/ADT/StringSet.h"
 
 namespace mlir {
@@ -165,6 +166,117 @@ static void replaceOutside(Value from, Value to) {
       to, [&](OpOperand &use) { return !unpack->isAncestor(use.getOwner()); });
 }
 
+/// `op` packs the i1 tensor `bits` [..., K] into 64-bit words [..., K/64]
+/// as --lowbit-lower-binary writes it: an expand_shape to [..., K/64, 64]
+/// and a generic that ORs `zext(bit) << index` into a zero-filled word.
+static bool isWordPackOf(linalg::GenericOp op, Value bits) {
+  if (op.getNumDpsInputs() != 1 || op.getNumDpsInits() != 1)
+    return false;
+  auto expand = op.getDpsInputs()[0].getDefiningOp<tensor::ExpandShapeOp>();
+  if (!expand || expand.getSrc() != bits)
+    return false;
+  auto in = cast<RankedTensorType>(expand.getResultType());
+  auto out = dyn_cast<RankedTensorType>(op.getResult(0).getType());
+  if (!out || !out.getElementType().isInteger(64) ||
+      in.getShape().back() != 64 || out.getRank() + 1 != in.getRank() ||
+      out.getShape() != in.getShape().drop_back())
+    return false;
+  int64_t rank = out.getRank();
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  if (!maps[0].isIdentity() ||
+      maps[1] != AffineMap::getMultiDimIdentityMap(rank + 1, op.getContext())
+                     .getMajorSubMap(rank))
+    return false;
+  auto fill = op.getDpsInits()[0].getDefiningOp<linalg::FillOp>();
+  IntegerAttr zero;
+  if (!fill || !matchPattern(fill.getInputs()[0], m_Constant(&zero)) ||
+      !zero.getValue().isZero())
+    return false;
+  Block &body = op.getRegion().front();
+  auto yield = cast<linalg::YieldOp>(body.getTerminator());
+  auto orOp = yield.getValues()[0].getDefiningOp<arith::OrIOp>();
+  if (!orOp || orOp.getLhs() != body.getArgument(1))
+    return false;
+  auto shl = orOp.getRhs().getDefiningOp<arith::ShLIOp>();
+  auto ext = shl ? shl.getLhs().getDefiningOp<arith::ExtUIOp>() : nullptr;
+  auto cast_ = shl ? shl.getRhs().getDefiningOp<arith::IndexCastOp>() : nullptr;
+  auto index = cast_ ? cast_.getIn().getDefiningOp<linalg::IndexOp>() : nullptr;
+  return ext && ext.getIn() == body.getArgument(0) && index &&
+         index.getDim() == static_cast<uint64_t>(rank);
+}
+
+/// 64-bit words [..., Kw] (`type`) read from the C ABI's packed bytes (1-D,
+/// 8 values per byte, least-significant bit first): with rows of a whole
+/// number of words, word w of row r is bytes 8 (r Kw + w) .. + 7, little-
+/// endian, so no bit moves.
+static Value wordsFromBytes(OpBuilder &b, Location loc, Value bytes,
+                            RankedTensorType type) {
+  int64_t rank = type.getRank();
+  SmallVector<int64_t> shape(type.getShape());
+  shape.push_back(8);
+  ReassociationIndices all;
+  for (int64_t d = 0; d <= rank; ++d)
+    all.push_back(d);
+  Value view = tensor::ExpandShapeOp::create(
+      b, loc, RankedTensorType::get(shape, b.getI8Type()), bytes,
+      ArrayRef<ReassociationIndices>{all});
+  Value zero = arith::ConstantIntOp::create(b, loc, b.getI64Type(), 0);
+  Value init =
+      linalg::FillOp::create(
+          b, loc, zero,
+          tensor::EmptyOp::create(b, loc, type.getShape(), b.getI64Type())
+              .getResult())
+          .getResult(0);
+  MLIRContext *ctx = b.getContext();
+  SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
+  iters.push_back(utils::IteratorType::reduction);
+  return linalg::GenericOp::create(
+             b, loc, type, view, init,
+             ArrayRef<AffineMap>{
+                 AffineMap::getMultiDimIdentityMap(rank + 1, ctx),
+                 AffineMap::getMultiDimIdentityMap(rank + 1, ctx)
+                     .getMajorSubMap(rank)},
+             iters,
+             [&](OpBuilder &nb, Location l, ValueRange a) {
+               Value byte =
+                   arith::ExtUIOp::create(nb, l, nb.getI64Type(), a[0]);
+               Value pos = arith::IndexCastOp::create(
+                   nb, l, nb.getI64Type(),
+                   arith::MulIOp::create(
+                       nb, l, linalg::IndexOp::create(nb, l, rank),
+                       arith::ConstantIndexOp::create(nb, l, 8)));
+               Value shifted = arith::ShLIOp::create(nb, l, byte, pos);
+               linalg::YieldOp::create(
+                   nb, l, Value(arith::OrIOp::create(nb, l, a[1], shifted)));
+             })
+      .getResult(0);
+}
+
+/// Binary layers pack their operand into 64-bit words; for a binary
+/// function argument whose rows are whole words, those words are the C
+/// ABI's bytes, read directly instead of unpacking every bit and packing
+/// it again.
+static void readWordsInPlace(OpBuilder &b, Value bits, Value bytes) {
+  for (Operation *user : llvm::make_early_inc_range(bits.getUsers())) {
+    auto expand = dyn_cast<tensor::ExpandShapeOp>(user);
+    if (!expand)
+      continue;
+    for (Operation *next : llvm::make_early_inc_range(expand->getUsers())) {
+      auto pack = dyn_cast<linalg::GenericOp>(next);
+      if (!pack || !isWordPackOf(pack, bits))
+        continue;
+      b.setInsertionPoint(pack);
+      Value words =
+          wordsFromBytes(b, pack.getLoc(), bytes,
+                         cast<RankedTensorType>(pack.getResult(0).getType()));
+      pack.getResult(0).replaceAllUsesWith(words);
+      pack.erase();
+    }
+    if (expand->use_empty())
+      expand.erase();
+  }
+}
+
 namespace {
 struct PackSubBytePass
     : public mlir::lowbit::impl::LowBitPackSubByteBase<PackSubBytePass> {
@@ -204,6 +316,10 @@ struct PackSubBytePass
         arg.setType(inputs[i]);
         Value unpacked = buildUnpack(b, func.getLoc(), arg, tensor);
         replaceOutside(arg, unpacked);
+        if (tensor.getElementType().isInteger(1)) {
+          OpBuilder::InsertionGuard guard(b);
+          readWordsInPlace(b, unpacked, arg);
+        }
       }
       for (auto [i, t] : llvm::enumerate(type.getResults()))
         if (isPackable(t))

@@ -1,0 +1,530 @@
+//===- PopcountKernels.cpp - register-tiled XNOR-popcount kernels ---------===//
+//
+// Part of the lowbit project.
+//
+// --lowbit-lower-binary computes a binary matmul or conv2d as a
+// linalg.generic over 64-bit words packed along the reduction:
+//
+//   out[b, oh, ow, g, oc] += popcount(act[b, oh*sh + kh*dh, ow*sw + kw*dw,
+//                                         g, r] XOR filter[g, oc, kh, kw, r])
+//
+// (a matmul is the case B = OH = G = KH = KW = 1, OW = M). LLVM vectorizes
+// its innermost loop over the words of one output, so every output pays a
+// horizontal reduction and every word is loaded once per output. This pass
+// replaces the generic with a register tile of R output pixels x T vectors
+// of L output channels whose accumulators stay in registers for the whole
+// reduction: per reduction word it loads T filter vectors (the constant
+// filter is repacked at compile time as [G][OC/L][KH*KW*CW][L] words, so
+// one load holds one word of L channels), broadcasts one activation word
+// per pixel, and does R x T XOR + popcount + add. No lane ever needs a
+// horizontal sum: lane l of a vector is output channel l.
+//
+// The popcount itself is plain `math.ctpop`, which LLVM selects per target:
+// vpopcntq with AVX-512 VPOPCNTDQ (`avx512-vpopcntdq`: 64-bit counts
+// accumulated directly). Elsewhere 64-bit counts are expensive (a byte
+// lookup plus a horizontal byte sum per vector), so the other kernel sets
+// count bytes (vpshufb lookup on AVX2/AVX-512BW, vpopcntb with BITALG, cnt
+// on NEON), accumulate the byte counts for up to 31 words (31 * 8 < 256)
+// and only then fold the 8 bytes of each 64-bit lane into the 64-bit
+// accumulator with three shift-and-add steps.
+//
+// Written on tensors (scf.for with iter_args, vector.transfer_read/write),
+// like the int8 dot kernels, so bufferization places it like any other op.
+//
+//===----------------------------------------------------------------------===//
+
+#include "DotKernels.h"
+
+#include "lowbit/Conversion/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/Matchers.h"
+
+namespace mlir {
+namespace lowbit {
+#define GEN_PASS_DEF_LOWBITPOPCOUNTKERNELS
+#include "lowbit/Conversion/Passes.h.inc"
+} // namespace lowbit
+} // namespace mlir
+
+using namespace mlir;
+using namespace mlir::lowbit::dotkernels;
+
+namespace {
+
+/// Register tiling of one kernel set: L 64-bit lanes per vector, R output
+/// pixels x T vectors of channels, and whether 64-bit popcounts are native.
+struct PopIsa {
+  int64_t lanes, rows, cols;
+  bool native64;
+};
+
+std::optional<PopIsa> getPopIsa(StringRef name) {
+  // 32 zmm: 16 accumulators, 4 filter vectors, the broadcast.
+  if (name == "avx512-vpopcntdq")
+    return PopIsa{8, 4, 4, true};
+  // 32 zmm: 8 byte + 8 word accumulators, 2 filter vectors, lookup tables.
+  if (name == "avx512bw")
+    return PopIsa{8, 4, 2, false};
+  // 16 ymm: 4 + 4 accumulators, 2 filter vectors, lookup tables.
+  if (name == "avx2")
+    return PopIsa{4, 2, 2, false};
+  // x86 without AVX2 but with POPCNT: 64-bit words in general registers,
+  // one popcnt per word.
+  if (name == "popcnt")
+    return PopIsa{1, 4, 2, true};
+  // 16 xmm.
+  if (name == "sse2")
+    return PopIsa{2, 2, 2, false};
+  // 32 NEON registers: 8 + 8 accumulators, 2 filter vectors.
+  if (name == "neon")
+    return PopIsa{2, 4, 2, false};
+  return std::nullopt;
+}
+
+/// A binary contraction in conv2d form (see the top).
+struct PopProblem {
+  linalg::GenericOp op;
+  Value act, init;
+  DenseIntElementsAttr filter; ///< [G, OC, KH, KW, CW] words
+  /// The generic is a (batched) matmul: act [.., M, CW], filter [N, CW],
+  /// out [.., M, N].
+  bool isMatmul = false;
+  int64_t matmulBatch = 0;
+  int64_t batch = 1, ih = 1, iw = 1, oh = 1, ow = 1, g = 1, oc = 1, kh = 1,
+          kw = 1, cw = 1, sh = 1, sw = 1, dh = 1, dw = 1;
+  /// The single consumer `K - 2 * acc` (the binary dot product from the
+  /// popcount sum) folded into the kernel's stores, if any.
+  linalg::GenericOp dotOp;
+  int64_t dotK = 0;
+};
+
+/// `consumer` is the elementwise `K - (x << 1)` of `v` (as
+/// --lowbit-lower-binary writes it); returns K.
+std::optional<int64_t> matchDotConsumer(linalg::GenericOp consumer, Value v) {
+  if (!consumer || consumer.getNumDpsInputs() != 1 ||
+      consumer.getNumDpsInits() != 1 || consumer.getDpsInputs()[0] != v ||
+      !llvm::all_of(consumer.getIndexingMapsArray(),
+                    [](AffineMap m) { return m.isIdentity(); }) ||
+      consumer.getResult(0).getType() != v.getType())
+    return std::nullopt;
+  Block &body = consumer.getRegion().front();
+  auto yield = cast<linalg::YieldOp>(body.getTerminator());
+  auto sub = yield.getValues()[0].getDefiningOp<arith::SubIOp>();
+  auto shl = sub ? sub.getRhs().getDefiningOp<arith::ShLIOp>() : nullptr;
+  IntegerAttr k, one;
+  if (!shl || shl.getLhs() != body.getArgument(0) ||
+      !matchPattern(shl.getRhs(), m_Constant(&one)) || one.getInt() != 1 ||
+      !matchPattern(sub.getLhs(), m_Constant(&k)))
+    return std::nullopt;
+  return k.getInt();
+}
+
+/// The body `acc + trunc(ctpop(a xor w))`.
+bool isPopcountBody(linalg::GenericOp op) {
+  Block &body = op.getRegion().front();
+  if (body.getNumArguments() != 3)
+    return false;
+  auto yield = cast<linalg::YieldOp>(body.getTerminator());
+  auto add = yield.getValues()[0].getDefiningOp<arith::AddIOp>();
+  if (!add || !add.getType().isInteger(32))
+    return false;
+  Value acc = body.getArgument(2);
+  Value other = add.getLhs() == acc   ? add.getRhs()
+                : add.getRhs() == acc ? add.getLhs()
+                                      : Value();
+  auto trunc = other ? other.getDefiningOp<arith::TruncIOp>() : nullptr;
+  auto pop = trunc ? trunc.getIn().getDefiningOp<math::CtPopOp>() : nullptr;
+  auto x = pop ? pop.getOperand().getDefiningOp<arith::XOrIOp>() : nullptr;
+  if (!x || !x.getType().isInteger(64))
+    return false;
+  Value a = body.getArgument(0), w = body.getArgument(1);
+  return (x.getLhs() == a && x.getRhs() == w) ||
+         (x.getLhs() == w && x.getRhs() == a);
+}
+
+std::optional<PopProblem> matchPopProblem(linalg::GenericOp op) {
+  if (op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1 ||
+      !op.hasPureTensorSemantics() || !isPopcountBody(op))
+    return std::nullopt;
+  PopProblem p;
+  p.op = op;
+  p.act = op.getDpsInputs()[0];
+  p.init = op.getDpsInits()[0];
+  if (!matchPattern(op.getDpsInputs()[1], m_Constant(&p.filter)))
+    return std::nullopt;
+  auto actT = dyn_cast<RankedTensorType>(p.act.getType());
+  auto initT = dyn_cast<RankedTensorType>(p.init.getType());
+  if (!actT || !initT || !actT.hasStaticShape() || !initT.hasStaticShape())
+    return std::nullopt;
+  std::optional<int64_t> fill = getConstantFill(p.init);
+  if (!fill || *fill != 0)
+    return std::nullopt;
+  Value result = op.getResult(0);
+  if (result.hasOneUse())
+    if (auto user = dyn_cast<linalg::GenericOp>(*result.getUsers().begin()))
+      if (std::optional<int64_t> k = matchDotConsumer(user, result)) {
+        p.dotOp = user;
+        p.dotK = *k;
+      }
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  unsigned loops = op.getNumLoops();
+  SmallVector<utils::IteratorType> iters = op.getIteratorTypesArray();
+  auto dims = [&](AffineMap m, ArrayRef<unsigned> want) {
+    if (m.getNumResults() != want.size())
+      return false;
+    for (auto [e, d] : llvm::zip(m.getResults(), want)) {
+      auto de = dyn_cast<AffineDimExpr>(e);
+      if (!de || de.getPosition() != d)
+        return false;
+    }
+    return true;
+  };
+  auto itersAre = [&](int64_t parallel) {
+    for (int64_t i = 0; i < static_cast<int64_t>(loops); ++i)
+      if ((i < parallel) != (iters[i] == utils::IteratorType::parallel))
+        return false;
+    return true;
+  };
+  ArrayRef<int64_t> fs = p.filter.getType().getShape();
+  if (loops == 3 && itersAre(2) && dims(maps[0], {0, 2}) &&
+      dims(maps[1], {1, 2}) && dims(maps[2], {0, 1})) {
+    p.isMatmul = true;
+    p.ow = actT.getDimSize(0);
+    p.iw = p.ow;
+    p.cw = actT.getDimSize(1);
+    p.oc = fs[0];
+    return p;
+  }
+  if (loops == 4 && itersAre(3) && dims(maps[0], {0, 1, 3}) &&
+      dims(maps[1], {2, 3}) && dims(maps[2], {0, 1, 2})) {
+    p.isMatmul = true;
+    p.matmulBatch = actT.getDimSize(0);
+    p.ow = actT.getDimSize(0) * actT.getDimSize(1);
+    p.iw = p.ow;
+    p.cw = actT.getDimSize(2);
+    p.oc = fs[0];
+    return p;
+  }
+  // Loops (b, oh, ow, g, oc, kh, kw, r).
+  if (loops != 8 || !itersAre(5) || actT.getRank() != 5 || fs.size() != 5 ||
+      !dims(maps[1], {3, 4, 5, 6, 7}) || !dims(maps[2], {0, 1, 2, 3, 4}) ||
+      maps[0].getNumResults() != 5)
+    return std::nullopt;
+  ArrayRef<AffineExpr> a = maps[0].getResults();
+  FailureOr<SmallVector<int64_t>> hc = linearCoefficients(a[1], 8);
+  FailureOr<SmallVector<int64_t>> wc = linearCoefficients(a[2], 8);
+  if (failed(hc) || failed(wc) || !isa<AffineDimExpr>(a[0]) ||
+      cast<AffineDimExpr>(a[0]).getPosition() != 0 ||
+      !isa<AffineDimExpr>(a[3]) ||
+      cast<AffineDimExpr>(a[3]).getPosition() != 3 ||
+      !isa<AffineDimExpr>(a[4]) || cast<AffineDimExpr>(a[4]).getPosition() != 7)
+    return std::nullopt;
+  for (unsigned d = 0; d < 9; ++d) {
+    if (d != 1 && d != 5 && (*hc)[d] != 0)
+      return std::nullopt;
+    if (d != 2 && d != 6 && (*wc)[d] != 0)
+      return std::nullopt;
+  }
+  p.sh = (*hc)[1];
+  p.dh = (*hc)[5];
+  p.sw = (*wc)[2];
+  p.dw = (*wc)[6];
+  p.batch = actT.getDimSize(0);
+  p.ih = actT.getDimSize(1);
+  p.iw = actT.getDimSize(2);
+  p.g = actT.getDimSize(3);
+  p.cw = actT.getDimSize(4);
+  p.oh = initT.getDimSize(1);
+  p.ow = initT.getDimSize(2);
+  p.oc = initT.getDimSize(4);
+  p.kh = fs[2];
+  p.kw = fs[3];
+  if (p.sh < 1 || p.sw < 1 || p.dh < 1 || p.dw < 1)
+    return std::nullopt;
+  return p;
+}
+
+class PopKernelBuilder {
+public:
+  PopKernelBuilder(OpBuilder &b, Location loc, const PopProblem &p, PopIsa isa)
+      : b(b), loc(loc), p(p), isa(isa) {
+    blocks = ceilDiv(p.oc, isa.lanes);
+    steps = p.kh * p.kw * p.cw;
+  }
+
+  Value build();
+
+private:
+  OpBuilder &b;
+  Location loc;
+  const PopProblem &p;
+  PopIsa isa;
+  int64_t blocks, steps;
+
+  Value idx(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
+  VectorType wordsType() {
+    return VectorType::get({isa.lanes}, b.getI64Type());
+  }
+  VectorType bytesType() {
+    return VectorType::get({isa.lanes * 8}, b.getI8Type());
+  }
+  Value splat64(uint64_t v) {
+    return splatConstant(b, loc, wordsType(),
+                         b.getI64IntegerAttr(static_cast<int64_t>(v)));
+  }
+  /// The filter as [G, blocks, steps, L] words, zero past OC.
+  Value packFilter();
+  /// Sums the 8 byte counts of each 64-bit lane.
+  Value foldBytes(Value bytes);
+};
+
+Value PopKernelBuilder::packFilter() {
+  SmallVector<APInt> src(p.filter.getValues<APInt>());
+  int64_t lanes = isa.lanes;
+  SmallVector<int64_t> packed(p.g * blocks * steps * lanes, 0);
+  for (int64_t g = 0; g < p.g; ++g)
+    for (int64_t o = 0; o < p.oc; ++o)
+      for (int64_t s = 0; s < steps; ++s)
+        packed[((g * blocks + o / lanes) * steps + s) * lanes + o % lanes] =
+            static_cast<int64_t>(
+                src[(g * p.oc + o) * steps + s].getZExtValue());
+  auto type =
+      RankedTensorType::get({p.g, blocks, steps, lanes}, b.getI64Type());
+  return arith::ConstantOp::create(b, loc,
+                                   DenseIntElementsAttr::get(type, packed));
+}
+
+Value PopKernelBuilder::foldBytes(Value bytes) {
+  Value x = vector::BitCastOp::create(b, loc, wordsType(), bytes);
+  auto step = [&](Value v, int64_t shift, uint64_t mask) -> Value {
+    Value lo = arith::AndIOp::create(b, loc, v, splat64(mask));
+    Value hi = arith::AndIOp::create(
+        b, loc, arith::ShRUIOp::create(b, loc, v, splat64(shift)),
+        splat64(mask));
+    return arith::AddIOp::create(b, loc, lo, hi);
+  };
+  x = step(x, 8, 0x00FF00FF00FF00FFULL);
+  x = step(x, 16, 0x0000FFFF0000FFFFULL);
+  return step(x, 32, 0x00000000FFFFFFFFULL);
+}
+
+Value PopKernelBuilder::build() {
+  Value filter = packFilter();
+  MLIRContext *ctx = b.getContext();
+  auto i32 = b.getI32Type();
+
+  // Views: act [B, IH, IW, G, CW], out [B, OH, OW, G, OC]. Every output
+  // is written, so the zero-filled accumulator is not read: the kernel
+  // writes into an empty tensor.
+  Value act = p.act;
+  Value init = tensor::EmptyOp::create(
+      b, loc, cast<RankedTensorType>(p.init.getType()).getShape(), i32);
+  auto initType = cast<RankedTensorType>(p.init.getType());
+  auto out5Type = RankedTensorType::get({p.batch, p.oh, p.ow, p.g, p.oc}, i32);
+  SmallVector<ReassociationIndices> batchAssoc = {{0, 1}, {2}};
+  SmallVector<ReassociationIndices> view5 = {{0, 1, 2, 3}, {4}};
+  // A (batched) matmul is indexed as [M, CW] / [M, N] directly, so that
+  // its result is the buffer it was computed in (a reshape would make
+  // bufferization copy a returned result into the caller's buffer).
+  if (p.isMatmul && p.matmulBatch) {
+    act = tensor::CollapseShapeOp::create(
+        b, loc, RankedTensorType::get({p.ow, p.cw}, b.getI64Type()), act,
+        batchAssoc);
+    init = tensor::CollapseShapeOp::create(
+        b, loc, RankedTensorType::get({p.ow, p.oc}, i32), init, batchAssoc);
+  }
+  auto actIndex = [&](Value bi, Value ih, Value iw, Value gi,
+                      Value cwi) -> SmallVector<Value> {
+    if (p.isMatmul)
+      return {iw, cwi};
+    return {bi, ih, iw, gi, cwi};
+  };
+  auto outIndex = [&](Value bi, Value ohi, Value owi, Value gi,
+                      Value ch) -> SmallVector<Value> {
+    if (p.isMatmul)
+      return {owi, ch};
+    return {bi, ohi, owi, gi, ch};
+  };
+  (void)out5Type;
+  (void)view5;
+
+  int64_t rows = std::min(isa.rows, p.ow);
+  int64_t cols = std::min(isa.cols, blocks);
+  bool channelsExact = p.oc % isa.lanes == 0;
+  Value c0 = idx(0);
+  auto minIdx = [&](Value v, int64_t bound) -> Value {
+    return arith::MinSIOp::create(b, loc, v, idx(bound));
+  };
+  auto mulAdd = [&](Value x, int64_t s, Value y, int64_t t) -> Value {
+    Value r = arith::MulIOp::create(b, loc, x, idx(s));
+    return arith::AddIOp::create(b, loc, r,
+                                 arith::MulIOp::create(b, loc, y, idx(t)));
+  };
+  auto loop = [&](int64_t ub, int64_t step, ValueRange iter,
+                  function_ref<SmallVector<Value>(Value, ValueRange)> body) {
+    return buildLoop(b, loc, ub, step, iter, body);
+  };
+  (void)ctx;
+
+  SmallVector<Value> result =
+      loop(p.batch, 1, init, [&](Value bi, ValueRange o0) {
+        return loop(p.oh, 1, o0, [&](Value ohi, ValueRange o1) {
+          return loop(p.g, 1, o1, [&](Value gi, ValueRange o2) {
+            return loop(p.ow, rows, o2, [&](Value ow0, ValueRange o3) {
+              return loop(blocks, cols, o3, [&](Value blk0, ValueRange o4) {
+                // Rows and blocks past the end repeat the last one: they
+                // compute and store the same values again, which saves a
+                // remainder loop.
+                SmallVector<Value> rowIdx, blkIdx;
+                for (int64_t r = 0; r < rows; ++r)
+                  rowIdx.push_back(minIdx(
+                      arith::AddIOp::create(b, loc, ow0, idx(r)), p.ow - 1));
+                for (int64_t t = 0; t < cols; ++t)
+                  blkIdx.push_back(minIdx(
+                      arith::AddIOp::create(b, loc, blk0, idx(t)), blocks - 1));
+                // One reduction step s = (kh, kw, cw): R x T XOR-popcounts.
+                auto kernel = [&](Value s, ValueRange accs, bool bytes) {
+                  Value khi =
+                      arith::DivUIOp::create(b, loc, s, idx(p.kw * p.cw));
+                  Value rem =
+                      arith::RemUIOp::create(b, loc, s, idx(p.kw * p.cw));
+                  Value kwi = arith::DivUIOp::create(b, loc, rem, idx(p.cw));
+                  Value cwi = arith::RemUIOp::create(b, loc, rem, idx(p.cw));
+                  Value ih = mulAdd(ohi, p.sh, khi, p.dh);
+                  SmallVector<Value> fv;
+                  for (int64_t t = 0; t < cols; ++t)
+                    fv.push_back(vector::TransferReadOp::create(
+                        b, loc, wordsType(), filter,
+                        ValueRange{gi, blkIdx[t], s, c0},
+                        arith::ConstantIntOp::create(b, loc, 0, 64),
+                        ArrayRef<bool>{true}));
+                  SmallVector<Value> next;
+                  for (int64_t r = 0; r < rows; ++r) {
+                    Value iw = mulAdd(rowIdx[r], p.sw, kwi, p.dw);
+                    Value word = tensor::ExtractOp::create(
+                        b, loc, act, actIndex(bi, ih, iw, gi, cwi));
+                    Value bc =
+                        vector::BroadcastOp::create(b, loc, wordsType(), word);
+                    for (int64_t t = 0; t < cols; ++t) {
+                      Value x = arith::XOrIOp::create(b, loc, bc, fv[t]);
+                      if (bytes)
+                        x = vector::BitCastOp::create(b, loc, bytesType(), x);
+                      Value c = math::CtPopOp::create(b, loc, x);
+                      next.push_back(
+                          arith::AddIOp::create(b, loc, accs[r * cols + t], c));
+                    }
+                  }
+                  return next;
+                };
+                SmallVector<Value> zeros(rows * cols, splat64(0));
+                SmallVector<Value> done;
+                if (isa.native64) {
+                  done = loop(steps, 1, zeros, [&](Value s, ValueRange a) {
+                    return kernel(s, a, /*bytes=*/false);
+                  });
+                } else {
+                  // Byte counts for up to 31 words, then folded into 64 bits.
+                  int64_t chunk = 31;
+                  done = loop(
+                      ceilDiv(steps, chunk), 1, zeros,
+                      [&](Value ci, ValueRange a) {
+                        Value lo =
+                            arith::MulIOp::create(b, loc, ci, idx(chunk));
+                        Value hi = minIdx(
+                            arith::AddIOp::create(b, loc, lo, idx(chunk)),
+                            steps);
+                        SmallVector<Value> byteZeros(
+                            rows * cols, splatConstant(b, loc, bytesType(),
+                                                       b.getI8IntegerAttr(0)));
+                        auto inner = scf::ForOp::create(
+                            b, loc, lo, hi, idx(1), byteZeros,
+                            [&](OpBuilder &nb, Location, Value s,
+                                ValueRange acc8) {
+                              OpBuilder::InsertionGuard guard(b);
+                              b.setInsertionPointToStart(
+                                  nb.getInsertionBlock());
+                              scf::YieldOp::create(
+                                  b, loc, kernel(s, acc8, /*bytes=*/true));
+                            });
+                        SmallVector<Value> next;
+                        for (int64_t i = 0; i < rows * cols; ++i)
+                          next.push_back(arith::AddIOp::create(
+                              b, loc, a[i], foldBytes(inner.getResult(i))));
+                        return next;
+                      });
+                }
+                Value out = o4[0];
+                auto v32 = VectorType::get({isa.lanes}, i32);
+                for (int64_t r = 0; r < rows; ++r)
+                  for (int64_t t = 0; t < cols; ++t) {
+                    Value v = arith::TruncIOp::create(b, loc, v32,
+                                                      done[r * cols + t]);
+                    if (p.dotOp) {
+                      Value twice = arith::ShLIOp::create(
+                          b, loc, v,
+                          splatConstant(b, loc, v32, b.getI32IntegerAttr(1)));
+                      v = arith::SubIOp::create(
+                          b, loc,
+                          splatConstant(b, loc, v32,
+                                        b.getI32IntegerAttr(
+                                            static_cast<int32_t>(p.dotK))),
+                          twice);
+                    }
+                    Value ch = arith::MulIOp::create(b, loc, blkIdx[t],
+                                                     idx(isa.lanes));
+                    out = vector::TransferWriteOp::create(
+                              b, loc, v, out,
+                              outIndex(bi, ohi, rowIdx[r], gi, ch),
+                              ArrayRef<bool>{channelsExact})
+                              .getResult();
+                  }
+                return SmallVector<Value>{out};
+              });
+            });
+          });
+        });
+      });
+  Value res = result[0];
+  if (p.matmulBatch)
+    res = tensor::ExpandShapeOp::create(b, loc, initType, res, batchAssoc);
+  return res;
+}
+
+struct PopcountKernelsPass
+    : public mlir::lowbit::impl::LowBitPopcountKernelsBase<
+          PopcountKernelsPass> {
+  using LowBitPopcountKernelsBase::LowBitPopcountKernelsBase;
+
+  void runOnOperation() override {
+    std::optional<PopIsa> kind = getPopIsa(isa);
+    if (!kind) {
+      getOperation()->emitError()
+          << "unknown isa '" << isa
+          << "' for --lowbit-popcount-kernels; expected avx512-vpopcntdq, "
+             "avx512bw, avx2, popcnt, sse2 or neon";
+      return signalPassFailure();
+    }
+    SmallVector<PopProblem> problems;
+    getOperation()->walk([&](linalg::GenericOp op) {
+      if (std::optional<PopProblem> p = matchPopProblem(op))
+        problems.push_back(*p);
+    });
+    for (PopProblem &p : problems) {
+      OpBuilder b(p.op);
+      Value r = PopKernelBuilder(b, p.op.getLoc(), p, *kind).build();
+      if (p.dotOp) {
+        p.dotOp.getResult(0).replaceAllUsesWith(r);
+        p.dotOp.erase();
+      }
+      p.op.getResult(0).replaceAllUsesWith(r);
+      p.op.erase();
+    }
+  }
+};
+
+} // namespace

@@ -1,0 +1,90 @@
+# The binary XNOR-popcount kernels (--lowbit-popcount-kernels) agree bit for
+# bit with the JIT (generic loops, no kernels): every kernel set the host
+# can run is built and compared (x86-64 with AVX-512 VPOPCNTDQ vpopcntq,
+# AVX-512BW and AVX2 byte counts, scalar POPCNT, the SSE2 set of generic
+# x86-64 CPUs, AArch64 NEON cnt under qemu) and so is a build without
+# kernels. The cases
+# cover matmul (tails in rows, in output channels and in the packed
+# reduction: K not a multiple of 64), a GEMV, a long reduction (more than
+# 31 words, so the byte counts are folded several times), batched
+# activations with shared weights, and binary conv2d with one and zero
+# padding, strides, dilations, groups (with and without whole vectors of
+# channels per group) and a binary (thresholded) result.
+#
+# RUN: %python %s %t %mlir_lib_dir lowbit-compile lowbit-opt mlir-runner
+
+import os
+import sys
+
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import numpy as np  # noqa: E402
+
+import aot  # noqa: E402
+from aot import ttype as T  # noqa: E402
+
+rng = np.random.default_rng(20261129)
+B = "!lowbit.binary"
+BS = "!lowbit.binary<f32, 0.5>"
+ACC = "!quant.uniform<i32:f32, 1.0>"
+O8 = "!quant.uniform<i8:f32, 2.0:3>"
+
+F = []
+
+
+def mm(name, m, k, n, out, a=B, w=B):
+    F.append("""  func.func @%s(%%x: %s) -> %s {
+    %s
+    %%r = lowbit.matmul %%x, %%w : %s, %s -> %s
+    return %%r : %s
+  }""" % (name, T(m, a), T(m[:-1] + [n], out),
+          aot.qconst("w", rng, [k, n], w), T(m, a), T([k, n], w),
+          T(m[:-1] + [n], out), T(m[:-1] + [n], out)))
+
+
+def conv(name, ishape, wshape, oshape, out, attrs, w=B):
+    F.append("""  func.func @%s(%%x: %s) -> %s {
+    %s
+    %%r = lowbit.conv2d %%x, %%w %s : %s, %s -> %s
+    return %%r : %s
+  }""" % (name, T(ishape, B), T(oshape, out),
+          aot.qconst("w", rng, wshape, w), attrs, T(ishape, B),
+          T(wshape, w), T(oshape, out), T(oshape, out)))
+
+
+mm("mm_tails", [7, 200], 200, 37, ACC)
+mm("mm_gemv", [1, 4096], 4096, 64, ACC)
+mm("mm_long", [9, 3000], 3000, 24, O8, w=BS)
+mm("mm_batched", [2, 5, 130], 130, 20, ACC)
+mm("mm_small", [3, 64], 64, 8, ACC)
+conv("conv_pad_one", [1, 7, 9, 70], [20, 3, 3, 70], [1, 7, 9, 20], ACC,
+     "padding [1, 1, 1, 1] pad_value one")
+conv("conv_pad_zero", [1, 7, 9, 70], [20, 3, 3, 70], [1, 7, 9, 20], ACC,
+     "padding [1, 1, 1, 1]")
+conv("conv_s2d2", [2, 11, 11, 64], [16, 3, 3, 64], [2, 4, 4, 16], O8,
+     "strides [2, 2] dilations [2, 2]")
+conv("conv_groups", [1, 6, 6, 128], [32, 3, 3, 64], [1, 6, 6, 32], ACC,
+     "padding [1, 1, 1, 1] pad_value one groups 2")
+conv("conv_groups_tail", [1, 5, 5, 40], [20, 3, 3, 10], [1, 3, 3, 20], ACC,
+     "groups 4")
+conv("conv_binary_out", [1, 6, 6, 96], [24, 3, 3, 96], [1, 6, 6, 24], B,
+     "padding [1, 1, 1, 1] pad_value one")
+
+# Builds per kernel set (tag, triple, lowbit-compile flags, /proc/cpuinfo
+# flags the host needs); the default x86-64 and AArch64 builds use the
+# SSE2 and NEON kernels.
+aot.KERNEL_VARIANTS = [
+    ("x86-vpopcntdq", "x86_64-linux-gnu",
+     ["--mattr=+avx512f,+avx512bw,+avx512vpopcntdq",
+      "--popcount-kernels=avx512-vpopcntdq"],
+     ["avx512f", "avx512bw", "avx512_vpopcntdq"]),
+    ("x86-avx512bw", "x86_64-linux-gnu",
+     ["--mattr=+avx512f,+avx512bw", "--popcount-kernels=avx512bw"],
+     ["avx512f", "avx512bw"]),
+    ("x86-avx2", "x86_64-linux-gnu", ["--mattr=+avx2"], ["avx2"]),
+    ("x86-popcnt", "x86_64-linux-gnu", ["--mattr=+popcnt"], ["popcnt"]),
+    ("x86-nokernels", "x86_64-linux-gnu", ["--popcount-kernels=none"], []),
+]
+aot.run(sys.argv, [aot.Model("popcount_kernels", aot.module(F))],
+        what="module", kernel_variants=True)
