@@ -101,7 +101,51 @@ struct PopProblem {
   /// popcount sum) folded into the kernel's stores, if any.
   linalg::GenericOp dotOp;
   int64_t dotK = 0;
+  /// The consumer of that, `dot - corr` with a constant [1 or B, OH, OW, G,
+  /// OC] (the zero-padding correction of a binary conv), folded too.
+  linalg::GenericOp corrOp;
+  Value corr;
 };
+
+/// `consumer` is the elementwise `v - c` with `c` a constant of v's shape
+/// (or of v's shape with a leading 1 broadcast over the batch).
+Value matchCorrConsumer(linalg::GenericOp consumer, Value v) {
+  if (!consumer || consumer.getNumDpsInputs() != 2 ||
+      consumer.getNumDpsInits() != 1 || consumer.getDpsInputs()[0] != v ||
+      consumer.getResult(0).getType() != v.getType())
+    return nullptr;
+  Value c = consumer.getDpsInputs()[1];
+  DenseIntElementsAttr attr;
+  if (!matchPattern(c, m_Constant(&attr)))
+    return nullptr;
+  auto vt = cast<RankedTensorType>(v.getType());
+  auto ct = cast<RankedTensorType>(c.getType());
+  SmallVector<AffineMap> maps = consumer.getIndexingMapsArray();
+  if (ct.getRank() != vt.getRank() ||
+      ct.getShape().drop_front() != vt.getShape().drop_front() ||
+      !maps[0].isIdentity() || !maps[2].isIdentity())
+    return nullptr;
+  if (!maps[1].isIdentity()) {
+    // The batch broadcast: (d0, d1, ...) -> (0, d1, ...).
+    auto zero = dyn_cast<AffineConstantExpr>(maps[1].getResult(0));
+    if (ct.getDimSize(0) != 1 || !zero || zero.getValue() != 0)
+      return nullptr;
+    for (unsigned i = 1; i < maps[1].getNumResults(); ++i) {
+      auto d = dyn_cast<AffineDimExpr>(maps[1].getResult(i));
+      if (!d || d.getPosition() != i)
+        return nullptr;
+    }
+  } else if (ct.getDimSize(0) != vt.getDimSize(0)) {
+    return nullptr;
+  }
+  Block &body = consumer.getRegion().front();
+  auto yield = cast<linalg::YieldOp>(body.getTerminator());
+  auto sub = yield.getValues()[0].getDefiningOp<arith::SubIOp>();
+  if (!sub || sub.getLhs() != body.getArgument(0) ||
+      sub.getRhs() != body.getArgument(1))
+    return nullptr;
+  return c;
+}
 
 /// `consumer` is the elementwise `K - (x << 1)` of `v` (as
 /// --lowbit-lower-binary writes it); returns K.
@@ -170,6 +214,13 @@ std::optional<PopProblem> matchPopProblem(linalg::GenericOp op) {
       if (std::optional<int64_t> k = matchDotConsumer(user, result)) {
         p.dotOp = user;
         p.dotK = *k;
+        Value dot = user.getResult(0);
+        if (dot.hasOneUse())
+          if (auto next = dyn_cast<linalg::GenericOp>(*dot.getUsers().begin()))
+            if (Value c = matchCorrConsumer(next, dot)) {
+              p.corrOp = next;
+              p.corr = c;
+            }
       }
   SmallVector<AffineMap> maps = op.getIndexingMapsArray();
   unsigned loops = op.getNumLoops();
@@ -477,6 +528,16 @@ Value PopKernelBuilder::build() {
                     }
                     Value ch = arith::MulIOp::create(b, loc, blkIdx[t],
                                                      idx(isa.lanes));
+                    if (p.corr) {
+                      bool batched = cast<RankedTensorType>(p.corr.getType())
+                                         .getDimSize(0) != 1;
+                      Value c = vector::TransferReadOp::create(
+                          b, loc, v32, p.corr,
+                          ValueRange{batched ? bi : c0, ohi, rowIdx[r], gi, ch},
+                          arith::ConstantIntOp::create(b, loc, 0, 32),
+                          ArrayRef<bool>{channelsExact});
+                      v = arith::SubIOp::create(b, loc, v, c);
+                    }
                     out = vector::TransferWriteOp::create(
                               b, loc, v, out,
                               outIndex(bi, ohi, rowIdx[r], gi, ch),
@@ -515,8 +576,19 @@ struct PopcountKernelsPass
         problems.push_back(*p);
     });
     for (PopProblem &p : problems) {
+      // The correction constant is created after the contraction; the
+      // kernel, built in its place, reads it.
+      if (p.corr)
+        if (Operation *def = p.corr.getDefiningOp();
+            def && def->getBlock() == p.op->getBlock() &&
+            p.op->isBeforeInBlock(def))
+          def->moveBefore(p.op);
       OpBuilder b(p.op);
       Value r = PopKernelBuilder(b, p.op.getLoc(), p, *kind).build();
+      if (p.corrOp) {
+        p.corrOp.getResult(0).replaceAllUsesWith(r);
+        p.corrOp.erase();
+      }
       if (p.dotOp) {
         p.dotOp.getResult(0).replaceAllUsesWith(r);
         p.dotOp.erase();

@@ -854,6 +854,34 @@ struct BinaryConv2DLowering : public OpConversionPattern<Conv2DOp> {
     MLIRContext *ctx = rewriter.getContext();
     QuantBuilder qb(rewriter, loc);
     Type i32 = rewriter.getI32Type();
+    // Constant weights: the correction depends only on the output position,
+    // so it is computed here once (a constant [1, OH, OW, G, OG]) and zero
+    // padding costs one subtraction per output.
+    if (FailureOr<SmallVector<int64_t>> w =
+            getConstantStoredValues(op.getFilter());
+        succeeded(w)) {
+      int64_t o = g * og;
+      // ws[o][kh][kw]: the sum of the -1/+1 weights over the channels.
+      SmallVector<int32_t> ws(o * kernel[0] * kernel[1], 0);
+      for (int64_t i = 0, e = w->size(); i < e; ++i)
+        ws[i / cg] += (*w)[i] < 0 ? -1 : 1;
+      SmallVector<int32_t> corr(out[0] * out[1] * o, 0);
+      for (int64_t y = 0; y < out[0]; ++y)
+        for (int64_t x = 0; x < out[1]; ++x)
+          for (int64_t ky = 0; ky < kernel[0]; ++ky)
+            for (int64_t kx = 0; kx < kernel[1]; ++kx) {
+              int64_t iy = y * st[0] + ky * dl[0] - pad[0];
+              int64_t ix = x * st[1] + kx * dl[1] - pad[2];
+              if (iy >= 0 && iy < in[0] && ix >= 0 && ix < in[1])
+                continue;
+              for (int64_t c = 0; c < o; ++c)
+                corr[(y * out[1] + x) * o + c] +=
+                    ws[(c * kernel[0] + ky) * kernel[1] + kx];
+            }
+      auto type = RankedTensorType::get({1, out[0], out[1], g, og}, i32);
+      return arith::ConstantOp::create(
+          rewriter, loc, DenseIntElementsAttr::get(type, ArrayRef(corr)));
+    }
     // Per-tap weight sums ws[g, oc, kh, kw] = cg - 2 * (number of -1).
     Value f5 = tensor::ExpandShapeOp::create(
         rewriter, loc,
@@ -892,41 +920,58 @@ struct BinaryConv2DLowering : public OpConversionPattern<Conv2DOp> {
     SmallVector<utils::IteratorType> cIters(4, utils::IteratorType::parallel);
     cIters.append(2, utils::IteratorType::reduction);
     Value corr =
-        linalg::GenericOp::create(
-            rewriter, loc, cInit.getType(), ws, cInit,
-            ArrayRef<AffineMap>{
-                AffineMap::get(6, 0, {f[2], f[3], f[4], f[5]}, ctx),
-                AffineMap::get(6, 0, {f[0], f[1], f[2], f[3]}, ctx)},
-            cIters,
-            [&](OpBuilder &nb, Location l, ValueRange v) {
-              QuantBuilder q(nb, l);
-              auto outside = [&](unsigned outDim, unsigned kDim, int64_t s,
-                                 int64_t dil, int64_t before, int64_t size) {
-                Value o = arith::IndexCastOp::create(
-                    nb, l, nb.getI32Type(),
-                    linalg::IndexOp::create(nb, l, outDim));
-                Value kk = arith::IndexCastOp::create(
-                    nb, l, nb.getI32Type(),
-                    linalg::IndexOp::create(nb, l, kDim));
-                Value pos = arith::SubIOp::create(
-                    nb, l,
-                    arith::AddIOp::create(
-                        nb, l, arith::MulIOp::create(nb, l, o, q.i32(s)),
-                        arith::MulIOp::create(nb, l, kk, q.i32(dil))),
-                    q.i32(before));
-                Value lo = arith::CmpIOp::create(
-                    nb, l, arith::CmpIPredicate::slt, pos, q.i32(0));
-                Value hi = arith::CmpIOp::create(
-                    nb, l, arith::CmpIPredicate::sge, pos, q.i32(size));
-                return arith::OrIOp::create(nb, l, lo, hi);
-              };
-              Value isPad = arith::OrIOp::create(
-                  nb, l, outside(0, 4, st[0], dl[0], pad[0], in[0]),
-                  outside(1, 5, st[1], dl[1], pad[2], in[1]));
-              Value add = arith::SelectOp::create(nb, l, isPad, v[0], q.i32(0));
-              linalg::YieldOp::create(
-                  nb, l, Value(arith::AddIOp::create(nb, l, v[1], add)));
-            })
+        linalg::GenericOp::create(rewriter, loc, cInit.getType(), ws, cInit,
+                                  ArrayRef<AffineMap>{
+                                      AffineMap::get(
+                                          6, 0, {f[2], f[3], f[4], f[5]}, ctx),
+                                      AffineMap::get(
+                                          6, 0, {f[0], f[1], f[2], f[3]}, ctx)},
+                                  cIters,
+                                  [&](OpBuilder &nb, Location l, ValueRange v) {
+                                    QuantBuilder q(nb, l);
+                                    auto outside = [&](unsigned outDim,
+                                                       unsigned kDim, int64_t s,
+                                                       int64_t dil,
+                                                       int64_t before,
+                                                       int64_t size) {
+                                      Value o = arith::IndexCastOp::create(
+                                          nb, l, nb.getI32Type(),
+                                          linalg::IndexOp::create(nb, l,
+                                                                  outDim));
+                                      Value kk = arith::IndexCastOp::create(
+                                          nb, l, nb.getI32Type(),
+                                          linalg::IndexOp::create(nb, l, kDim));
+                                      Value pos = arith::SubIOp::create(
+                                          nb, l,
+                                          arith::AddIOp::create(
+                                              nb, l,
+                                              arith::MulIOp::create(nb, l, o,
+                                                                    q.i32(s)),
+                                              arith::MulIOp::create(
+                                                  nb, l, kk, q.i32(dil))),
+                                          q.i32(before));
+                                      Value lo = arith::CmpIOp::create(
+                                          nb, l, arith::CmpIPredicate::slt, pos,
+                                          q.i32(0));
+                                      Value hi = arith::CmpIOp::create(
+                                          nb, l, arith::CmpIPredicate::sge, pos,
+                                          q.i32(size));
+                                      return arith::OrIOp::create(nb, l, lo,
+                                                                  hi);
+                                    };
+                                    Value isPad = arith::OrIOp::create(
+                                        nb, l,
+                                        outside(0, 4, st[0], dl[0], pad[0],
+                                                in[0]),
+                                        outside(1, 5, st[1], dl[1], pad[2],
+                                                in[1]));
+                                    Value add = arith::SelectOp::create(
+                                        nb, l, isPad, v[0], q.i32(0));
+                                    linalg::YieldOp::create(
+                                        nb, l,
+                                        Value(arith::AddIOp::create(nb, l, v[1],
+                                                                    add)));
+                                  })
             .getResult(0);
     Value corr5 = tensor::ExpandShapeOp::create(
         rewriter, loc, RankedTensorType::get({1, out[0], out[1], g, og}, i32),
@@ -999,23 +1044,24 @@ struct BinaryMaxPoolLowering : public OpConversionPattern<MaxPool2DOp> {
       d.push_back(getAffineDimExpr(i, ctx));
     SmallVector<utils::IteratorType> iters(4, utils::IteratorType::parallel);
     iters.append(2, utils::IteratorType::reduction);
-    Value pooled =
-        linalg::GenericOp::create(
-            rewriter, loc, init.getType(), ValueRange{words, window},
-            ValueRange{init},
-            ArrayRef<AffineMap>{
-                AffineMap::get(
-                    6, 0,
-                    {d[0], d[1] * st[0] + d[4], d[2] * st[1] + d[5], d[3]},
-                    ctx),
-                AffineMap::get(6, 0, {d[4], d[5]}, ctx),
-                AffineMap::get(6, 0, {d[0], d[1], d[2], d[3]}, ctx)},
-            iters,
-            [&](OpBuilder &b, Location l, ValueRange a) {
-              linalg::YieldOp::create(
-                  b, l, Value(arith::AndIOp::create(b, l, a[2], a[0])));
-            })
-            .getResult(0);
+    Value
+        pooled =
+            linalg::GenericOp::create(
+                rewriter, loc, init.getType(), ValueRange{words, window},
+                ValueRange{init},
+                ArrayRef<AffineMap>{
+                    AffineMap::get(
+                        6, 0,
+                        {d[0], d[1] * st[0] + d[4], d[2] * st[1] + d[5], d[3]},
+                        ctx),
+                    AffineMap::get(6, 0, {d[4], d[5]}, ctx),
+                    AffineMap::get(6, 0, {d[0], d[1], d[2], d[3]}, ctx)},
+                iters,
+                [&](OpBuilder &b, Location l, ValueRange a) {
+                  linalg::YieldOp::create(
+                      b, l, Value(arith::AndIOp::create(b, l, a[2], a[0])));
+                })
+                .getResult(0);
     rewriter.replaceOp(op,
                        unpackBits(rewriter, loc, pooled,
                                   RankedTensorType::get(resultType.getShape(),
