@@ -105,7 +105,61 @@ struct PopProblem {
   /// OC] (the zero-padding correction of a binary conv), folded too.
   linalg::GenericOp corrOp;
   Value corr;
+  /// Ternary contraction (mask and sign planes): `actMask` words like
+  /// `act`, `filterMask` like `filter`; the generic yields popcount(m) and
+  /// popcount(m & (s_a ^ s_w)) with m = m_a & m_w, which `dotOp` (then
+  /// required) combines as c1 - 2 c2.
+  bool ternary = false;
+  Value actMask;
+  DenseIntElementsAttr filterMask;
 };
+
+/// The ternary body: c1 + ctpop(m), c2 + ctpop(m & (s_a ^ s_w)) with
+/// m = m_a & m_w, operands (s_a, m_a, s_w, m_w, c1, c2).
+bool isTernaryBody(linalg::GenericOp op) {
+  Block &body = op.getRegion().front();
+  if (body.getNumArguments() != 6)
+    return false;
+  auto yield = cast<linalg::YieldOp>(body.getTerminator());
+  auto count = [&](Value v, BlockArgument acc) -> Value {
+    auto add = v.getDefiningOp<arith::AddIOp>();
+    if (!add || !add.getType().isInteger(32) || add.getLhs() != acc)
+      return nullptr;
+    auto trunc = add.getRhs().getDefiningOp<arith::TruncIOp>();
+    auto pop = trunc ? trunc.getIn().getDefiningOp<math::CtPopOp>() : nullptr;
+    return pop ? pop.getOperand() : nullptr;
+  };
+  Value m = count(yield.getValues()[0], body.getArgument(4));
+  Value ms = count(yield.getValues()[1], body.getArgument(5));
+  auto mAnd = m ? m.getDefiningOp<arith::AndIOp>() : nullptr;
+  auto msAnd = ms ? ms.getDefiningOp<arith::AndIOp>() : nullptr;
+  if (!mAnd || !msAnd || !mAnd.getType().isInteger(64) ||
+      mAnd.getLhs() != body.getArgument(1) ||
+      mAnd.getRhs() != body.getArgument(3) || msAnd.getLhs() != m)
+    return false;
+  auto x = msAnd.getRhs().getDefiningOp<arith::XOrIOp>();
+  return x && x.getLhs() == body.getArgument(0) &&
+         x.getRhs() == body.getArgument(2);
+}
+
+/// `consumer` computes `a - (b << 1)` of the ternary generic's two results.
+bool isTernaryDotConsumer(linalg::GenericOp consumer, linalg::GenericOp op) {
+  if (!consumer || consumer.getNumDpsInputs() != 2 ||
+      consumer.getNumDpsInits() != 1 ||
+      consumer.getDpsInputs()[0] != op.getResult(0) ||
+      consumer.getDpsInputs()[1] != op.getResult(1) ||
+      !llvm::all_of(consumer.getIndexingMapsArray(),
+                    [](AffineMap m) { return m.isIdentity(); }))
+    return false;
+  Block &body = consumer.getRegion().front();
+  auto yield = cast<linalg::YieldOp>(body.getTerminator());
+  auto sub = yield.getValues()[0].getDefiningOp<arith::SubIOp>();
+  auto shl = sub ? sub.getRhs().getDefiningOp<arith::ShLIOp>() : nullptr;
+  IntegerAttr one;
+  return shl && sub.getLhs() == body.getArgument(0) &&
+         shl.getLhs() == body.getArgument(1) &&
+         matchPattern(shl.getRhs(), m_Constant(&one)) && one.getInt() == 1;
+}
 
 /// `consumer` is the elementwise `v - c` with `c` a constant of v's shape
 /// (or of v's shape with a leading 1 broadcast over the batch).
@@ -192,14 +246,34 @@ bool isPopcountBody(linalg::GenericOp op) {
 }
 
 std::optional<PopProblem> matchPopProblem(linalg::GenericOp op) {
-  if (op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1 ||
-      !op.hasPureTensorSemantics() || !isPopcountBody(op))
+  if (!op.hasPureTensorSemantics())
     return std::nullopt;
   PopProblem p;
   p.op = op;
+  if (op.getNumDpsInputs() == 4 && op.getNumDpsInits() == 2 &&
+      isTernaryBody(op)) {
+    p.ternary = true;
+    SmallVector<AffineMap> m = op.getIndexingMapsArray();
+    if (m[0] != m[1] || m[2] != m[3] || m[4] != m[5] ||
+        op.getDpsInits()[0] != op.getDpsInits()[1] ||
+        !op.getResult(0).hasOneUse() || !op.getResult(1).hasOneUse())
+      return std::nullopt;
+    auto user =
+        dyn_cast<linalg::GenericOp>(*op.getResult(0).getUsers().begin());
+    if (!isTernaryDotConsumer(user, op))
+      return std::nullopt;
+    p.dotOp = user;
+    p.actMask = op.getDpsInputs()[1];
+    if (!matchPattern(op.getDpsInputs()[3], m_Constant(&p.filterMask)))
+      return std::nullopt;
+  } else if (op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1 ||
+             !isPopcountBody(op)) {
+    return std::nullopt;
+  }
   p.act = op.getDpsInputs()[0];
   p.init = op.getDpsInits()[0];
-  if (!matchPattern(op.getDpsInputs()[1], m_Constant(&p.filter)))
+  if (!matchPattern(op.getDpsInputs()[p.ternary ? 2 : 1],
+                    m_Constant(&p.filter)))
     return std::nullopt;
   auto actT = dyn_cast<RankedTensorType>(p.act.getType());
   auto initT = dyn_cast<RankedTensorType>(p.init.getType());
@@ -209,7 +283,7 @@ std::optional<PopProblem> matchPopProblem(linalg::GenericOp op) {
   if (!fill || *fill != 0)
     return std::nullopt;
   Value result = op.getResult(0);
-  if (result.hasOneUse())
+  if (!p.ternary && result.hasOneUse())
     if (auto user = dyn_cast<linalg::GenericOp>(*result.getUsers().begin()))
       if (std::optional<int64_t> k = matchDotConsumer(user, result)) {
         p.dotOp = user;
@@ -223,6 +297,8 @@ std::optional<PopProblem> matchPopProblem(linalg::GenericOp op) {
             }
       }
   SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  if (p.ternary)
+    maps = {maps[0], maps[2], maps[4]};
   unsigned loops = op.getNumLoops();
   SmallVector<utils::IteratorType> iters = op.getIteratorTypesArray();
   auto dims = [&](AffineMap m, ArrayRef<unsigned> want) {
@@ -328,14 +404,14 @@ private:
     return splatConstant(b, loc, wordsType(),
                          b.getI64IntegerAttr(static_cast<int64_t>(v)));
   }
-  /// The filter as [G, blocks, steps, L] words, zero past OC.
-  Value packFilter();
+  /// Filter words `attr` as [G, blocks, steps, L], zero past OC.
+  Value packFilter(DenseIntElementsAttr attr);
   /// Sums the 8 byte counts of each 64-bit lane.
   Value foldBytes(Value bytes);
 };
 
-Value PopKernelBuilder::packFilter() {
-  SmallVector<APInt> src(p.filter.getValues<APInt>());
+Value PopKernelBuilder::packFilter(DenseIntElementsAttr attr) {
+  SmallVector<APInt> src(attr.getValues<APInt>());
   int64_t lanes = isa.lanes;
   SmallVector<int64_t> packed(p.g * blocks * steps * lanes, 0);
   for (int64_t g = 0; g < p.g; ++g)
@@ -365,14 +441,17 @@ Value PopKernelBuilder::foldBytes(Value bytes) {
 }
 
 Value PopKernelBuilder::build() {
-  Value filter = packFilter();
+  Value filter = packFilter(p.filter);
+  Value filterMask = p.ternary ? packFilter(p.filterMask) : Value();
+  // Accumulators per output vector: one popcount, or two for ternary.
+  int64_t planes = p.ternary ? 2 : 1;
   MLIRContext *ctx = b.getContext();
   auto i32 = b.getI32Type();
 
   // Views: act [B, IH, IW, G, CW], out [B, OH, OW, G, OC]. Every output
   // is written, so the zero-filled accumulator is not read: the kernel
   // writes into an empty tensor.
-  Value act = p.act;
+  Value act = p.act, actMask = p.actMask;
   Value init = tensor::EmptyOp::create(
       b, loc, cast<RankedTensorType>(p.init.getType()).getShape(), i32);
   auto initType = cast<RankedTensorType>(p.init.getType());
@@ -386,6 +465,10 @@ Value PopKernelBuilder::build() {
     act = tensor::CollapseShapeOp::create(
         b, loc, RankedTensorType::get({p.ow, p.cw}, b.getI64Type()), act,
         batchAssoc);
+    if (actMask)
+      actMask = tensor::CollapseShapeOp::create(
+          b, loc, RankedTensorType::get({p.ow, p.cw}, b.getI64Type()), actMask,
+          batchAssoc);
     init = tensor::CollapseShapeOp::create(
         b, loc, RankedTensorType::get({p.ow, p.oc}, i32), init, batchAssoc);
   }
@@ -404,7 +487,9 @@ Value PopKernelBuilder::build() {
   (void)out5Type;
   (void)view5;
 
-  int64_t rows = std::min(isa.rows, p.ow);
+  // Ternary tiles hold half the pixels (two accumulators per vector).
+  int64_t rows =
+      std::min(p.ternary ? std::max<int64_t>(1, isa.rows / 2) : isa.rows, p.ow);
   int64_t cols = std::min(isa.cols, blocks);
   bool channelsExact = p.oc % isa.lanes == 0;
   Value c0 = idx(0);
@@ -447,32 +532,56 @@ Value PopKernelBuilder::build() {
                   Value kwi = arith::DivUIOp::create(b, loc, rem, idx(p.cw));
                   Value cwi = arith::RemUIOp::create(b, loc, rem, idx(p.cw));
                   Value ih = mulAdd(ohi, p.sh, khi, p.dh);
-                  SmallVector<Value> fv;
-                  for (int64_t t = 0; t < cols; ++t)
-                    fv.push_back(vector::TransferReadOp::create(
-                        b, loc, wordsType(), filter,
+                  SmallVector<Value> fv, fm;
+                  auto readFilter = [&](Value f, int64_t t) -> Value {
+                    return vector::TransferReadOp::create(
+                        b, loc, wordsType(), f,
                         ValueRange{gi, blkIdx[t], s, c0},
                         arith::ConstantIntOp::create(b, loc, 0, 64),
-                        ArrayRef<bool>{true}));
+                        ArrayRef<bool>{true});
+                  };
+                  for (int64_t t = 0; t < cols; ++t) {
+                    fv.push_back(readFilter(filter, t));
+                    if (filterMask)
+                      fm.push_back(readFilter(filterMask, t));
+                  }
+                  auto count = [&](Value x) -> Value {
+                    if (bytes)
+                      x = vector::BitCastOp::create(b, loc, bytesType(), x);
+                    return math::CtPopOp::create(b, loc, x);
+                  };
                   SmallVector<Value> next;
                   for (int64_t r = 0; r < rows; ++r) {
                     Value iw = mulAdd(rowIdx[r], p.sw, kwi, p.dw);
-                    Value word = tensor::ExtractOp::create(
-                        b, loc, act, actIndex(bi, ih, iw, gi, cwi));
-                    Value bc =
-                        vector::BroadcastOp::create(b, loc, wordsType(), word);
+                    SmallVector<Value> at = actIndex(bi, ih, iw, gi, cwi);
+                    Value bc = vector::BroadcastOp::create(
+                        b, loc, wordsType(),
+                        tensor::ExtractOp::create(b, loc, act, at));
+                    Value bm;
+                    if (actMask)
+                      bm = vector::BroadcastOp::create(
+                          b, loc, wordsType(),
+                          tensor::ExtractOp::create(b, loc, actMask, at));
                     for (int64_t t = 0; t < cols; ++t) {
+                      int64_t i = (r * cols + t) * planes;
                       Value x = arith::XOrIOp::create(b, loc, bc, fv[t]);
-                      if (bytes)
-                        x = vector::BitCastOp::create(b, loc, bytesType(), x);
-                      Value c = math::CtPopOp::create(b, loc, x);
+                      if (!p.ternary) {
+                        next.push_back(
+                            arith::AddIOp::create(b, loc, accs[i], count(x)));
+                        continue;
+                      }
+                      // popcount(m) and popcount(m & (s_a ^ s_w)).
+                      Value m = arith::AndIOp::create(b, loc, bm, fm[t]);
+                      Value ms = arith::AndIOp::create(b, loc, m, x);
                       next.push_back(
-                          arith::AddIOp::create(b, loc, accs[r * cols + t], c));
+                          arith::AddIOp::create(b, loc, accs[i], count(m)));
+                      next.push_back(arith::AddIOp::create(b, loc, accs[i + 1],
+                                                           count(ms)));
                     }
                   }
                   return next;
                 };
-                SmallVector<Value> zeros(rows * cols, splat64(0));
+                SmallVector<Value> zeros(rows * cols * planes, splat64(0));
                 SmallVector<Value> done;
                 if (isa.native64) {
                   done = loop(steps, 1, zeros, [&](Value s, ValueRange a) {
@@ -490,8 +599,9 @@ Value PopKernelBuilder::build() {
                             arith::AddIOp::create(b, loc, lo, idx(chunk)),
                             steps);
                         SmallVector<Value> byteZeros(
-                            rows * cols, splatConstant(b, loc, bytesType(),
-                                                       b.getI8IntegerAttr(0)));
+                            rows * cols * planes,
+                            splatConstant(b, loc, bytesType(),
+                                          b.getI8IntegerAttr(0)));
                         auto inner = scf::ForOp::create(
                             b, loc, lo, hi, idx(1), byteZeros,
                             [&](OpBuilder &nb, Location, Value s,
@@ -503,7 +613,7 @@ Value PopKernelBuilder::build() {
                                   b, loc, kernel(s, acc8, /*bytes=*/true));
                             });
                         SmallVector<Value> next;
-                        for (int64_t i = 0; i < rows * cols; ++i)
+                        for (int64_t i = 0; i < rows * cols * planes; ++i)
                           next.push_back(arith::AddIOp::create(
                               b, loc, a[i], foldBytes(inner.getResult(i))));
                         return next;
@@ -513,9 +623,19 @@ Value PopKernelBuilder::build() {
                 auto v32 = VectorType::get({isa.lanes}, i32);
                 for (int64_t r = 0; r < rows; ++r)
                   for (int64_t t = 0; t < cols; ++t) {
-                    Value v = arith::TruncIOp::create(b, loc, v32,
-                                                      done[r * cols + t]);
-                    if (p.dotOp) {
+                    int64_t i = (r * cols + t) * planes;
+                    Value v = arith::TruncIOp::create(b, loc, v32, done[i]);
+                    if (p.ternary) {
+                      // dot = popcount(m) - 2 popcount(m & (s_a ^ s_w)).
+                      Value c2 =
+                          arith::TruncIOp::create(b, loc, v32, done[i + 1]);
+                      v = arith::SubIOp::create(
+                          b, loc, v,
+                          arith::ShLIOp::create(
+                              b, loc, c2,
+                              splatConstant(b, loc, v32,
+                                            b.getI32IntegerAttr(1))));
+                    } else if (p.dotOp) {
                       Value twice = arith::ShLIOp::create(
                           b, loc, v,
                           splatConstant(b, loc, v32, b.getI32IntegerAttr(1)));
@@ -593,7 +713,8 @@ struct PopcountKernelsPass
         p.dotOp.getResult(0).replaceAllUsesWith(r);
         p.dotOp.erase();
       }
-      p.op.getResult(0).replaceAllUsesWith(r);
+      if (!p.ternary)
+        p.op.getResult(0).replaceAllUsesWith(r);
       p.op.erase();
     }
   }

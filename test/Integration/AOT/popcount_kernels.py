@@ -9,7 +9,8 @@
 # 31 words, so the byte counts are folded several times), batched
 # activations with shared weights, and binary conv2d with one and zero
 # padding, strides, dilations, groups (with and without whole vectors of
-# channels per group) and a binary (thresholded) result.
+# channels per group) and a binary (thresholded) result, and the ternary
+# kernels (ternary x ternary and binary x ternary, matmul and conv2d).
 #
 # RUN: %python %s %t %mlir_lib_dir lowbit-compile lowbit-opt mlir-runner
 
@@ -43,13 +44,13 @@ def mm(name, m, k, n, out, a=B, w=B):
           T(m[:-1] + [n], out), T(m[:-1] + [n], out)))
 
 
-def conv(name, ishape, wshape, oshape, out, attrs, w=B):
+def conv(name, ishape, wshape, oshape, out, attrs, w=B, a=B):
     F.append("""  func.func @%s(%%x: %s) -> %s {
     %s
     %%r = lowbit.conv2d %%x, %%w %s : %s, %s -> %s
     return %%r : %s
-  }""" % (name, T(ishape, B), T(oshape, out),
-          aot.qconst("w", rng, wshape, w), attrs, T(ishape, B),
+  }""" % (name, T(ishape, a), T(oshape, out),
+          aot.qconst("w", rng, wshape, w), attrs, T(ishape, a),
           T(wshape, w), T(oshape, out), T(oshape, out)))
 
 
@@ -70,6 +71,20 @@ conv("conv_groups_tail", [1, 5, 5, 40], [20, 3, 3, 10], [1, 3, 3, 20], ACC,
      "groups 4")
 conv("conv_binary_out", [1, 6, 6, 96], [24, 3, 3, 96], [1, 6, 6, 24], B,
      "padding [1, 1, 1, 1] pad_value one")
+
+# Ternary (mask and sign planes): ternary x ternary and binary x ternary,
+# matmul (K tails, batched) and conv2d with padding (ternary activations pad
+# with 0; binary ones with +1 or 0).
+TR = "!quant.uniform<i2<-1:1>:f32, 0.5>"
+mm("mm_tern_tern", [6, 200], 200, 20, ACC, a=TR, w=TR)
+mm("mm_bin_tern", [5, 256], 256, 40, O8, a=B, w=TR)
+mm("mm_tern_batched", [2, 3, 2100], 2100, 16, ACC, a=TR, w=TR)
+conv("conv_tern_tern", [1, 6, 7, 96], [24, 3, 3, 96], [1, 6, 7, 24], ACC,
+     "padding [1, 1, 1, 1]", w=TR, a=TR)
+conv("conv_bin_tern_one", [1, 6, 6, 64], [16, 3, 3, 64], [1, 6, 6, 16], ACC,
+     "padding [1, 1, 1, 1] pad_value one", w=TR)
+conv("conv_bin_tern_zero", [1, 6, 6, 64], [16, 3, 3, 64], [1, 6, 6, 16], ACC,
+     "padding [1, 1, 1, 1]", w=TR)
 
 # Builds per kernel set (tag, triple, lowbit-compile flags, /proc/cpuinfo
 # flags the host needs); the default x86-64 and AArch64 builds use the
