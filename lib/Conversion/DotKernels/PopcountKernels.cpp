@@ -511,8 +511,11 @@ Value PopKernelBuilder::build() {
       loop(p.batch, 1, init, [&](Value bi, ValueRange o0) {
         return loop(p.oh, 1, o0, [&](Value ohi, ValueRange o1) {
           return loop(p.g, 1, o1, [&](Value gi, ValueRange o2) {
-            return loop(p.ow, rows, o2, [&](Value ow0, ValueRange o3) {
-              return loop(blocks, cols, o3, [&](Value blk0, ValueRange o4) {
+            // Channel blocks outside, pixels inside: the tile's weights
+            // (T vectors per reduction word) stay in the L1 cache while
+            // every pixel row passes over them.
+            return loop(blocks, cols, o2, [&](Value blk0, ValueRange o3) {
+              return loop(p.ow, rows, o3, [&](Value ow0, ValueRange o4) {
                 // Rows and blocks past the end repeat the last one: they
                 // compute and store the same values again, which saves a
                 // remainder loop.
