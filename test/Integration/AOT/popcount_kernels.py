@@ -79,6 +79,9 @@ TR = "!quant.uniform<i2<-1:1>:f32, 0.5>"
 mm("mm_tern_tern", [6, 200], 200, 20, ACC, a=TR, w=TR)
 mm("mm_bin_tern", [5, 256], 256, 40, O8, a=B, w=TR)
 mm("mm_tern_batched", [2, 3, 2100], 2100, 16, ACC, a=TR, w=TR)
+# Rows of whole 64-bit words: the planes are read from the C ABI bytes.
+mm("mm_tern_words", [5, 256], 256, 24, ACC, a=TR, w=TR)
+mm("mm_bin_words", [3, 128], 128, 16, ACC)
 conv("conv_tern_tern", [1, 6, 7, 96], [24, 3, 3, 96], [1, 6, 7, 24], ACC,
      "padding [1, 1, 1, 1]", w=TR, a=TR)
 conv("conv_bin_tern_one", [1, 6, 6, 64], [16, 3, 3, 64], [1, 6, 6, 16], ACC,

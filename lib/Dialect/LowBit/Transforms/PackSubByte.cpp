@@ -277,6 +277,132 @@ static void readWordsInPlace(OpBuilder &b, Value bits, Value bytes) {
   }
 }
 
+/// The plane `value != 0` (mask) or `value < 0` (sign) of an i2 tensor, as
+/// --lowbit-lower-binary computes it for a ternary operand; `isSign` says
+/// which.
+static bool isTernaryPlaneOf(linalg::GenericOp op, Value values, bool &isSign) {
+  if (op.getNumDpsInputs() != 1 || op.getNumDpsInits() != 1 ||
+      op.getDpsInputs()[0] != values ||
+      !llvm::all_of(op.getIndexingMapsArray(),
+                    [](AffineMap m) { return m.isIdentity(); }))
+    return false;
+  Block &body = op.getRegion().front();
+  auto yield = cast<linalg::YieldOp>(body.getTerminator());
+  auto cmp = yield.getValues()[0].getDefiningOp<arith::CmpIOp>();
+  IntegerAttr zero;
+  if (!cmp || cmp.getLhs() != body.getArgument(0) ||
+      !matchPattern(cmp.getRhs(), m_Constant(&zero)) ||
+      !zero.getValue().isZero())
+    return false;
+  if (cmp.getPredicate() == arith::CmpIPredicate::ne)
+    isSign = false;
+  else if (cmp.getPredicate() == arith::CmpIPredicate::slt)
+    isSign = true;
+  else
+    return false;
+  return true;
+}
+
+/// The mask or sign plane of ternary values as 64-bit words [..., Kw]
+/// (`type`), read from the C ABI's packed bytes (1-D, four 2-bit values per
+/// byte, lowest bits first) when rows are whole words: each word is the 16
+/// bytes of its 64 values, read as two 64-bit halves whose bit pairs are
+/// reduced to one bit (low bit | high bit for the mask, high bit for the
+/// sign) and compressed.
+static Value planeFromCrumbs(OpBuilder &b, Location loc, Value bytes,
+                             RankedTensorType type, bool isSign) {
+  int64_t rank = type.getRank();
+  SmallVector<int64_t> strides(rank, 1);
+  for (int64_t d = rank - 2; d >= 0; --d)
+    strides[d] = strides[d + 1] * type.getDimSize(d + 1);
+  Value init = tensor::EmptyOp::create(b, loc, type.getShape(), b.getI64Type());
+  auto generic = linalg::GenericOp::create(
+      b, loc, type, ValueRange{}, ValueRange{init},
+      ArrayRef<AffineMap>{
+          AffineMap::getMultiDimIdentityMap(rank, b.getContext())},
+      SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+      [&](OpBuilder &nb, Location l, ValueRange) {
+        auto i64c = [&](uint64_t v) -> Value {
+          return arith::ConstantIntOp::create(nb, l, nb.getI64Type(),
+                                              static_cast<int64_t>(v));
+        };
+        auto idx = [&](int64_t v) -> Value {
+          return arith::ConstantIndexOp::create(nb, l, v);
+        };
+        Value flat = idx(0);
+        for (int64_t d = 0; d < rank; ++d)
+          flat = arith::AddIOp::create(
+              nb, l, flat,
+              arith::MulIOp::create(nb, l, linalg::IndexOp::create(nb, l, d),
+                                    idx(strides[d])));
+        Value base = arith::MulIOp::create(nb, l, flat, idx(16));
+        Value word = i64c(0);
+        for (int64_t h = 0; h < 2; ++h) {
+          // 32 values in one little-endian 64-bit half.
+          Value v = i64c(0);
+          for (int64_t j = 0; j < 8; ++j) {
+            Value at = arith::AddIOp::create(nb, l, base, idx(h * 8 + j));
+            Value byte = arith::ExtUIOp::create(
+                nb, l, nb.getI64Type(),
+                tensor::ExtractOp::create(nb, l, bytes, at));
+            v = arith::OrIOp::create(
+                nb, l, v, arith::ShLIOp::create(nb, l, byte, i64c(8 * j)));
+          }
+          Value hi = arith::ShRUIOp::create(nb, l, v, i64c(1));
+          v = isSign ? hi : arith::OrIOp::create(nb, l, v, hi);
+          // Keep the even bits and pack them together.
+          static const uint64_t masks[] = {
+              0x5555555555555555ULL, 0x3333333333333333ULL,
+              0x0F0F0F0F0F0F0F0FULL, 0x00FF00FF00FF00FFULL,
+              0x0000FFFF0000FFFFULL, 0x00000000FFFFFFFFULL};
+          v = arith::AndIOp::create(nb, l, v, i64c(masks[0]));
+          for (int64_t s = 1; s < 6; ++s) {
+            Value shifted =
+                arith::ShRUIOp::create(nb, l, v, i64c(int64_t(1) << (s - 1)));
+            v = arith::AndIOp::create(
+                nb, l, arith::OrIOp::create(nb, l, v, shifted), i64c(masks[s]));
+          }
+          word = arith::OrIOp::create(
+              nb, l, word, arith::ShLIOp::create(nb, l, v, i64c(32 * h)));
+        }
+        linalg::YieldOp::create(nb, l, word);
+      });
+  return generic.getResult(0);
+}
+
+/// The ternary counterpart of readWordsInPlace: the mask and sign planes
+/// of a ternary argument, packed into words by a binary layer, are read
+/// from the C ABI's bytes instead of unpacking every value first.
+static void readPlanesInPlace(OpBuilder &b, Value values, Value bytes) {
+  for (Operation *user : llvm::make_early_inc_range(values.getUsers())) {
+    auto plane = dyn_cast<linalg::GenericOp>(user);
+    bool isSign = false;
+    if (!plane || !isTernaryPlaneOf(plane, values, isSign))
+      continue;
+    Value bits = plane.getResult(0);
+    for (Operation *next : llvm::make_early_inc_range(bits.getUsers())) {
+      auto expand = dyn_cast<tensor::ExpandShapeOp>(next);
+      if (!expand)
+        continue;
+      for (Operation *n2 : llvm::make_early_inc_range(expand->getUsers())) {
+        auto pack = dyn_cast<linalg::GenericOp>(n2);
+        if (!pack || !isWordPackOf(pack, bits))
+          continue;
+        b.setInsertionPoint(pack);
+        Value words = planeFromCrumbs(
+            b, pack.getLoc(), bytes,
+            cast<RankedTensorType>(pack.getResult(0).getType()), isSign);
+        pack.getResult(0).replaceAllUsesWith(words);
+        pack.erase();
+      }
+      if (expand->use_empty())
+        expand.erase();
+    }
+    if (plane->use_empty())
+      plane.erase();
+  }
+}
+
 namespace {
 struct PackSubBytePass
     : public mlir::lowbit::impl::LowBitPackSubByteBase<PackSubBytePass> {
@@ -319,6 +445,9 @@ struct PackSubBytePass
         if (tensor.getElementType().isInteger(1)) {
           OpBuilder::InsertionGuard guard(b);
           readWordsInPlace(b, unpacked, arg);
+        } else if (tensor.getElementType().isInteger(2)) {
+          OpBuilder::InsertionGuard guard(b);
+          readPlanesInPlace(b, unpacked, arg);
         }
       }
       for (auto [i, t] : llvm::enumerate(type.getResults()))
