@@ -805,11 +805,12 @@ struct BinaryConv2DLowering : public OpConversionPattern<Conv2DOp> {
         padAttr = rewriter.getIntegerAttr(inStorage, 0);
       else
         padAttr = rewriter.getIntegerAttr(inStorage, 0);
-      if (!inIsInt && ka == OperandKind::Binary && anyPad &&
-          op.getPadValueOrDefault() == PadValue::zero)
-        return op.emitOpError("zero padding of a binary input with integer "
-                              "weights is not supported; use pad_value one "
-                              "or pad explicitly");
+      // A binary input padded with zeros: its padding taps are stored as
+      // +1 and their contribution (the centered weights of those taps, a
+      // constant per output position) is subtracted afterwards, as for
+      // binary weights.
+      bool zeroPadBinary = !inIsInt && ka == OperandKind::Binary && anyPad &&
+                           op.getPadValueOrDefault() == PadValue::zero;
       Value in5 = expandGroups(padSpatial(adaptor.getInput(), padAttr));
       Value f5 = tensor::ExpandShapeOp::create(
           rewriter, loc,
@@ -835,6 +836,16 @@ struct BinaryConv2DLowering : public OpConversionPattern<Conv2DOp> {
                        nb, l, Value(arith::AddIOp::create(nb, l, v[2], term)));
                  })
                  .getResult(0);
+      if (zeroPadBinary) {
+        Value corr =
+            zeroPaddingCorrection(rewriter, loc, op, adaptor, {h, wd}, {oh, ow},
+                                  {kh, kwd}, st, dl, pad, g, og, cg, &intInfo);
+        acc5 = buildElementwise(
+            rewriter, loc, cast<RankedTensorType>(acc5.getType()), {acc5, corr},
+            {}, 0, [&](OpBuilder &nb, Location l, ValueRange v) {
+              return arith::SubIOp::create(nb, l, v[0], v[1]);
+            });
+      }
     }
     Value acc = tensor::CollapseShapeOp::create(
         rewriter, loc,
@@ -844,53 +855,79 @@ struct BinaryConv2DLowering : public OpConversionPattern<Conv2DOp> {
     return success();
   }
 
+  /// The padding correction of constant weights (stored values `w`, OHWI,
+  /// whose real factor is `value(stored)`), as a constant [1, OH, OW, G,
+  /// OG]: for each output, the sum of the factors of the taps that fall
+  /// into the padding.
+  static Value hostPaddingCorrection(
+      ConversionPatternRewriter &rewriter, Location loc,
+      ArrayRef<int64_t> w, function_ref<int64_t(int64_t)> value,
+      std::array<int64_t, 2> in, std::array<int64_t, 2> out,
+      std::array<int64_t, 2> kernel, ArrayRef<int64_t> st,
+      ArrayRef<int64_t> dl, ArrayRef<int64_t> pad, int64_t g, int64_t og,
+      int64_t cg) {
+    int64_t o = g * og;
+    // ws[o][kh][kw]: the sum of the weight factors over the channels.
+    SmallVector<int64_t> ws(o * kernel[0] * kernel[1], 0);
+    for (int64_t i = 0, e = w.size(); i < e; ++i)
+      ws[i / cg] += value(w[i]);
+    SmallVector<int32_t> corr(out[0] * out[1] * o, 0);
+    for (int64_t y = 0; y < out[0]; ++y)
+      for (int64_t x = 0; x < out[1]; ++x)
+        for (int64_t ky = 0; ky < kernel[0]; ++ky)
+          for (int64_t kx = 0; kx < kernel[1]; ++kx) {
+            int64_t iy = y * st[0] + ky * dl[0] - pad[0];
+            int64_t ix = x * st[1] + kx * dl[1] - pad[2];
+            if (iy >= 0 && iy < in[0] && ix >= 0 && ix < in[1])
+              continue;
+            for (int64_t c = 0; c < o; ++c)
+              corr[(y * out[1] + x) * o + c] += static_cast<int32_t>(
+                  ws[(c * kernel[0] + ky) * kernel[1] + kx]);
+          }
+    auto type = RankedTensorType::get({1, out[0], out[1], g, og},
+                                      rewriter.getI32Type());
+    return arith::ConstantOp::create(
+        rewriter, loc, DenseIntElementsAttr::get(type, ArrayRef(corr)));
+  }
+
   /// corr[oh, ow, g, oc] = sum over (kh, kw) taps that fall into the padding
   /// of sum_c w[g * og + oc, kh, kw, c], broadcast over the batch.
+  /// `intWeights` describes integer weights (their factor is stored - zp);
+  /// without it the weights are binary (-1/+1).
   static Value zeroPaddingCorrection(
       ConversionPatternRewriter &rewriter, Location loc, Conv2DOp op,
       OpAdaptor adaptor, std::array<int64_t, 2> in, std::array<int64_t, 2> out,
       std::array<int64_t, 2> kernel, ArrayRef<int64_t> st, ArrayRef<int64_t> dl,
-      ArrayRef<int64_t> pad, int64_t g, int64_t og, int64_t cg) {
+      ArrayRef<int64_t> pad, int64_t g, int64_t og, int64_t cg,
+      const QuantInfo *intWeights = nullptr) {
     MLIRContext *ctx = rewriter.getContext();
     QuantBuilder qb(rewriter, loc);
     Type i32 = rewriter.getI32Type();
+    int64_t zw = intWeights ? intWeights->zeroPoint() : 0;
     // Constant weights: the correction depends only on the output position,
-    // so it is computed here once (a constant [1, OH, OW, G, OG]) and zero
-    // padding costs one subtraction per output.
+    // so it is computed here once and zero padding costs one subtraction
+    // per output.
     if (FailureOr<SmallVector<int64_t>> w =
             getConstantStoredValues(op.getFilter());
-        succeeded(w)) {
-      int64_t o = g * og;
-      // ws[o][kh][kw]: the sum of the -1/+1 weights over the channels.
-      SmallVector<int32_t> ws(o * kernel[0] * kernel[1], 0);
-      for (int64_t i = 0, e = w->size(); i < e; ++i)
-        ws[i / cg] += (*w)[i] < 0 ? -1 : 1;
-      SmallVector<int32_t> corr(out[0] * out[1] * o, 0);
-      for (int64_t y = 0; y < out[0]; ++y)
-        for (int64_t x = 0; x < out[1]; ++x)
-          for (int64_t ky = 0; ky < kernel[0]; ++ky)
-            for (int64_t kx = 0; kx < kernel[1]; ++kx) {
-              int64_t iy = y * st[0] + ky * dl[0] - pad[0];
-              int64_t ix = x * st[1] + kx * dl[1] - pad[2];
-              if (iy >= 0 && iy < in[0] && ix >= 0 && ix < in[1])
-                continue;
-              for (int64_t c = 0; c < o; ++c)
-                corr[(y * out[1] + x) * o + c] +=
-                    ws[(c * kernel[0] + ky) * kernel[1] + kx];
-            }
-      auto type = RankedTensorType::get({1, out[0], out[1], g, og}, i32);
-      return arith::ConstantOp::create(
-          rewriter, loc, DenseIntElementsAttr::get(type, ArrayRef(corr)));
-    }
-    // Per-tap weight sums ws[g, oc, kh, kw] = cg - 2 * (number of -1).
+        succeeded(w))
+      return hostPaddingCorrection(
+          rewriter, loc, *w,
+          [&](int64_t stored) -> int64_t {
+            if (intWeights)
+              return stored - zw;
+            return stored < 0 ? -1 : 1;
+          },
+          in, out, kernel, st, dl, pad, g, og, cg);
+    Type storage =
+        cast<RankedTensorType>(adaptor.getFilter().getType()).getElementType();
     Value f5 = tensor::ExpandShapeOp::create(
         rewriter, loc,
-        RankedTensorType::get({g, og, kernel[0], kernel[1], cg},
-                              rewriter.getI1Type()),
+        RankedTensorType::get({g, og, kernel[0], kernel[1], cg}, storage),
         adaptor.getFilter(),
         ArrayRef<ReassociationIndices>{{0, 1}, {2}, {3}, {4}});
     SmallVector<int64_t> wsShape = {g, og, kernel[0], kernel[1]};
-    Value wsInit = filledTensor(rewriter, loc, wsShape, qb.i32(cg));
+    Value wsInit =
+        filledTensor(rewriter, loc, wsShape, qb.i32(intWeights ? 0 : cg));
     SmallVector<AffineExpr> e;
     for (int i = 0; i < 5; ++i)
       e.push_back(getAffineDimExpr(i, ctx));
@@ -904,6 +941,14 @@ struct BinaryConv2DLowering : public OpConversionPattern<Conv2DOp> {
                    wIters,
                    [&](OpBuilder &nb, Location l, ValueRange v) {
                      QuantBuilder q(nb, l);
+                     if (intWeights) {
+                       Value c = arith::SubIOp::create(
+                           nb, l, q.extend(v[0], intWeights->isSigned),
+                           q.i32(zw));
+                       linalg::YieldOp::create(
+                           nb, l, Value(arith::AddIOp::create(nb, l, v[1], c)));
+                       return;
+                     }
                      Value neg =
                          arith::ExtUIOp::create(nb, l, nb.getI32Type(), v[0]);
                      Value two = arith::ShLIOp::create(nb, l, neg, q.i32(1));

@@ -2,8 +2,8 @@
 # precision (--lowbit-lower-binary): ternary x ternary, ternary input x
 # binary filter (pad zero), binary input x ternary filter (pad one and
 # zero), int8/uint8 input (nonzero zero point, padded with the real 0) x
-# binary/ternary filter (add/subtract kernel), binary (pad one) / ternary
-# input x int8 filter; strides, dilations, asymmetric padding, groups,
+# binary/ternary filter (add/subtract kernel), binary (pad one and zero) /
+# ternary input x int8 filter; strides, dilations, asymmetric padding, groups,
 # depthwise with a multiplier, channels 1-70; some operands computed at run
 # time. Results: raw dot products (f32, scales 1), per-channel power-of-two
 # scales with a float bias and activation, the sign (binary result), int8

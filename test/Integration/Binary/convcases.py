@@ -249,12 +249,13 @@ def mixed_confs(rng):
                                 mult=2)))
         confs.append(("u8%s-c7" % kw[0],
                       rand_conf(rng, "u8", kw, "zero", c=7)))
-    # Binary input (one padding) / ternary input (zero padding) x int8
-    # filter. (Zero padding of a binary input next to integer weights is
-    # rejected by the lowering, a documented limitation.)
+    # Binary input (one and zero padding) / ternary input (zero padding) x
+    # int8 filter.
     for c in (3, 70):
         confs.append(("bi8-one-c%d" % c, rand_conf(rng, "bin", "i8", "one",
                                                    c=c)))
+        confs.append(("bi8-zero-c%d" % c, rand_conf(rng, "bin", "i8", "zero",
+                                                    c=c)))
         confs.append(("ti8-zero-c%d" % c, rand_conf(rng, "tern", "i8",
                                                     "zero", c=c)))
     return confs
