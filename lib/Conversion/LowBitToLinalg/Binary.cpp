@@ -585,23 +585,39 @@ struct BinaryMatmulLowering : public OpConversionPattern<MatmulOp> {
       bool lhsIsInt = ka == OperandKind::Integer;
       const QuantInfo &intInfo = lhsIsInt ? *x : *w;
       OperandKind bitKind = lhsIsInt ? kw : ka;
-      if (intInfo.axis >= 0)
-        return op.emitOpError("a per-channel quantized integer operand next "
-                              "to binary or ternary weights is not supported");
+      // Integer weights quantized per output channel (N): their scales go
+      // to the epilogue, their zero points (when they differ) come in as
+      // one more operand indexed by n.
+      SmallVector<Value> inputs = {adaptor.getLhs(), adaptor.getRhs()};
+      bool zpPerChannel = false;
+      if (intInfo.axis >= 0) {
+        if (lhsIsInt || intInfo.axis != rhsT.getRank() - 1)
+          return op.emitOpError(
+              "an integer operand quantized per channel next to binary or "
+              "ternary values is supported only as weights quantized along "
+              "their output (N) axis");
+        if (!llvm::all_equal(intInfo.zeroPoints)) {
+          zpPerChannel = true;
+          SmallVector<int32_t> zps(intInfo.zeroPoints.begin(),
+                                   intInfo.zeroPoints.end());
+          inputs.push_back(qb.i32Tensor(zps));
+          maps.insert(maps.begin() + 2, AffineMap::get(loops, 0, {dn}, ctx));
+        }
+      }
       dot = linalg::GenericOp::create(
-                rewriter, loc, zero.getType(),
-                ValueRange{adaptor.getLhs(), adaptor.getRhs()},
-                ValueRange{zero}, maps, iters,
+                rewriter, loc, zero.getType(), inputs, ValueRange{zero}, maps,
+                iters,
                 [&](OpBuilder &nb, Location l, ValueRange v) {
                   QuantBuilder q(nb, l);
                   Value iv = lhsIsInt ? v[0] : v[1];
                   Value bv = lhsIsInt ? v[1] : v[0];
+                  Value zp = zpPerChannel ? v[2] : q.i32(intInfo.zeroPoint());
                   Value xc = arith::SubIOp::create(
-                      nb, l, q.extend(iv, intInfo.isSigned),
-                      q.i32(intInfo.zeroPoint()));
+                      nb, l, q.extend(iv, intInfo.isSigned), zp);
                   Value term = addSub(nb, l, xc, bv, bitKind);
+                  Value acc = v.back();
                   linalg::YieldOp::create(
-                      nb, l, Value(arith::AddIOp::create(nb, l, v[2], term)));
+                      nb, l, Value(arith::AddIOp::create(nb, l, acc, term)));
                 })
                 .getResult(0);
     }
@@ -792,9 +808,17 @@ struct BinaryConv2DLowering : public OpConversionPattern<Conv2DOp> {
       bool inIsInt = ka == OperandKind::Integer;
       const QuantInfo &intInfo = inIsInt ? *x : *w;
       OperandKind bitKind = inIsInt ? kw : ka;
-      if (intInfo.axis >= 0)
-        return op.emitOpError("a per-channel quantized integer operand next "
-                              "to binary or ternary weights is not supported");
+      // Integer filters quantized per output channel: scales go to the
+      // epilogue, differing zero points come in as an operand [G, OG].
+      bool zpPerChannel = false;
+      if (intInfo.axis >= 0) {
+        if (inIsInt || intInfo.axis != 0)
+          return op.emitOpError(
+              "an integer operand quantized per channel next to binary or "
+              "ternary values is supported only as a filter quantized along "
+              "its output channel axis (0)");
+        zpPerChannel = !llvm::all_equal(intInfo.zeroPoints);
+      }
       Type inStorage =
           cast<RankedTensorType>(adaptor.getInput().getType()).getElementType();
       TypedAttr padAttr;
@@ -821,21 +845,33 @@ struct BinaryConv2DLowering : public OpConversionPattern<Conv2DOp> {
           adaptor.getFilter(),
           ArrayRef<ReassociationIndices>{{0, 1}, {2}, {3}, {4}});
       Value zero = filledTensor(rewriter, loc, acc5Shape, qb.i32(0));
-      acc5 = linalg::GenericOp::create(
-                 rewriter, loc, zero.getType(), ValueRange{in5, f5},
-                 ValueRange{zero}, maps, iters,
-                 [&](OpBuilder &nb, Location l, ValueRange v) {
-                   QuantBuilder q(nb, l);
-                   Value iv = inIsInt ? v[0] : v[1];
-                   Value bv = inIsInt ? v[1] : v[0];
-                   Value xc = arith::SubIOp::create(
-                       nb, l, q.extend(iv, intInfo.isSigned),
-                       q.i32(intInfo.zeroPoint()));
-                   Value term = addSub(nb, l, xc, bv, bitKind);
-                   linalg::YieldOp::create(
-                       nb, l, Value(arith::AddIOp::create(nb, l, v[2], term)));
-                 })
-                 .getResult(0);
+      SmallVector<Value> inputs = {in5, f5};
+      SmallVector<AffineMap> gMaps = maps;
+      if (zpPerChannel) {
+        SmallVector<int32_t> zps(intInfo.zeroPoints.begin(),
+                                 intInfo.zeroPoints.end());
+        auto zt = RankedTensorType::get({g, og}, rewriter.getI32Type());
+        inputs.push_back(arith::ConstantOp::create(
+            rewriter, loc, DenseIntElementsAttr::get(zt, ArrayRef(zps))));
+        gMaps.insert(gMaps.begin() + 2,
+                     AffineMap::get(8, 0, {d[3], d[4]}, ctx));
+      }
+      acc5 =
+          linalg::GenericOp::create(
+              rewriter, loc, zero.getType(), inputs, ValueRange{zero}, gMaps,
+              iters,
+              [&](OpBuilder &nb, Location l, ValueRange v) {
+                QuantBuilder q(nb, l);
+                Value iv = inIsInt ? v[0] : v[1];
+                Value bv = inIsInt ? v[1] : v[0];
+                Value zp = zpPerChannel ? v[2] : q.i32(intInfo.zeroPoint());
+                Value xc = arith::SubIOp::create(
+                    nb, l, q.extend(iv, intInfo.isSigned), zp);
+                Value term = addSub(nb, l, xc, bv, bitKind);
+                linalg::YieldOp::create(
+                    nb, l, Value(arith::AddIOp::create(nb, l, v.back(), term)));
+              })
+              .getResult(0);
       if (zeroPadBinary) {
         Value corr =
             zeroPaddingCorrection(rewriter, loc, op, adaptor, {h, wd}, {oh, ow},
@@ -860,17 +896,17 @@ struct BinaryConv2DLowering : public OpConversionPattern<Conv2DOp> {
   /// OG]: for each output, the sum of the factors of the taps that fall
   /// into the padding.
   static Value hostPaddingCorrection(
-      ConversionPatternRewriter &rewriter, Location loc,
-      ArrayRef<int64_t> w, function_ref<int64_t(int64_t)> value,
-      std::array<int64_t, 2> in, std::array<int64_t, 2> out,
-      std::array<int64_t, 2> kernel, ArrayRef<int64_t> st,
-      ArrayRef<int64_t> dl, ArrayRef<int64_t> pad, int64_t g, int64_t og,
-      int64_t cg) {
+      ConversionPatternRewriter &rewriter, Location loc, ArrayRef<int64_t> w,
+      function_ref<int64_t(int64_t, int64_t)> value, std::array<int64_t, 2> in,
+      std::array<int64_t, 2> out, std::array<int64_t, 2> kernel,
+      ArrayRef<int64_t> st, ArrayRef<int64_t> dl, ArrayRef<int64_t> pad,
+      int64_t g, int64_t og, int64_t cg) {
     int64_t o = g * og;
     // ws[o][kh][kw]: the sum of the weight factors over the channels.
     SmallVector<int64_t> ws(o * kernel[0] * kernel[1], 0);
+    int64_t perChannel = kernel[0] * kernel[1] * cg;
     for (int64_t i = 0, e = w.size(); i < e; ++i)
-      ws[i / cg] += value(w[i]);
+      ws[i / cg] += value(w[i], i / perChannel);
     SmallVector<int32_t> corr(out[0] * out[1] * o, 0);
     for (int64_t y = 0; y < out[0]; ++y)
       for (int64_t x = 0; x < out[1]; ++x)
@@ -912,9 +948,9 @@ struct BinaryConv2DLowering : public OpConversionPattern<Conv2DOp> {
         succeeded(w))
       return hostPaddingCorrection(
           rewriter, loc, *w,
-          [&](int64_t stored) -> int64_t {
+          [&](int64_t stored, int64_t channel) -> int64_t {
             if (intWeights)
-              return stored - zw;
+              return stored - intWeights->zeroPoint(channel);
             return stored < 0 ? -1 : 1;
           },
           in, out, kernel, st, dl, pad, g, og, cg);
@@ -933,29 +969,39 @@ struct BinaryConv2DLowering : public OpConversionPattern<Conv2DOp> {
       e.push_back(getAffineDimExpr(i, ctx));
     SmallVector<utils::IteratorType> wIters(4, utils::IteratorType::parallel);
     wIters.push_back(utils::IteratorType::reduction);
-    Value ws = linalg::GenericOp::create(
-                   rewriter, loc, wsInit.getType(), f5, wsInit,
-                   ArrayRef<AffineMap>{
-                       AffineMap::getMultiDimIdentityMap(5, ctx),
-                       AffineMap::get(5, 0, {e[0], e[1], e[2], e[3]}, ctx)},
-                   wIters,
-                   [&](OpBuilder &nb, Location l, ValueRange v) {
-                     QuantBuilder q(nb, l);
-                     if (intWeights) {
-                       Value c = arith::SubIOp::create(
-                           nb, l, q.extend(v[0], intWeights->isSigned),
-                           q.i32(zw));
-                       linalg::YieldOp::create(
-                           nb, l, Value(arith::AddIOp::create(nb, l, v[1], c)));
-                       return;
-                     }
-                     Value neg =
-                         arith::ExtUIOp::create(nb, l, nb.getI32Type(), v[0]);
-                     Value two = arith::ShLIOp::create(nb, l, neg, q.i32(1));
-                     linalg::YieldOp::create(
-                         nb, l, Value(arith::SubIOp::create(nb, l, v[1], two)));
-                   })
-                   .getResult(0);
+    // Integer weights with one zero point per output channel read it from
+    // a [G, OG] operand.
+    SmallVector<Value> wsInputs = {f5};
+    SmallVector<AffineMap> wsMaps = {AffineMap::getMultiDimIdentityMap(5, ctx)};
+    bool zpPerChannel = intWeights && !llvm::all_equal(intWeights->zeroPoints);
+    if (zpPerChannel) {
+      SmallVector<int32_t> zps(intWeights->zeroPoints.begin(),
+                               intWeights->zeroPoints.end());
+      auto zt = RankedTensorType::get({g, og}, i32);
+      wsInputs.push_back(arith::ConstantOp::create(
+          rewriter, loc, DenseIntElementsAttr::get(zt, ArrayRef(zps))));
+      wsMaps.push_back(AffineMap::get(5, 0, {e[0], e[1]}, ctx));
+    }
+    wsMaps.push_back(AffineMap::get(5, 0, {e[0], e[1], e[2], e[3]}, ctx));
+    Value ws =
+        linalg::GenericOp::create(
+            rewriter, loc, wsInit.getType(), wsInputs, wsInit, wsMaps, wIters,
+            [&](OpBuilder &nb, Location l, ValueRange v) {
+              QuantBuilder q(nb, l);
+              if (intWeights) {
+                Value zp = zpPerChannel ? v[1] : q.i32(zw);
+                Value c = arith::SubIOp::create(
+                    nb, l, q.extend(v[0], intWeights->isSigned), zp);
+                linalg::YieldOp::create(
+                    nb, l, Value(arith::AddIOp::create(nb, l, v.back(), c)));
+                return;
+              }
+              Value neg = arith::ExtUIOp::create(nb, l, nb.getI32Type(), v[0]);
+              Value two = arith::ShLIOp::create(nb, l, neg, q.i32(1));
+              linalg::YieldOp::create(
+                  nb, l, Value(arith::SubIOp::create(nb, l, v[1], two)));
+            })
+            .getResult(0);
     // Loops (oh, ow, g, oc, kh, kw).
     SmallVector<AffineExpr> f;
     for (int i = 0; i < 6; ++i)

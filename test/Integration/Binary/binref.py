@@ -156,10 +156,17 @@ class Elt:
         return (1 << (self.bits - 1)) - 1 if self.signed else \
             (1 << self.bits) - 1
 
+    def zp_of(self, c=0):
+        """The zero point of channel c (zp may be one per channel)."""
+        if isinstance(self.zp, (list, tuple)):
+            return self.zp[c]
+        return self.zp
+
     def _scales_str(self, with_zp):
         if self.per_channel:
-            body = ", ".join(flit(s) + (":%d" % self.zp if with_zp else "")
-                             for s in self.scales)
+            body = ", ".join(
+                flit(s) + (":%d" % self.zp_of(c) if with_zp else "")
+                for c, s in enumerate(self.scales))
             return "f32:%d, {%s}" % (self.axis, body)
         return "f32, %s%s" % (flit(self.scales[0]),
                               (":%d" % self.zp) if with_zp else "")
@@ -197,7 +204,14 @@ class Elt:
                             dtype=np.int64)
 
     def centered(self, q):
-        return np.asarray(q, np.int64) - (self.zp if self.kind == "int" else 0)
+        q = np.asarray(q, np.int64)
+        if self.kind != "int":
+            return q
+        if isinstance(self.zp, (list, tuple)):
+            shape = [1] * q.ndim
+            shape[self.axis] = len(self.zp)
+            return q - np.asarray(self.zp, np.int64).reshape(shape)
+        return q - self.zp
 
 
 BIN = Elt("bin")
@@ -468,8 +482,7 @@ class Builder:
         constant to the lowering: lowbit.quantize of an f32 constant holding
         the exact real values (so constant-weight shortcuts are bypassed)."""
         values = np.asarray(values, np.int64)
-        real = (values - (elt.zp if elt.kind == "int" else 0)).astype(
-            np.float32)
+        real = elt.centered(values).astype(np.float32)
         if elt.per_channel:
             shape = [1] * values.ndim
             shape[elt.axis] = len(elt.scales)

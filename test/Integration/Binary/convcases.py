@@ -54,6 +54,12 @@ def operand(kind, rng, scaled, channels=None):
     if kind == "u8":
         return B.Elt("int", [p2(rng) if scaled else 1.0],
                      zp=int(rng.integers(100, 156)), signed=False)
+    if kind == "i8c":
+        # int8 filter per output channel, each with its zero point.
+        return B.Elt("int", [p2(rng) if scaled else 1.0
+                             for _ in range(channels)], axis=0,
+                     zp=[int(z) for z in rng.integers(-25, 26,
+                                                      size=channels)])
     if channels:
         return B.Elt(kind, [p2(rng) for _ in range(channels)], axis=0)
     return B.Elt(kind, [p2(rng) if scaled else 1.0])
@@ -61,8 +67,8 @@ def operand(kind, rng, scaled, channels=None):
 
 def case(b, rng, cf, result, label):
     ea = operand(cf.ka, rng, result != "raw")
-    per_channel = result != "raw" and cf.kw in ("bin", "tern") and \
-        rng.random() < 0.8
+    per_channel = (result != "raw" and cf.kw in ("bin", "tern") and
+                   rng.random() < 0.8) or cf.kw == "i8c"
     ew = operand(cf.kw, rng, result != "raw",
                  channels=cf.o if per_channel else None)
     cg = cf.c // cf.groups
@@ -256,6 +262,13 @@ def mixed_confs(rng):
                                                    c=c)))
         confs.append(("bi8-zero-c%d" % c, rand_conf(rng, "bin", "i8", "zero",
                                                     c=c)))
+    # int8 filters quantized per output channel (scale and zero point
+    # each) next to binary (one and zero padding) and ternary inputs.
+    for ka, pv in (("bin", "one"), ("bin", "zero"), ("tern", "zero")):
+        confs.append(("%si8c-%s" % (ka[0], pv),
+                      rand_conf(rng, ka, "i8c", pv, c=70)))
+        confs.append(("%si8c-%s-g2" % (ka[0], pv),
+                      rand_conf(rng, ka, "i8c", pv, c=40, groups=2)))
         confs.append(("ti8-zero-c%d" % c, rand_conf(rng, "tern", "i8",
                                                     "zero", c=c)))
     return confs

@@ -2,7 +2,7 @@
 # binary x binary (XOR/popcount), ternary x ternary, ternary x binary and
 # binary x ternary (mask/sign bit-planes), and binary/ternary x int8 in both
 # operand orders (add/subtract kernel, int8 with a nonzero zero point; also
-# uint8 and int4); K = 1 ... 200 (not multiples of the 64-bit word, and
+# uint8 and int4; int8 weights quantized per output channel); K = 1 ... 200 (not multiples of the 64-bit word, and
 # exactly 64) plus 777 and 1000, odd M/N, batched lhs with a shared or
 # batched rhs; some operands computed at run time (no compile-time weight
 # packing). Results: raw dot products as f32 (scales 1), per-channel
@@ -42,6 +42,12 @@ def elt(kind, rng, scaled, per_channel=None, axis=None):
     if kind == "i8":
         zp = int(rng.integers(-20, 21)) or 7
         return B.Elt("int", [p2() if scaled else 1.0], zp=zp)
+    if kind == "i8c":
+        # int8 weights per output channel, each with its zero point.
+        return B.Elt("int", [p2() if scaled else 1.0
+                             for _ in range(per_channel)], axis=axis,
+                     zp=[int(z) for z in rng.integers(-20, 21,
+                                                      size=per_channel)])
     if kind == "u8":
         return B.Elt("int", [p2() if scaled else 1.0],
                      zp=int(rng.integers(100, 156)), signed=False)
@@ -66,7 +72,8 @@ def case(b, rng, ka, kw, k, result, label):
     rhs_batched = batched and rng.random() < 0.4
     scaled = result != "raw"
     ea = elt(ka, rng, scaled)
-    per_channel = scaled and kw in ("bin", "tern") and rng.random() < 0.8
+    per_channel = (scaled and kw in ("bin", "tern") and rng.random() < 0.8
+                   or kw == "i8c")
     ew = elt(kw, rng, scaled, per_channel=n if per_channel else None,
              axis=2 if rhs_batched else 1)
     sha = (bb, m, k) if batched else (m, k)
@@ -154,6 +161,13 @@ def generate(b, rng):
     for ka, kw in EXTRA_PAIRS:
         for k in (1, 63, 130):
             case(b, rng, ka, kw, k, "raw", "raw-%s-%s-k%d" % (ka, kw, k))
+    # Binary/ternary activations x int8 weights quantized per output
+    # channel (own scale and zero point each).
+    for ka in ("bin", "tern"):
+        for k in (5, 64, 130):
+            case(b, rng, ka, "i8c", k, "raw", "raw-%s-i8c-k%d" % (ka, k))
+        case(b, rng, ka, "i8c", 65, "scaled", "scaled-%s-i8c" % ka)
+        case(b, rng, ka, "i8c", 70, "sign", "sign-%s-i8c" % ka)
     case(b, rng, "bin", "bin", 1000, "raw", "raw-bin-bin-k1000")
     case(b, rng, "tern", "bin", 777, "raw", "raw-tern-bin-k777")
     for ka, kw in PAIRS:
