@@ -611,9 +611,9 @@ struct BinaryMatmulLowering : public OpConversionPattern<MatmulOp> {
                   QuantBuilder q(nb, l);
                   Value iv = lhsIsInt ? v[0] : v[1];
                   Value bv = lhsIsInt ? v[1] : v[0];
+                  Value ext = q.extend(iv, intInfo.isSigned);
                   Value zp = zpPerChannel ? v[2] : q.i32(intInfo.zeroPoint());
-                  Value xc = arith::SubIOp::create(
-                      nb, l, q.extend(iv, intInfo.isSigned), zp);
+                  Value xc = arith::SubIOp::create(nb, l, ext, zp);
                   Value term = addSub(nb, l, xc, bv, bitKind);
                   Value acc = v.back();
                   linalg::YieldOp::create(
@@ -864,9 +864,9 @@ struct BinaryConv2DLowering : public OpConversionPattern<Conv2DOp> {
                 QuantBuilder q(nb, l);
                 Value iv = inIsInt ? v[0] : v[1];
                 Value bv = inIsInt ? v[1] : v[0];
+                Value ext = q.extend(iv, intInfo.isSigned);
                 Value zp = zpPerChannel ? v[2] : q.i32(intInfo.zeroPoint());
-                Value xc = arith::SubIOp::create(
-                    nb, l, q.extend(iv, intInfo.isSigned), zp);
+                Value xc = arith::SubIOp::create(nb, l, ext, zp);
                 Value term = addSub(nb, l, xc, bv, bitKind);
                 linalg::YieldOp::create(
                     nb, l, Value(arith::AddIOp::create(nb, l, v.back(), term)));

@@ -1,6 +1,6 @@
 # --lowbit-fuse-thresholds on random graphs
 #
-#   conv2d / matmul (binary or ternary input, constant binary or ternary
+#   conv2d / matmul (binary, ternary or int8 input, constant binary or ternary
 #                    weights with per-channel scales, optional float bias and
 #                    activation, f32 result; conv strides, dilations, one or
 #                    zero padding, groups; matmul K 1-130, batched lhs)
@@ -79,10 +79,13 @@ class Graph:
 
 def producer(b, rng, g):
     """Emits the conv2d/matmul; sets g.dot (exact int64), g.shape, g.c."""
-    ka = "bin" if rng.random() < 0.65 else "tern"
+    u = rng.random()
+    ka = "bin" if u < 0.5 else ("tern" if u < 0.8 else "i8")
     kw = "bin" if rng.random() < 0.65 else "tern"
     sx = 1.0 if rng.random() < 0.4 else rand_scale(rng)
-    ea = B.Elt(ka, [sx])
+    # An int8 input (a first layer), with a zero point.
+    ea = B.Elt("int", [sx], zp=int(rng.integers(-20, 21))) if ka == "i8" \
+        else B.Elt(ka, [sx])
     g.is_conv = rng.random() < 0.5
     r = lambda lo, hi: int(rng.integers(lo, hi + 1))  # noqa: E731
     if g.is_conv:
@@ -106,7 +109,7 @@ def producer(b, rng, g):
             if rng.random() < 0.8 else B.Elt(kw, [rand_scale(rng)])
         x = ea.rand(rng, xs)
         wt = ew.rand(rng, ws)
-        g.dot = B.conv2d_ref(x, wt, st, dl, pad, groups,
+        g.dot = B.conv2d_ref(ea.centered(x), wt, st, dl, pad, groups,
                              1 if pv == "one" else 0)
         g.k = kh * kw_ * cg
         g.c = o
@@ -129,7 +132,7 @@ def producer(b, rng, g):
             if rng.random() < 0.8 else B.Elt(kw, [rand_scale(rng)])
         x = ea.rand(rng, xs)
         wt = ew.rand(rng, ws)
-        g.dot = B.matmul_ref(x, wt)
+        g.dot = B.matmul_ref(ea.centered(x), wt)
         g.k = k
         g.c = n
         attrs = ""

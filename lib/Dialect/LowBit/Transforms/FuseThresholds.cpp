@@ -162,7 +162,19 @@ struct FuseThresholdsPass
     Type inElement = getElementTypeOrSelf(input.getType());
     Type wElement = getElementTypeOrSelf(weights.getType());
     auto isBits = [](Type t) { return isa<BinaryType>(t) || isTernary(t); };
-    if (!isBits(inElement) || !isBits(wElement))
+    // An integer input (a first layer: int8 pixels times binary weights)
+    // works the same way: the dot product of its centered values with the
+    // -1/0/+1 weights is an exact integer, only over a wider range.
+    int64_t inRange = 1;
+    if (auto q = dyn_cast<quant::UniformQuantizedType>(inElement);
+        q && !isBits(inElement)) {
+      int64_t zp = q.getZeroPoint();
+      inRange = std::max(std::abs(q.getStorageTypeMin() - zp),
+                         std::abs(q.getStorageTypeMax() - zp));
+    } else if (!isBits(inElement)) {
+      return failure();
+    }
+    if (!isBits(wElement))
       return failure();
     auto wConst = weights.getDefiningOp<ConstantOp>();
     if (!wConst)
@@ -202,11 +214,13 @@ struct FuseThresholdsPass
     }
 
     auto wType = cast<RankedTensorType>(weights.getType());
+    // The dot products lie in [-k, k].
     int64_t k;
     if (isConv)
       k = wType.getDimSize(1) * wType.getDimSize(2) * wType.getDimSize(3);
     else
       k = wType.getDimSize(wType.getRank() - 2);
+    k *= inRange;
 
     auto evaluate = [&](int64_t c, int64_t dot) {
       float s = static_cast<float>(*inScale) *
