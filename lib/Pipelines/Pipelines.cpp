@@ -60,6 +60,7 @@ LogicalResult mlir::lowbit::buildLowBitToLLVMPipeline(
   if (options.popcountKernels != "none") {
     LowBitPopcountKernelsOptions pop;
     pop.isa = options.popcountKernels;
+    pop.report = options.report;
     pm.addPass(createLowBitPopcountKernels(pop));
   }
   if (options.dotKernels != "none") {
@@ -67,6 +68,7 @@ LogicalResult mlir::lowbit::buildLowBitToLLVMPipeline(
     // for the kernel at compile time instead of unpacked on every call.
     LowBitDotKernelsOptions dot;
     dot.isa = options.dotKernels;
+    dot.report = options.report;
     // Canonicalization first drops zero zero-point subtractions, leaving
     // the plain ext * ext products the kernels match.
     pm.addPass(createCanonicalizerPass());

@@ -105,6 +105,12 @@ static cl::opt<std::string> popcountKernelsFlag(
              "(AArch64)"),
     cl::init("auto"), cl::cat(category));
 
+static cl::opt<bool> reportFlag(
+    "report",
+    cl::desc("print, for each matmul/conv2d, the register-tiled kernel it "
+             "gets (kernel set, shape, tile) as a remark at its location"),
+    cl::init(false), cl::cat(category));
+
 static cl::list<std::string>
     passPlugins("load-pass-plugin",
                 cl::desc("load a pass plugin (a shared library exporting "
@@ -358,6 +364,7 @@ int main(int argc, char **argv) {
     options.cABI = true;
     options.dotKernels = dotKernels;
     options.popcountKernels = popcountKernels;
+    options.report = reportFlag;
     std::string parseErrors;
     auto insert = [&](OpPassManager &opm, StringRef point) -> LogicalResult {
       for (auto &[where, text] : insertions) {

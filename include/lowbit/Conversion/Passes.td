@@ -126,7 +126,9 @@ def LowBitPopcountKernels : Pass<"lowbit-popcount-kernels", "ModuleOp"> {
   let options = [
     Option<"isa", "isa", "std::string", /*default=*/"\"avx512-vpopcntdq\"",
            "instruction set of the kernels: avx512-vpopcntdq, avx512bw, avx2, "
-           "popcnt, sse2 or neon">
+           "popcnt, sse2 or neon">,
+    Option<"report", "report", "bool", /*default=*/"false",
+           "emit a remark at each contraction that gets a kernel">
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::math::MathDialect",
@@ -199,7 +201,9 @@ def LowBitDotKernels : Pass<"lowbit-dot-kernels", "ModuleOp"> {
   let options = [
     Option<"isa", "isa", "std::string", /*default=*/"\"avx512-vnni\"",
            "instruction set of the kernels: avx512-vnni, avx-vnni, avx2, "
-           "sse2, neon-dotprod or neon">
+           "sse2, neon-dotprod or neon">,
+    Option<"report", "report", "bool", /*default=*/"false",
+           "emit a remark at each contraction that gets a kernel">
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::linalg::LinalgDialect",

@@ -41,6 +41,12 @@ struct LowBitToLLVMOptions : public PassPipelineOptions<LowBitToLLVMOptions> {
                      "then "
                      "needs those CPU features"),
       llvm::cl::init("none")};
+  PassOptions::Option<bool> report{
+      *this, "report",
+      llvm::cl::desc("emit a remark at each matmul/conv2d that gets a "
+                     "register-tiled kernel (which one, its shape and "
+                     "tile)"),
+      llvm::cl::init(false)};
   PassOptions::Option<bool> dot4Portable{
       *this, "dot4-portable",
       llvm::cl::desc("lower the dot-kernels' lowbit.dot4/dot2 ops to portable "

@@ -77,6 +77,10 @@ struct DotKernelsPass
         // Weights computed at run time stay with the generic loops.
         if (!w)
           continue;
+        if (report)
+          emitRemark(p.op.getLoc())
+              << "kernel: int8 depthwise (" << isa << "), " << p.oc
+              << " channels, " << p.kh << "x" << p.kw << " window";
         OpBuilder b(p.op);
         Value res = buildDepthwise(b, p.op.getLoc(), p, kind, *w);
         p.op.getResult(0).replaceAllUsesWith(res);
@@ -100,6 +104,21 @@ struct DotKernelsPass
         group = 2;
       else if (k == Isa::Neon)
         group = 1;
+      if (report) {
+        static const char *const names[] = {
+            "sse2", "avx2", "avx-vnni", "avx512-vnni", "neon", "neon-dotprod"};
+        IsaInfo info = getIsaInfo(k);
+        emitRemark(p.op.getLoc())
+            << "kernel: int8 dot products (" << names[static_cast<int>(k)]
+            << ", "
+            << (group == 4   ? "4 bytes"
+                : group == 2 ? "2 x 16 bits"
+                             : "16 bits")
+            << " per lane), " << (p.isMatmul ? "matmul " : "conv2d ")
+            << (p.isMatmul ? p.ow : p.batch * p.oh * p.ow) << " x "
+            << p.kh * p.kw * p.c << " x " << p.oc << ", tile " << info.rows
+            << " x " << info.lanes * info.cols;
+      }
       OpBuilder b(p.op);
       Value res = buildDotKernel(b, p.op.getLoc(), p, k, group,
                                  w ? std::optional<ArrayRef<int64_t>>(*w)

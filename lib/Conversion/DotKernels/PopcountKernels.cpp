@@ -706,6 +706,16 @@ struct PopcountKernelsPass
             def && def->getBlock() == p.op->getBlock() &&
             p.op->isBeforeInBlock(def))
           def->moveBefore(p.op);
+      if (report) {
+        int64_t rows =
+            p.ternary ? std::max<int64_t>(1, kind->rows / 2) : kind->rows;
+        emitRemark(p.op.getLoc())
+            << "kernel: " << (p.ternary ? "ternary" : "binary") << " popcount ("
+            << isa << "), " << (p.isMatmul ? "matmul " : "conv2d ")
+            << p.batch * p.oh * p.ow << " x " << p.kh * p.kw * p.cw * 64
+            << " bits x " << p.g * p.oc << ", tile " << rows << " x "
+            << kind->cols * kind->lanes;
+      }
       OpBuilder b(p.op);
       Value r = PopKernelBuilder(b, p.op.getLoc(), p, *kind).build();
       if (p.corrOp) {
