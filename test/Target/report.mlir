@@ -17,7 +17,7 @@ func.func @bconv(%x: tensor<1x6x6x64x!lowbit.binary>) -> tensor<1x6x6x32x!quant.
   return %y : tensor<1x6x6x32x!quant.uniform<i32:f32, 1.0>>
 }
 
-// AVX512: report.mlir:{{[0-9]+}}:{{[0-9]+}}: remark: kernel: ternary popcount (avx512-vpopcntdq), matmul 4 x 128 bits x 16, tile 2 x 32
+// AVX512: report.mlir:{{[0-9]+}}:{{[0-9]+}}: remark: kernel: ternary popcount (avx512-vpopcntdq), matmul 4 x 128 bits x 16, tile 2 x 16
 // GENERIC: report.mlir:{{[0-9]+}}:{{[0-9]+}}: remark: kernel: ternary popcount (sse2), matmul 4 x 128 bits x 16, tile 1 x 4
 // A64: report.mlir:{{[0-9]+}}:{{[0-9]+}}: remark: kernel: ternary popcount (neon), matmul 4 x 128 bits x 16, tile 2 x 4
 func.func @tmm(%x: tensor<4x128x!quant.uniform<i2<-1:1>:f32, 0.5>>) -> tensor<4x16x!quant.uniform<i32:f32, 0.25>> {

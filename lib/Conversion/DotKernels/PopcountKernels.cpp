@@ -707,14 +707,17 @@ struct PopcountKernelsPass
             p.op->isBeforeInBlock(def))
           def->moveBefore(p.op);
       if (report) {
-        int64_t rows =
-            p.ternary ? std::max<int64_t>(1, kind->rows / 2) : kind->rows;
+        // The tile as the builder sizes it for this contraction.
+        int64_t rows = std::min(p.ternary ? std::max<int64_t>(1, kind->rows / 2)
+                                          : kind->rows,
+                                p.ow);
+        int64_t cols = std::min(kind->cols, ceilDiv(p.oc, kind->lanes));
         emitRemark(p.op.getLoc())
             << "kernel: " << (p.ternary ? "ternary" : "binary") << " popcount ("
             << isa << "), " << (p.isMatmul ? "matmul " : "conv2d ")
             << p.batch * p.oh * p.ow << " x " << p.kh * p.kw * p.cw * 64
             << " bits x " << p.g * p.oc << ", tile " << rows << " x "
-            << kind->cols * kind->lanes;
+            << cols * kind->lanes;
       }
       OpBuilder b(p.op);
       Value r = PopKernelBuilder(b, p.op.getLoc(), p, *kind).build();
