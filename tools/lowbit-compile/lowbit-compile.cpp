@@ -33,6 +33,7 @@
 #include "mlir/Tools/Plugins/DialectPlugin.h"
 #include "mlir/Tools/Plugins/PassPlugin.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
@@ -66,10 +67,11 @@ static cl::opt<std::string>
                    cl::desc("target features, e.g. +avx2,+fma or "
                             "+dotprod"),
                    cl::value_desc("features"), cl::cat(category));
-static cl::opt<char> optLevel("O",
-                              cl::desc("optimization level 0-3 "
-                                       "(default 2)"),
-                              cl::Prefix, cl::init('2'), cl::cat(category));
+static cl::opt<std::string> optLevel("O",
+                                     cl::desc("optimization level 0-3 "
+                                              "(default 2)"),
+                                     cl::Prefix, cl::init("2"),
+                                     cl::cat(category));
 static cl::opt<lowbit::EmitKind> emitKind(
     "emit", cl::desc("what to write"), cl::init(lowbit::EmitKind::Object),
     cl::values(clEnumValN(lowbit::EmitKind::MLIR, "mlir",
@@ -191,20 +193,46 @@ int main(int argc, char **argv) {
       "  lowbit-compile model.mlir --target=aarch64-linux-gnu "
       "--mattr=+dotprod -O3 -o model.o\n");
 
-  if (optLevel < '0' || optLevel > '3')
-    return fail(Twine("invalid optimization level -O") + Twine(optLevel) +
+  if (optLevel.size() != 1 || optLevel[0] < '0' || optLevel[0] > '3')
+    return fail("invalid optimization level -O" + optLevel +
                 "; expected -O0, -O1, -O2 or -O3");
+  // An option given with an empty value is a mistake, not a default.
+  if (targetTriple.getNumOccurrences() && targetTriple.empty())
+    return fail("--target= needs a target triple, e.g. x86_64-linux-gnu or "
+                "aarch64-linux-gnu");
+  if (targetCPU.getNumOccurrences() && targetCPU.empty())
+    return fail("--mcpu= needs a CPU name, or 'native'");
+  if (targetFeatures.getNumOccurrences()) {
+    SmallVector<StringRef> features;
+    StringRef(targetFeatures).split(features, ',');
+    for (StringRef f : features)
+      if (f.trim().empty())
+        return fail("empty feature in --mattr='" + targetFeatures +
+                    "'; expected a comma-separated list of +name or -name");
+  }
   if (requantMode != "fixed-point" && requantMode != "float")
     return fail("unknown --requant-mode '" + requantMode +
                 "'; expected fixed-point or float");
 
   lowbit::initializeLLVMTargets();
   lowbit::TargetSpec spec{targetTriple, targetCPU, targetFeatures,
-                          static_cast<unsigned>(optLevel - '0')};
+                          static_cast<unsigned>(optLevel[0] - '0')};
   std::string error;
   std::unique_ptr<TargetMachine> tm = lowbit::createTargetMachine(spec, error);
   if (!tm)
     return fail(error);
+
+  // lowbit generates and tests code for x86-64 and AArch64 only; both
+  // need their baseline vector units (the kernels and the lowering assume
+  // them).
+  const llvm::Triple &triple = tm->getTargetTriple();
+  if (!(triple.isX86() && triple.isArch64Bit()) && !triple.isAArch64())
+    return fail("target '" + triple.str() +
+                "' is not supported; lowbit compiles for x86-64 and AArch64");
+  if (triple.isX86() && !tm->getMCSubtargetInfo()->checkFeatures("+sse2"))
+    return fail("x86-64 code needs SSE2; --mattr cannot remove it");
+  if (triple.isAArch64() && !tm->getMCSubtargetInfo()->checkFeatures("+neon"))
+    return fail("AArch64 code needs NEON; --mattr cannot remove it");
 
   std::string dotKernels = dotKernelsFlag;
   if (dotKernels == "auto") {
