@@ -187,11 +187,31 @@ int main(int argc, char **argv) {
   lowbit::registerLowBitPipelines();
   lowbit::registerONNXImportCLOptions();
   cl::HideUnrelatedOptions({&category, &lowbit::getONNXImportCLCategory()});
-  cl::ParseCommandLineOptions(
-      argc, argv,
-      "lowbit-compile: ahead-of-time compiler for quantized models\n\n"
-      "  lowbit-compile model.mlir --target=aarch64-linux-gnu "
-      "--mattr=+dotprod -O3 -o model.o\n");
+  // Command-line errors read like every other diagnostic:
+  // "lowbit-compile: error: ...", one per line, exit status 1.
+  std::string parseErrors;
+  llvm::raw_string_ostream parseStream(parseErrors);
+  if (!cl::ParseCommandLineOptions(
+          argc, argv,
+          "lowbit-compile: ahead-of-time compiler for quantized models\n\n"
+          "  lowbit-compile model.mlir --target=aarch64-linux-gnu "
+          "--mattr=+dotprod -O3 -o model.o\n",
+          &parseStream)) {
+    SmallVector<StringRef> lines;
+    StringRef(parseErrors).split(lines, '\n', -1, /*KeepEmpty=*/false);
+    for (StringRef line : lines) {
+      line = line.trim();
+      // LLVM prefixes its messages with the program name.
+      size_t colon = line.find(": ");
+      if (colon != StringRef::npos &&
+          line.take_front(colon).ends_with("lowbit-compile"))
+        line = line.drop_front(colon + 2);
+      errs() << "lowbit-compile: "
+             << (line.starts_with("Did you mean") ? "note: " : "error: ")
+             << line << "\n";
+    }
+    return 1;
+  }
 
   if (optLevel.size() != 1 || optLevel[0] < '0' || optLevel[0] > '3')
     return fail("invalid optimization level -O" + optLevel +
