@@ -331,8 +331,14 @@ LogicalResult ConstantOp::verify() {
   // Values held in an unloaded resource blob cannot be checked here.
   if (!values)
     return success();
+  // A splat holds one value, however large the tensor: check it once (the
+  // loop below would visit every logical element).
+  auto dense = dyn_cast<DenseElementsAttr>(getValue());
+  bool splat = dense && dense.isSplat();
   int64_t index = 0;
   for (const APInt &v : *values) {
+    if (splat && index > 0)
+      break;
     // A value wider than 64 bits must not wrap into range when narrowed.
     bool fits = v.getSignificantBits() <= 64;
     int64_t x = fits ? v.getSExtValue() : 0;
