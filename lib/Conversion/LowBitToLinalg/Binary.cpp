@@ -231,7 +231,9 @@ static Planes packedSource(ConversionPatternRewriter &rewriter, Value v,
   if (!unpack)
     return {};
   auto words = cast<RankedTensorType>(unpack.getInputs()[0].getType());
-  if (words.getElementTypeBitWidth() != kWordBits)
+  // Words of a dynamic shape are not known to hold ceil(K / 64) words per
+  // row; they go through the unpacking (which reads only those).
+  if (words.getElementTypeBitWidth() != kWordBits || !words.hasStaticShape())
     return {};
   // unpack ignores the bits past K; the popcount kernels need them 0.
   int64_t k = unpack.getResult().getType().getShape().back();

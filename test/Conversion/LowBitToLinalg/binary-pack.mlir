@@ -122,3 +122,18 @@ func.func @unpack_ternary_i32(%m: tensor<4x3xi32>, %s: tensor<4x3xi32>) -> tenso
   %v = lowbit.unpack %m, %s : tensor<4x3xi32>, tensor<4x3xi32> -> tensor<4x70x!tern>
   return %v : tensor<4x70x!tern>
 }
+
+// Words with a dynamic packed dimension are unpacked (only the ceil(K/64)
+// words a row needs are read) and packed again, not fed to the popcount
+// loop directly, which would read a run-time number of words.
+// CHECK-LABEL: func.func @dynamic_words(
+// CHECK-SAME:      %[[P:.*]]: tensor<2x?xi64>
+// CHECK:         linalg.generic {{.*}} ins(%[[P]] : tensor<2x?xi64>) outs(%{{.*}} : tensor<2x128xi1>)
+// CHECK-NOT:     tensor<2x?xi64>
+// CHECK:         math.ctpop
+func.func @dynamic_words(%p: tensor<2x?xi64>) -> tensor<2x4x!quant.uniform<i32:f32, 1.0>> {
+  %a = lowbit.unpack %p : tensor<2x?xi64> -> tensor<2x128x!lowbit.binary>
+  %w = lowbit.constant dense<1> : tensor<128x4xi8> as tensor<128x4x!lowbit.binary>
+  %c = lowbit.matmul %a, %w : tensor<2x128x!lowbit.binary>, tensor<128x4x!lowbit.binary> -> tensor<2x4x!quant.uniform<i32:f32, 1.0>>
+  return %c : tensor<2x4x!quant.uniform<i32:f32, 1.0>>
+}
