@@ -143,37 +143,75 @@ static int fail(const Twine &message) {
   return 1;
 }
 
-/// Writes `data` to `path` through a temporary file in the same directory,
-/// renamed into place only once everything is written.
+/// Whether `path` is an existing file that is not a regular file (a device
+/// such as /dev/null, a pipe): written in place, never replaced.
+static bool isSpecialFile(StringRef path) {
+  sys::fs::file_status status;
+  if (sys::fs::status(path, status))
+    return false;
+  return sys::fs::exists(status) &&
+         status.type() != sys::fs::file_type::regular_file;
+}
+
+/// Writes `data` to `path`. A regular file (or a new one) is written
+/// through a temporary file in the same directory, renamed into place only
+/// once everything is written, so a failure never leaves a partial file; a
+/// symbolic link is followed (its target is replaced, the link kept); a
+/// device or pipe is written directly.
 static LogicalResult writeAtomically(StringRef path, StringRef data,
                                      std::string &error) {
+  auto failWith = [&](std::error_code ec) {
+    error = "cannot write '" + path.str() + "': " + ec.message();
+    return failure();
+  };
   if (path == "-") {
     outs() << data;
     outs().flush();
+    if (outs().has_error()) {
+      std::error_code ec = outs().error();
+      outs().clear_error();
+      return failWith(ec);
+    }
+    return success();
+  }
+  SmallString<256> target(path);
+  if (sys::fs::is_symlink_file(path)) {
+    if (std::error_code ec = sys::fs::real_path(path, target))
+      return failWith(ec);
+  }
+  if (isSpecialFile(target)) {
+    std::error_code ec;
+    raw_fd_ostream os(target, ec);
+    if (ec)
+      return failWith(ec);
+    os << data;
+    os.close();
+    if (os.has_error()) {
+      ec = os.error();
+      os.clear_error();
+      return failWith(ec);
+    }
     return success();
   }
   SmallString<256> tmp;
   int fd;
   if (std::error_code ec =
-          sys::fs::createUniqueFile(path + ".tmp-%%%%%%", fd, tmp)) {
-    error = "cannot write '" + path.str() + "': " + ec.message();
-    return failure();
-  }
+          sys::fs::createUniqueFile(target + ".tmp-%%%%%%", fd, tmp))
+    return failWith(ec);
   {
     raw_fd_ostream os(fd, /*shouldClose=*/true);
     os << data;
     os.close();
     if (os.has_error()) {
-      error = "cannot write '" + path.str() + "': " + os.error().message();
+      std::error_code ec = os.error();
       os.clear_error();
       sys::fs::remove(tmp);
-      return failure();
+      return failWith(ec);
     }
   }
-  if (std::error_code ec = sys::fs::rename(tmp, path)) {
+  if (std::error_code ec = sys::fs::rename(tmp, target)) {
     sys::fs::remove(tmp);
-    error = "cannot write '" + path.str() + "': " + ec.message();
-    return failure();
+    return failWith(ec);
   }
   return success();
 }
@@ -304,11 +342,33 @@ int main(int argc, char **argv) {
     output = std::string(path);
   }
   std::string header = headerFile;
-  if (header.empty() && emitKind == lowbit::EmitKind::Object && output != "-") {
+  // An object written to a device (e.g. -o /dev/null) gets no header unless
+  // one is named.
+  if (header.empty() && emitKind == lowbit::EmitKind::Object && output != "-" &&
+      !isSpecialFile(output)) {
     SmallString<256> path(output);
     sys::path::replace_extension(path, ".h");
     header = std::string(path);
   }
+
+  // Never write over the model being compiled, nor the object over its
+  // header.
+  auto sameFile = [](StringRef a, StringRef b) {
+    if (a == "-" || b == "-")
+      return false;
+    bool same = false;
+    return a == b || (!sys::fs::equivalent(a, b, same) && same);
+  };
+  if (inputFile != "-" && sameFile(inputFile, output))
+    return fail("the output '" + output +
+                "' is the input model; choose "
+                "another -o");
+  if (!header.empty() && inputFile != "-" && sameFile(inputFile, header))
+    return fail("the header '" + header +
+                "' is the input model; choose "
+                "another --header");
+  if (!header.empty() && sameFile(output, header))
+    return fail("the object and the header are both '" + output + "'");
 
   // Plugins register their passes and dialects before anything is parsed.
   for (const std::string &path : passPlugins) {
@@ -448,7 +508,8 @@ int main(int argc, char **argv) {
   if (failed(writeAtomically(output, text, error)))
     return fail(error);
   if (!header.empty() && failed(writeAtomically(header, headerText, error))) {
-    if (output != "-")
+    // The object is not usable without its header.
+    if (output != "-" && !isSpecialFile(output))
       sys::fs::remove(output);
     return fail(error);
   }
