@@ -9,7 +9,7 @@
 
 // AVX512: report.mlir:{{[0-9]+}}:{{[0-9]+}}: remark: kernel: binary popcount (avx512-vpopcntdq), conv2d 36 x 576 bits x 32, tile 4 x 32
 // GENERIC: report.mlir:{{[0-9]+}}:{{[0-9]+}}: remark: kernel: binary popcount (sse2), conv2d 36 x 576 bits x 32, tile 2 x 4
-// A64: report.mlir:{{[0-9]+}}:{{[0-9]+}}: remark: kernel: binary popcount (neon), conv2d 36 x 576 bits x 32, tile 4 x 4
+// A64: report.mlir:{{[0-9]+}}:{{[0-9]+}}: remark: kernel: binary popcount (neon), conv2d 36 x 576 bits x 32, tile 4 x 8
 func.func @bconv(%x: tensor<1x6x6x64x!lowbit.binary>) -> tensor<1x6x6x32x!quant.uniform<i32:f32, 1.0>> {
   %w = lowbit.constant dense<1> : tensor<32x3x3x64xi8> as tensor<32x3x3x64x!lowbit.binary>
   %y = lowbit.conv2d %x, %w padding [1, 1, 1, 1] pad_value one
@@ -19,7 +19,7 @@ func.func @bconv(%x: tensor<1x6x6x64x!lowbit.binary>) -> tensor<1x6x6x32x!quant.
 
 // AVX512: report.mlir:{{[0-9]+}}:{{[0-9]+}}: remark: kernel: ternary popcount (avx512-vpopcntdq), matmul 4 x 128 bits x 16, tile 2 x 16
 // GENERIC: report.mlir:{{[0-9]+}}:{{[0-9]+}}: remark: kernel: ternary popcount (sse2), matmul 4 x 128 bits x 16, tile 1 x 4
-// A64: report.mlir:{{[0-9]+}}:{{[0-9]+}}: remark: kernel: ternary popcount (neon), matmul 4 x 128 bits x 16, tile 2 x 4
+// A64: report.mlir:{{[0-9]+}}:{{[0-9]+}}: remark: kernel: ternary popcount (neon), matmul 4 x 128 bits x 16, tile 2 x 8
 func.func @tmm(%x: tensor<4x128x!quant.uniform<i2<-1:1>:f32, 0.5>>) -> tensor<4x16x!quant.uniform<i32:f32, 0.25>> {
   %w = lowbit.constant dense<-1> : tensor<128x16xi8> as tensor<128x16x!quant.uniform<i2<-1:1>:f32, 0.5>>
   %y = lowbit.matmul %x, %w : tensor<4x128x!quant.uniform<i2<-1:1>:f32, 0.5>>, tensor<128x16x!quant.uniform<i2<-1:1>:f32, 0.5>> -> tensor<4x16x!quant.uniform<i32:f32, 0.25>>

@@ -117,7 +117,7 @@ def LowBitPopcountKernels : Pass<"lowbit-popcount-kernels", "ModuleOp"> {
     * `popcnt`: x86 without AVX2 but with POPCNT: one 64-bit `popcnt` per
       word in general registers, 4 x 2;
     * `sse2`: 128-bit byte counts without POPCNT, 2 x 4;
-    * `neon`: AArch64 `cnt` on bytes, 128-bit vectors, 4 x 4.
+    * `neon`: AArch64 `cnt` on bytes, 128-bit vectors, 4 x 8.
 
     The results are the exact popcount sums of the generic (bit for bit);
     ternary contractions and weights computed at run time keep the generic

@@ -80,9 +80,10 @@ std::optional<PopIsa> getPopIsa(StringRef name) {
   // 16 xmm.
   if (name == "sse2")
     return PopIsa{2, 2, 2, false};
-  // 32 NEON registers: 8 + 8 accumulators, 2 filter vectors.
+  // 32 NEON registers: 16 byte accumulators, 4 filter vectors, the
+  // broadcasts (the 64-bit accumulators are only touched every 31 words).
   if (name == "neon")
-    return PopIsa{2, 4, 2, false};
+    return PopIsa{2, 4, 4, false};
   return std::nullopt;
 }
 
