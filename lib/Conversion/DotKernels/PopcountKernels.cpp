@@ -96,8 +96,8 @@ struct PopProblem {
   /// out [.., M, N].
   bool isMatmul = false;
   int64_t matmulBatch = 0;
-  int64_t batch = 1, ih = 1, iw = 1, oh = 1, ow = 1, g = 1, oc = 1, kh = 1,
-          kw = 1, cw = 1, sh = 1, sw = 1, dh = 1, dw = 1;
+  int64_t batch = 1, oh = 1, ow = 1, g = 1, oc = 1, kh = 1, kw = 1, cw = 1,
+          sh = 1, sw = 1, dh = 1, dw = 1;
   /// The single consumer `K - 2 * acc` (the binary dot product from the
   /// popcount sum) folded into the kernel's stores, if any.
   linalg::GenericOp dotOp;
@@ -323,7 +323,6 @@ std::optional<PopProblem> matchPopProblem(linalg::GenericOp op) {
       dims(maps[1], {1, 2}) && dims(maps[2], {0, 1})) {
     p.isMatmul = true;
     p.ow = actT.getDimSize(0);
-    p.iw = p.ow;
     p.cw = actT.getDimSize(1);
     p.oc = fs[0];
     return p;
@@ -333,7 +332,6 @@ std::optional<PopProblem> matchPopProblem(linalg::GenericOp op) {
     p.isMatmul = true;
     p.matmulBatch = actT.getDimSize(0);
     p.ow = actT.getDimSize(0) * actT.getDimSize(1);
-    p.iw = p.ow;
     p.cw = actT.getDimSize(2);
     p.oc = fs[0];
     return p;
@@ -363,8 +361,6 @@ std::optional<PopProblem> matchPopProblem(linalg::GenericOp op) {
   p.sw = (*wc)[2];
   p.dw = (*wc)[6];
   p.batch = actT.getDimSize(0);
-  p.ih = actT.getDimSize(1);
-  p.iw = actT.getDimSize(2);
   p.g = actT.getDimSize(3);
   p.cw = actT.getDimSize(4);
   p.oh = initT.getDimSize(1);
@@ -375,6 +371,14 @@ std::optional<PopProblem> matchPopProblem(linalg::GenericOp op) {
   if (p.sh < 1 || p.sw < 1 || p.dh < 1 || p.dw < 1)
     return std::nullopt;
   return p;
+}
+
+/// The register tile for `p`: output pixels x vectors of channels.
+/// Ternary tiles hold half the pixels (two accumulators per vector); small
+/// layers get no more than they have.
+std::pair<int64_t, int64_t> tileFor(const PopProblem &p, const PopIsa &isa) {
+  int64_t rows = p.ternary ? std::max<int64_t>(1, isa.rows / 2) : isa.rows;
+  return {std::min(rows, p.ow), std::min(isa.cols, ceilDiv(p.oc, isa.lanes))};
 }
 
 class PopKernelBuilder {
@@ -446,7 +450,6 @@ Value PopKernelBuilder::build() {
   Value filterMask = p.ternary ? packFilter(p.filterMask) : Value();
   // Accumulators per output vector: one popcount, or two for ternary.
   int64_t planes = p.ternary ? 2 : 1;
-  MLIRContext *ctx = b.getContext();
   auto i32 = b.getI32Type();
 
   // Views: act [B, IH, IW, G, CW], out [B, OH, OW, G, OC]. Every output
@@ -456,9 +459,7 @@ Value PopKernelBuilder::build() {
   Value init = tensor::EmptyOp::create(
       b, loc, cast<RankedTensorType>(p.init.getType()).getShape(), i32);
   auto initType = cast<RankedTensorType>(p.init.getType());
-  auto out5Type = RankedTensorType::get({p.batch, p.oh, p.ow, p.g, p.oc}, i32);
   SmallVector<ReassociationIndices> batchAssoc = {{0, 1}, {2}};
-  SmallVector<ReassociationIndices> view5 = {{0, 1, 2, 3}, {4}};
   // A (batched) matmul is indexed as [M, CW] / [M, N] directly, so that
   // its result is the buffer it was computed in (a reshape would make
   // bufferization copy a returned result into the caller's buffer).
@@ -485,13 +486,9 @@ Value PopKernelBuilder::build() {
       return {owi, ch};
     return {bi, ohi, owi, gi, ch};
   };
-  (void)out5Type;
-  (void)view5;
 
-  // Ternary tiles hold half the pixels (two accumulators per vector).
-  int64_t rows =
-      std::min(p.ternary ? std::max<int64_t>(1, isa.rows / 2) : isa.rows, p.ow);
-  int64_t cols = std::min(isa.cols, blocks);
+  int64_t rows, cols;
+  std::tie(rows, cols) = tileFor(p, isa);
   bool channelsExact = p.oc % isa.lanes == 0;
   Value c0 = idx(0);
   auto minIdx = [&](Value v, int64_t bound) -> Value {
@@ -506,7 +503,6 @@ Value PopKernelBuilder::build() {
                   function_ref<SmallVector<Value>(Value, ValueRange)> body) {
     return buildLoop(b, loc, ub, step, iter, body);
   };
-  (void)ctx;
 
   SmallVector<Value> result =
       loop(p.batch, 1, init, [&](Value bi, ValueRange o0) {
@@ -708,11 +704,7 @@ struct PopcountKernelsPass
             p.op->isBeforeInBlock(def))
           def->moveBefore(p.op);
       if (report) {
-        // The tile as the builder sizes it for this contraction.
-        int64_t rows = std::min(p.ternary ? std::max<int64_t>(1, kind->rows / 2)
-                                          : kind->rows,
-                                p.ow);
-        int64_t cols = std::min(kind->cols, ceilDiv(p.oc, kind->lanes));
+        auto [rows, cols] = tileFor(p, *kind);
         emitRemark(p.op.getLoc())
             << "kernel: " << (p.ternary ? "ternary" : "binary") << " popcount ("
             << isa << "), " << (p.isMatmul ? "matmul " : "conv2d ")

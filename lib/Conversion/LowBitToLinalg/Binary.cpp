@@ -442,6 +442,43 @@ static Value addSub(OpBuilder &b, Location loc, Value x, Value w,
   return arith::SelectOp::create(b, loc, isZero, q.i32(0), signed_);
 }
 
+/// The zero points of integer weights quantized per output channel, as a
+/// constant [G, OG].
+static Value channelZeroPoints(OpBuilder &b, Location loc,
+                               const QuantInfo &info, int64_t g, int64_t og) {
+  SmallVector<int32_t> zps;
+  for (int64_t c = 0; c < g * og; ++c)
+    zps.push_back(static_cast<int32_t>(info.zeroPoint(c)));
+  auto type = RankedTensorType::get({g, og}, b.getI32Type());
+  return arith::ConstantOp::create(
+      b, loc, DenseIntElementsAttr::get(type, ArrayRef(zps)));
+}
+
+/// The multiply-free contraction of one integer and one binary/ternary
+/// operand: acc += addSub(int - zp, bit). `inputs` are (lhs, rhs[, zero
+/// points per output channel]); `intFirst` says whether lhs is the integer.
+static Value addSubContraction(OpBuilder &b, Location loc, ValueRange inputs,
+                               Value zero, ArrayRef<AffineMap> maps,
+                               ArrayRef<utils::IteratorType> iters,
+                               bool intFirst, const QuantInfo &intInfo,
+                               OperandKind bitKind) {
+  bool zpPerChannel = inputs.size() == 3;
+  return linalg::GenericOp::create(
+             b, loc, zero.getType(), inputs, ValueRange{zero}, maps, iters,
+             [&](OpBuilder &nb, Location l, ValueRange v) {
+               QuantBuilder q(nb, l);
+               Value iv = intFirst ? v[0] : v[1];
+               Value bv = intFirst ? v[1] : v[0];
+               Value ext = q.extend(iv, intInfo.isSigned);
+               Value zp = zpPerChannel ? v[2] : q.i32(intInfo.zeroPoint());
+               Value xc = arith::SubIOp::create(nb, l, ext, zp);
+               Value term = addSub(nb, l, xc, bv, bitKind);
+               linalg::YieldOp::create(
+                   nb, l, Value(arith::AddIOp::create(nb, l, v.back(), term)));
+             })
+      .getResult(0);
+}
+
 /// Transposes the last two dims.
 static Value transposeLast2(OpBuilder &b, Location loc, Value v) {
   auto t = cast<RankedTensorType>(v.getType());
@@ -591,7 +628,6 @@ struct BinaryMatmulLowering : public OpConversionPattern<MatmulOp> {
       // to the epilogue, their zero points (when they differ) come in as
       // one more operand indexed by n.
       SmallVector<Value> inputs = {adaptor.getLhs(), adaptor.getRhs()};
-      bool zpPerChannel = false;
       if (intInfo.axis >= 0) {
         if (lhsIsInt || intInfo.axis != rhsT.getRank() - 1)
           return op.emitOpError(
@@ -599,29 +635,14 @@ struct BinaryMatmulLowering : public OpConversionPattern<MatmulOp> {
               "ternary values is supported only as weights quantized along "
               "their output (N) axis");
         if (!llvm::all_equal(intInfo.zeroPoints)) {
-          zpPerChannel = true;
           SmallVector<int32_t> zps(intInfo.zeroPoints.begin(),
                                    intInfo.zeroPoints.end());
           inputs.push_back(qb.i32Tensor(zps));
           maps.insert(maps.begin() + 2, AffineMap::get(loops, 0, {dn}, ctx));
         }
       }
-      dot = linalg::GenericOp::create(
-                rewriter, loc, zero.getType(), inputs, ValueRange{zero}, maps,
-                iters,
-                [&](OpBuilder &nb, Location l, ValueRange v) {
-                  QuantBuilder q(nb, l);
-                  Value iv = lhsIsInt ? v[0] : v[1];
-                  Value bv = lhsIsInt ? v[1] : v[0];
-                  Value ext = q.extend(iv, intInfo.isSigned);
-                  Value zp = zpPerChannel ? v[2] : q.i32(intInfo.zeroPoint());
-                  Value xc = arith::SubIOp::create(nb, l, ext, zp);
-                  Value term = addSub(nb, l, xc, bv, bitKind);
-                  Value acc = v.back();
-                  linalg::YieldOp::create(
-                      nb, l, Value(arith::AddIOp::create(nb, l, acc, term)));
-                })
-                .getResult(0);
+      dot = addSubContraction(rewriter, loc, inputs, zero, maps, iters,
+                              lhsIsInt, intInfo, bitKind);
     }
     rewriter.replaceOp(op, buildEpilogue(rewriter, loc, dot, resultType, s));
     return success();
@@ -850,30 +871,12 @@ struct BinaryConv2DLowering : public OpConversionPattern<Conv2DOp> {
       SmallVector<Value> inputs = {in5, f5};
       SmallVector<AffineMap> gMaps = maps;
       if (zpPerChannel) {
-        SmallVector<int32_t> zps(intInfo.zeroPoints.begin(),
-                                 intInfo.zeroPoints.end());
-        auto zt = RankedTensorType::get({g, og}, rewriter.getI32Type());
-        inputs.push_back(arith::ConstantOp::create(
-            rewriter, loc, DenseIntElementsAttr::get(zt, ArrayRef(zps))));
+        inputs.push_back(channelZeroPoints(rewriter, loc, intInfo, g, og));
         gMaps.insert(gMaps.begin() + 2,
                      AffineMap::get(8, 0, {d[3], d[4]}, ctx));
       }
-      acc5 =
-          linalg::GenericOp::create(
-              rewriter, loc, zero.getType(), inputs, ValueRange{zero}, gMaps,
-              iters,
-              [&](OpBuilder &nb, Location l, ValueRange v) {
-                QuantBuilder q(nb, l);
-                Value iv = inIsInt ? v[0] : v[1];
-                Value bv = inIsInt ? v[1] : v[0];
-                Value ext = q.extend(iv, intInfo.isSigned);
-                Value zp = zpPerChannel ? v[2] : q.i32(intInfo.zeroPoint());
-                Value xc = arith::SubIOp::create(nb, l, ext, zp);
-                Value term = addSub(nb, l, xc, bv, bitKind);
-                linalg::YieldOp::create(
-                    nb, l, Value(arith::AddIOp::create(nb, l, v.back(), term)));
-              })
-              .getResult(0);
+      acc5 = addSubContraction(rewriter, loc, inputs, zero, gMaps, iters,
+                               inIsInt, intInfo, bitKind);
       if (zeroPadBinary) {
         Value corr =
             zeroPaddingCorrection(rewriter, loc, op, adaptor, {h, wd}, {oh, ow},
@@ -977,11 +980,7 @@ struct BinaryConv2DLowering : public OpConversionPattern<Conv2DOp> {
     SmallVector<AffineMap> wsMaps = {AffineMap::getMultiDimIdentityMap(5, ctx)};
     bool zpPerChannel = intWeights && !llvm::all_equal(intWeights->zeroPoints);
     if (zpPerChannel) {
-      SmallVector<int32_t> zps(intWeights->zeroPoints.begin(),
-                               intWeights->zeroPoints.end());
-      auto zt = RankedTensorType::get({g, og}, i32);
-      wsInputs.push_back(arith::ConstantOp::create(
-          rewriter, loc, DenseIntElementsAttr::get(zt, ArrayRef(zps))));
+      wsInputs.push_back(channelZeroPoints(rewriter, loc, *intWeights, g, og));
       wsMaps.push_back(AffineMap::get(5, 0, {e[0], e[1]}, ctx));
     }
     wsMaps.push_back(AffineMap::get(5, 0, {e[0], e[1], e[2], e[3]}, ctx));

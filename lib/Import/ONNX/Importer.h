@@ -64,7 +64,13 @@ struct TensorValue {
     return tv;
   }
   bool isConstant() const { return static_cast<bool>(constant); }
+  /// The layout an op that keeps its operand's layout uses: the value's,
+  /// or the ONNX order for a constant not yet materialized.
+  Layout keptLayout() const { return value ? layout : Layout::Logical; }
 };
+
+/// Where logical axis d of an NCHW tensor is stored in NHWC.
+constexpr int64_t kNHWCPosition[] = {0, 3, 1, 2};
 
 class GraphImporter;
 

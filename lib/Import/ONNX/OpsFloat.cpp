@@ -449,7 +449,7 @@ importUnary(NodeContext &ctx, ArrayRef<StringRef> attrs,
   FailureOr<TensorValue *> x = floatInput(ctx, 0);
   if (failed(x))
     return failure();
-  Layout layout = (*x)->value ? (*x)->layout : Layout::Logical;
+  Layout layout = (*x)->keptLayout();
   Value v = ctx.importer.get(**x, layout, ctx.loc);
   Type element = cast<RankedTensorType>(v.getType()).getElementType();
   Value y = ctx.importer.map(
@@ -491,7 +491,7 @@ LogicalResult importRelu(NodeContext &ctx) {
 /// Clip with bounds computed at run time: max then min, as ONNX defines it.
 LogicalResult importRuntimeClip(NodeContext &ctx, TensorValue *x) {
   GraphImporter &g = ctx.importer;
-  Layout layout = x->value ? x->layout : Layout::Logical;
+  Layout layout = x->keptLayout();
   SmallVector<Value> operands = {g.get(*x, layout, ctx.loc)};
   SmallVector<bool> present;
   for (int i : {1, 2}) {

@@ -43,8 +43,6 @@ using DT = onnx::TensorProto_DataType;
 
 namespace {
 
-constexpr int64_t kNHWCPosition[] = {0, 3, 1, 2};
-
 /// A number as a diagnostic shows it (`0.5`, not `5.000000e-01`).
 std::string num(double v) {
   char buffer[32];
@@ -208,10 +206,8 @@ LogicalResult unifyAxes(NodeContext &ctx, AxisParams &a, AxisParams &b,
   return success();
 }
 
-/// A scalar constant operand holding an integer (bit widths, exponent
-/// widths).
-FailureOr<int64_t> readIntegerScalar(NodeContext &ctx, int64_t i,
-                                     StringRef what) {
+/// A constant operand that is one value.
+FailureOr<double> readScalar(NodeContext &ctx, int64_t i, StringRef what) {
   FailureOr<DenseElementsAttr> attr = ctx.constantInput(i, what);
   if (failed(attr))
     return failure();
@@ -220,28 +216,32 @@ FailureOr<int64_t> readIntegerScalar(NodeContext &ctx, int64_t i,
                     << attr->getNumElements();
     return failure();
   }
-  double v = toDoubles(*attr).front();
-  if (v != std::floor(v) || std::fabs(v) > (1 << 30)) {
-    ctx.emitError() << what << " must be an integer, got " << v;
-    return failure();
-  }
-  return static_cast<int64_t>(v);
+  return toDoubles(*attr).front();
 }
 
-FailureOr<float> readFloatScalar(NodeContext &ctx, int64_t i, StringRef what) {
-  FailureOr<DenseElementsAttr> attr = ctx.constantInput(i, what);
-  if (failed(attr))
+/// One value holding an integer (bit widths, exponent widths).
+FailureOr<int64_t> readIntegerScalar(NodeContext &ctx, int64_t i,
+                                     StringRef what) {
+  FailureOr<double> v = readScalar(ctx, i, what);
+  if (failed(v))
     return failure();
-  if (attr->getNumElements() != 1) {
-    ctx.emitError() << what << " must be one value, got "
-                    << attr->getNumElements();
+  if (*v != std::floor(*v) || std::fabs(*v) > (1 << 30)) {
+    ctx.emitError() << what << " must be an integer, got " << num(*v);
     return failure();
   }
-  return static_cast<float>(toDoubles(*attr).front());
+  return static_cast<int64_t>(*v);
+}
+
+/// One float32 value (scales, bounds).
+FailureOr<float> readFloatScalar(NodeContext &ctx, int64_t i, StringRef what) {
+  FailureOr<double> v = readScalar(ctx, i, what);
+  if (failed(v))
+    return failure();
+  return static_cast<float>(*v);
 }
 
 /// The float input of a QONNX quantizer. Its grid is defined in float32.
-FailureOr<TensorValue *> floatInput(NodeContext &ctx) {
+FailureOr<TensorValue *> quantizerInput(NodeContext &ctx) {
   FailureOr<TensorValue *> x = ctx.input(0);
   if (failed(x))
     return failure();
@@ -258,9 +258,10 @@ FailureOr<TensorValue *> floatInput(NodeContext &ctx) {
   return x;
 }
 
-LogicalResult checkScales(NodeContext &ctx, const AxisParams &scale,
+/// Scales must be positive finite numbers.
+LogicalResult checkScales(NodeContext &ctx, ArrayRef<float> scales,
                           StringRef what) {
-  for (float s : scale.values)
+  for (float s : scales)
     if (!(s > 0) || !std::isfinite(s)) {
       ctx.emitError() << what << " " << num(s)
                       << " is not a positive finite number";
@@ -269,15 +270,10 @@ LogicalResult checkScales(NodeContext &ctx, const AxisParams &scale,
   return success();
 }
 
-/// The layout a per-tensor op keeps: its operand's.
-Layout layoutOf(TensorValue *tv) {
-  return tv->value ? tv->layout : Layout::Logical;
-}
-
 /// The layout to quantize `x` in, and the physical position of the logical
 /// `axis` (-1 stays -1).
 std::pair<Layout, int32_t> placeAxis(TensorValue *x, int64_t axis) {
-  Layout layout = layoutOf(x);
+  Layout layout = x->keptLayout();
   if (axis >= 0 && x->rank() != 4)
     layout = Layout::Logical;
   if (axis < 0)
@@ -333,7 +329,7 @@ void setDequantized(NodeContext &ctx, Value q, ArrayRef<int64_t> shape,
 /// y = (x >= 0 ? +1 : -1) * scale as a `!lowbit.binary` value.
 LogicalResult importBipolar(NodeContext &ctx, TensorValue *x,
                             const AxisParams &scale) {
-  if (failed(checkScales(ctx, scale, "scale")))
+  if (failed(checkScales(ctx, scale.values, "scale")))
     return failure();
   OpBuilder &b = ctx.builder();
   auto f32 = b.getF32Type();
@@ -366,7 +362,7 @@ LogicalResult importBipolar(NodeContext &ctx, TensorValue *x,
 LogicalResult importBipolarQuant(NodeContext &ctx) {
   if (failed(ctx.checkAttributes({})))
     return failure();
-  FailureOr<TensorValue *> x = floatInput(ctx);
+  FailureOr<TensorValue *> x = quantizerInput(ctx);
   if (failed(x))
     return failure();
   FailureOr<AxisParams> scale = readAxisParams(ctx, 1, (*x)->shape, "scale");
@@ -382,7 +378,7 @@ LogicalResult importBipolarQuant(NodeContext &ctx) {
 LogicalResult importIntQuant(NodeContext &ctx) {
   if (failed(ctx.checkAttributes({"signed", "narrow", "rounding_mode"})))
     return failure();
-  FailureOr<TensorValue *> xOr = floatInput(ctx);
+  FailureOr<TensorValue *> xOr = quantizerInput(ctx);
   if (failed(xOr))
     return failure();
   TensorValue *x = *xOr;
@@ -398,7 +394,7 @@ LogicalResult importIntQuant(NodeContext &ctx) {
   FailureOr<Rounding> rounding = readRounding(ctx, "ROUND");
   if (failed(rounding) ||
       failed(unifyAxes(ctx, *scale, *zp, x->shape, "scale and zeropt")) ||
-      failed(checkScales(ctx, *scale, "scale")))
+      failed(checkScales(ctx, scale->values, "scale")))
     return failure();
   bool isSigned = ctx.attrInt("signed", 1) != 0;
   bool narrow = ctx.attrInt("narrow", 0) != 0;
@@ -524,7 +520,7 @@ LogicalResult importMultiThreshold(NodeContext &ctx) {
   if (failed(ctx.checkAttributes(
           {"out_dtype", "out_scale", "out_bias", "data_layout"})))
     return failure();
-  FailureOr<TensorValue *> xOr = floatInput(ctx);
+  FailureOr<TensorValue *> xOr = quantizerInput(ctx);
   if (failed(xOr))
     return failure();
   TensorValue *x = *xOr;
@@ -650,7 +646,7 @@ LogicalResult importFloatQuant(NodeContext &ctx) {
   if (failed(ctx.checkAttributes({"rounding_mode", "has_inf", "has_nan",
                                   "has_subnormal", "saturation"})))
     return failure();
-  FailureOr<TensorValue *> xOr = floatInput(ctx);
+  FailureOr<TensorValue *> xOr = quantizerInput(ctx);
   if (failed(xOr))
     return failure();
   TensorValue *x = *xOr;
@@ -672,11 +668,8 @@ LogicalResult importFloatQuant(NodeContext &ctx) {
   FailureOr<Rounding> rounding = readRounding(ctx, "ROUND");
   if (failed(rounding))
     return failure();
-  if (!(*scale > 0) || !std::isfinite(*scale)) {
-    ctx.emitError() << "scale " << num(*scale)
-                    << " is not a positive finite number";
+  if (failed(checkScales(ctx, *scale, "scale")))
     return failure();
-  }
   MLIRContext *mctx = ctx.getContext();
   FloatType fp8;
   float largest = 0;
@@ -718,7 +711,7 @@ LogicalResult importFloatQuant(NodeContext &ctx) {
   // equals clamping the rounded value since max_val is on the grid.
   GraphImporter &g = ctx.importer;
   OpBuilder &b = ctx.builder();
-  Layout layout = layoutOf(x);
+  Layout layout = x->keptLayout();
   Value in = g.get(*x, layout, ctx.loc);
   auto inType = cast<RankedTensorType>(in.getType());
   float s = *scale, hi = *maxVal;
@@ -770,7 +763,7 @@ LogicalResult importTrunc(NodeContext &ctx) {
                     << ctx.numInputs();
     return failure();
   }
-  FailureOr<TensorValue *> xOr = floatInput(ctx);
+  FailureOr<TensorValue *> xOr = quantizerInput(ctx);
   if (failed(xOr))
     return failure();
   TensorValue *x = *xOr;
@@ -793,12 +786,8 @@ LogicalResult importTrunc(NodeContext &ctx) {
   FailureOr<Rounding> rounding = readRounding(ctx, "FLOOR");
   if (failed(rounding))
     return failure();
-  for (float v : {*s, *outScale})
-    if (!(v > 0) || !std::isfinite(v)) {
-      ctx.emitError() << "scale " << num(v)
-                      << " is not a positive finite number";
-      return failure();
-    }
+  if (failed(checkScales(ctx, {*s, *outScale}, "scale")))
+    return failure();
   if (*z != std::floor(*z)) {
     ctx.emitError() << "zeropt " << num(*z) << " is not an integer";
     return failure();
@@ -823,7 +812,7 @@ LogicalResult importTrunc(NodeContext &ctx) {
   float outZP = v2 ? zp / t : zp;
   Rounding mode = *rounding;
   GraphImporter &g = ctx.importer;
-  Layout layout = layoutOf(x);
+  Layout layout = x->keptLayout();
   Value in = g.get(*x, layout, ctx.loc);
   auto inType = cast<RankedTensorType>(in.getType());
   Value y =

@@ -33,8 +33,6 @@ using DT = onnx::TensorProto_DataType;
 
 namespace {
 
-constexpr int64_t kNHWCPosition[] = {0, 3, 1, 2};
-
 /// Scale and zero point operands of a quantized tensor.
 struct QuantParams {
   SmallVector<double> scales;
@@ -218,11 +216,6 @@ FailureOr<Value> quantValue(NodeContext &ctx, TensorValue &tv, Layout layout,
   return Value(lowbit::StorageCastOp::create(b, ctx.loc, type, v));
 }
 
-/// The layout a per-tensor op keeps: its operand's.
-Layout layoutOf(TensorValue *tv) {
-  return tv->value ? tv->layout : Layout::Logical;
-}
-
 //===----------------------------------------------------------------------===//
 // QuantizeLinear / DequantizeLinear
 //===----------------------------------------------------------------------===//
@@ -255,7 +248,7 @@ LogicalResult importRuntimeQuantizeLinear(NodeContext &ctx, TensorValue *x) {
     return failure();
   }
   bool isSigned = dtype == DT::TensorProto_DataType_INT8;
-  Layout layout = layoutOf(x);
+  Layout layout = x->keptLayout();
   SmallVector<Value> operands = {
       g.get(*x, layout, ctx.loc),
       g.reshape(g.get(**scale, Layout::Logical, ctx.loc), {}, ctx.loc)};
@@ -315,7 +308,8 @@ LogicalResult importQuantizeLinear(NodeContext &ctx) {
                     << " is out of range for rank " << rank;
     return failure();
   }
-  Layout layout = p->axis < 0 || rank == 4 ? layoutOf(*x) : Layout::Logical;
+  Layout layout =
+      p->axis < 0 || rank == 4 ? (*x)->keptLayout() : Layout::Logical;
   FailureOr<Type> q = quantType(ctx, *p, rank, layout, "y");
   if (failed(q))
     return failure();
@@ -347,7 +341,7 @@ LogicalResult importDequantizeLinear(NodeContext &ctx) {
                     << GraphImporter::dtypeName(p->dtype);
     return failure();
   }
-  Layout layout = (*x)->constant ? Layout::Logical : layoutOf(*x);
+  Layout layout = (*x)->constant ? Layout::Logical : (*x)->keptLayout();
   if (p->axis >= 0 && rank != 4)
     layout = Layout::Logical;
   FailureOr<Type> q = quantType(ctx, *p, rank, layout, "x");
@@ -890,7 +884,7 @@ LogicalResult importDynamicQuantizeLinear(NodeContext &ctx) {
   GraphImporter &g = ctx.importer;
   OpBuilder &b = ctx.builder();
   Location loc = ctx.loc;
-  Layout layout = layoutOf(*x);
+  Layout layout = (*x)->keptLayout();
   Value v = g.get(**x, layout, loc);
   auto type = cast<RankedTensorType>(v.getType());
   auto f32 = b.getF32Type();

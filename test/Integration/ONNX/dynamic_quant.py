@@ -21,7 +21,6 @@ sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import numpy as np  # noqa: E402
-import onnx  # noqa: E402
 from onnx import TensorProto, helper, numpy_helper  # noqa: E402
 
 import onnxtest  # noqa: E402
@@ -40,10 +39,14 @@ def dynamic_quantize(x):
     return y, scale, zp
 
 
-def make_case(root, name, x, w_q, w_scale, w_zp, bias):
+def dynamic_layer(root, name, x, op, w_q, w_scale, w_zp, integer_ref,
+                  bias=None, **attrs):
+    """DynamicQuantizeLinear -> `op` (MatMulInteger or ConvInteger, with the
+    run-time zero point; attributes `attrs`) -> Cast -> Mul(x_scale *
+    W_scale) [-> Add(bias)]. integer_ref(centered x) is the exact int64
+    result of `op`."""
     xq, xs, xz = dynamic_quantize(x)
-    acc = np.matmul(xq.astype(np.int64) - np.int64(xz),
-                    w_q.astype(np.int64) - w_zp.astype(np.int64))
+    acc = integer_ref(xq.astype(np.int64) - np.int64(xz))
     scale = F32(xs * F32(w_scale))
     ref = (acc.astype(F32) * scale).astype(F32)
     if bias is not None:
@@ -54,9 +57,8 @@ def make_case(root, name, x, w_q, w_scale, w_zp, bias):
     nodes = [
         helper.make_node("DynamicQuantizeLinear", ["x"],
                          ["x_q", "x_scale", "x_zero_point"], name="dql"),
-        helper.make_node("MatMulInteger", ["x_q", "W", "x_zero_point",
-                                           "W_zero_point"], ["acc"],
-                         name="mmi"),
+        helper.make_node(op, ["x_q", "W", "x_zero_point", "W_zero_point"],
+                         ["acc"], name="integer", **attrs),
         helper.make_node("Cast", ["acc"], ["acc_f"], to=TensorProto.FLOAT,
                          name="cast"),
         helper.make_node("Mul", ["x_scale", "W_scale"], ["scale"],
@@ -75,72 +77,45 @@ def make_case(root, name, x, w_q, w_scale, w_zp, bias):
     model = helper.make_model(
         graph, producer_name="lowbit test/Integration/ONNX/dynamic_quant.py",
         opset_imports=[helper.make_opsetid("", 13)])
-    onnx.checker.check_model(model)
-    d = os.path.join(root, name)
-    os.makedirs(os.path.join(d, "test_data_set_0"))
-    onnx.save(model, os.path.join(d, "model.onnx"))
-    with open(os.path.join(d, "test_data_set_0", "input_0.pb"), "wb") as f:
-        f.write(numpy_helper.from_array(x, "x").SerializeToString())
-    with open(os.path.join(d, "test_data_set_0", "output_0.pb"), "wb") as f:
-        f.write(numpy_helper.from_array(ref, "y").SerializeToString())
+    onnxtest.write_case(os.path.join(root, name), model, [("x", x)],
+                        [("y", ref)])
     return name
+
+
+def make_case(root, name, x, w_q, w_scale, w_zp, bias):
+    """MatMulInteger; w_zp one value or one per column."""
+    wc = w_q.astype(np.int64) - w_zp.astype(np.int64)
+    return dynamic_layer(root, name, x, "MatMulInteger", w_q, w_scale, w_zp,
+                         lambda xc: np.matmul(xc, wc), bias)
 
 
 def make_conv_case(root, name, x, w_q, w_scale, w_zp, pads, strides, group):
-    """DynamicQuantizeLinear -> ConvInteger -> Cast -> Mul(scales)."""
-    xq, xs, xz = dynamic_quantize(x)
-    xc = xq.astype(np.int64) - np.int64(xz)
-    top, left, bottom, right = pads
-    xc = np.pad(xc, ((0, 0), (0, 0), (top, bottom), (left, right)))
+    """ConvInteger (NCHW x OIHW); w_zp one value or one per output
+    channel."""
     wc = w_q.astype(np.int64) - w_zp.astype(np.int64).reshape(-1, 1, 1, 1)
     o, cg, kh, kw = w_q.shape
-    n, c, h, w = xc.shape
-    oh, ow = (h - kh) // strides[0] + 1, (w - kw) // strides[1] + 1
-    acc = np.zeros((n, o, oh, ow), np.int64)
-    per = o // group
-    for g in range(group):
-        for i in range(kh):
-            for j in range(kw):
-                patch = xc[:, g * cg:(g + 1) * cg,
-                           i:i + strides[0] * oh:strides[0],
-                           j:j + strides[1] * ow:strides[1]]
-                acc[:, g * per:(g + 1) * per] += np.einsum(
-                    "nchw,oc->nohw", patch, wc[g * per:(g + 1) * per, :, i, j])
-    scale = F32(xs * F32(w_scale))
-    ref = (acc.astype(F32) * scale).astype(F32)
-    inits = [numpy_helper.from_array(w_q, "W"),
-             numpy_helper.from_array(np.array(w_scale, F32), "W_scale"),
-             numpy_helper.from_array(w_zp, "W_zero_point")]
-    nodes = [
-        helper.make_node("DynamicQuantizeLinear", ["x"],
-                         ["x_q", "x_scale", "x_zero_point"], name="dql"),
-        helper.make_node("ConvInteger", ["x_q", "W", "x_zero_point",
-                                         "W_zero_point"], ["acc"],
-                         name="convi", pads=list(pads), strides=list(strides),
-                         group=group, kernel_shape=[kh, kw]),
-        helper.make_node("Cast", ["acc"], ["acc_f"], to=TensorProto.FLOAT,
-                         name="cast"),
-        helper.make_node("Mul", ["x_scale", "W_scale"], ["scale"],
-                         name="scale"),
-        helper.make_node("Mul", ["acc_f", "scale"], ["y"], name="rescale"),
-    ]
-    graph = helper.make_graph(
-        nodes, name,
-        [helper.make_tensor_value_info("x", TensorProto.FLOAT, x.shape)],
-        [helper.make_tensor_value_info("y", TensorProto.FLOAT, ref.shape)],
-        initializer=inits)
-    model = helper.make_model(
-        graph, producer_name="lowbit test/Integration/ONNX/dynamic_quant.py",
-        opset_imports=[helper.make_opsetid("", 13)])
-    onnx.checker.check_model(model)
-    d = os.path.join(root, name)
-    os.makedirs(os.path.join(d, "test_data_set_0"))
-    onnx.save(model, os.path.join(d, "model.onnx"))
-    with open(os.path.join(d, "test_data_set_0", "input_0.pb"), "wb") as f:
-        f.write(numpy_helper.from_array(x, "x").SerializeToString())
-    with open(os.path.join(d, "test_data_set_0", "output_0.pb"), "wb") as f:
-        f.write(numpy_helper.from_array(ref, "y").SerializeToString())
-    return name
+
+    def conv(xc):
+        top, left, bottom, right = pads
+        xc = np.pad(xc, ((0, 0), (0, 0), (top, bottom), (left, right)))
+        n, c, h, w = xc.shape
+        oh, ow = (h - kh) // strides[0] + 1, (w - kw) // strides[1] + 1
+        acc = np.zeros((n, o, oh, ow), np.int64)
+        per = o // group
+        for g in range(group):
+            for i in range(kh):
+                for j in range(kw):
+                    patch = xc[:, g * cg:(g + 1) * cg,
+                               i:i + strides[0] * oh:strides[0],
+                               j:j + strides[1] * ow:strides[1]]
+                    acc[:, g * per:(g + 1) * per] += np.einsum(
+                        "nchw,oc->nohw", patch,
+                        wc[g * per:(g + 1) * per, :, i, j])
+        return acc
+
+    return dynamic_layer(root, name, x, "ConvInteger", w_q, w_scale, w_zp,
+                         conv, pads=list(pads), strides=list(strides),
+                         group=group, kernel_shape=[kh, kw])
 
 
 def make_static_case(root, name):
@@ -165,13 +140,8 @@ def make_static_case(root, name):
     model = helper.make_model(
         graph, producer_name="lowbit test/Integration/ONNX/dynamic_quant.py",
         opset_imports=[helper.make_opsetid("", 13)])
-    d = os.path.join(root, name)
-    os.makedirs(os.path.join(d, "test_data_set_0"))
-    onnx.save(model, os.path.join(d, "model.onnx"))
-    with open(os.path.join(d, "test_data_set_0", "input_0.pb"), "wb") as f:
-        f.write(numpy_helper.from_array(x, "x").SerializeToString())
-    with open(os.path.join(d, "test_data_set_0", "output_0.pb"), "wb") as f:
-        f.write(numpy_helper.from_array(ref, "y").SerializeToString())
+    onnxtest.write_case(os.path.join(root, name), model, [("x", x)],
+                        [("y", ref)])
     return name
 
 

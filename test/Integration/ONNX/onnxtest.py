@@ -704,6 +704,20 @@ def run_one(case, tag, work, tools):
 # --------------------------------------------------------------------------
 
 
+def write_case(directory, model, inputs, outputs):
+    """Writes a generated test in the backend-test layout: directory/
+    model.onnx (checked with ONNX's checker) and test_data_set_0/input_N.pb,
+    output_N.pb from the (name, array) lists `inputs` and `outputs`."""
+    data = os.path.join(directory, "test_data_set_0")
+    os.makedirs(data)
+    onnx.checker.check_model(model)
+    onnx.save(model, os.path.join(directory, "model.onnx"))
+    for kind, tensors in (("input", inputs), ("output", outputs)):
+        for k, (n, v) in enumerate(tensors):
+            with open(os.path.join(data, "%s_%d.pb" % (kind, k)), "wb") as f:
+                f.write(numpy_helper.from_array(v, n).SerializeToString())
+
+
 def test_dir(name):
     """A test directory from 'node/test_x', 'test_x' (node) or a path."""
     if os.path.isabs(name):

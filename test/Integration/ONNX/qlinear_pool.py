@@ -20,7 +20,6 @@ sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import numpy as np  # noqa: E402
-import onnx  # noqa: E402
 from onnx import TensorProto, helper, numpy_helper  # noqa: E402
 
 import onnxtest  # noqa: E402
@@ -85,15 +84,8 @@ def make_case(root, name, x, xs, xz, ys, yz, global_pool, kernel=None,
         graph, producer_name="lowbit test/Integration/ONNX/qlinear_pool.py",
         opset_imports=[helper.make_opsetid("", 13),
                        helper.make_opsetid(MS, 1)])
-    d = os.path.join(root, name)
-    os.makedirs(os.path.join(d, "test_data_set_0"))
-    onnx.save(model, os.path.join(d, "model.onnx"))
-    for k, (n, v) in enumerate([("x", x)]):
-        with open(os.path.join(d, "test_data_set_0", "input_%d.pb" % k),
-                  "wb") as f:
-            f.write(numpy_helper.from_array(v, n).SerializeToString())
-    with open(os.path.join(d, "test_data_set_0", "output_0.pb"), "wb") as f:
-        f.write(numpy_helper.from_array(ref, "y").SerializeToString())
+    onnxtest.write_case(os.path.join(root, name), model, [("x", x)],
+                        [("y", ref)])
     return name
 
 

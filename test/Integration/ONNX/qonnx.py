@@ -25,7 +25,6 @@ sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import numpy as np  # noqa: E402
-import onnx  # noqa: E402
 from onnx import TensorProto, helper, numpy_helper  # noqa: E402
 
 import onnxtest  # noqa: E402
@@ -202,8 +201,6 @@ class Graph:
 
 def save_case(root, name, graph, inputs, output, ref, domains=(QONNX,)):
     """Writes root/name/{model.onnx,test_data_set_0/*.pb}."""
-    d = os.path.join(root, name)
-    os.makedirs(os.path.join(d, "test_data_set_0"))
     g_inputs = [helper.make_tensor_value_info(k, TensorProto.FLOAT,
                                               list(v.shape))
                 for k, v in inputs.items()]
@@ -215,15 +212,8 @@ def save_case(root, name, graph, inputs, output, ref, domains=(QONNX,)):
         producer_name="lowbit test/Integration/ONNX/qonnx.py",
         opset_imports=[helper.make_opsetid("", 13)] +
         [helper.make_opsetid(dom, 1) for dom in domains])
-    onnx.checker.check_model(model)
-    onnx.save(model, os.path.join(d, "model.onnx"))
-    for k, (n, v) in enumerate(inputs.items()):
-        with open(os.path.join(d, "test_data_set_0", "input_%d.pb" % k),
-                  "wb") as f:
-            f.write(numpy_helper.from_array(v, n).SerializeToString())
-    with open(os.path.join(d, "test_data_set_0", "output_0.pb"), "wb") as f:
-        f.write(numpy_helper.from_array(ref.astype(F32),
-                                        output).SerializeToString())
+    onnxtest.write_case(os.path.join(root, name), model,
+                        list(inputs.items()), [(output, ref.astype(F32))])
 
 
 def cases(root):

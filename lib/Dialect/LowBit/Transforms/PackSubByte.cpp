@@ -252,11 +252,11 @@ static Value wordsFromBytes(OpBuilder &b, Location loc, Value bytes,
       .getResult(0);
 }
 
-/// Binary layers pack their operand into 64-bit words; for a binary
-/// function argument whose rows are whole words, those words are the C
-/// ABI's bytes, read directly instead of unpacking every bit and packing
-/// it again.
-static void readWordsInPlace(OpBuilder &b, Value bits, Value bytes) {
+/// Replaces each packing of the i1 tensor `bits` into 64-bit words (as
+/// --lowbit-lower-binary writes it) by `words(loc, type)`.
+static void
+replaceWordPacks(OpBuilder &b, Value bits,
+                 function_ref<Value(Location, RankedTensorType)> words) {
   for (Operation *user : llvm::make_early_inc_range(bits.getUsers())) {
     auto expand = dyn_cast<tensor::ExpandShapeOp>(user);
     if (!expand)
@@ -266,15 +266,23 @@ static void readWordsInPlace(OpBuilder &b, Value bits, Value bytes) {
       if (!pack || !isWordPackOf(pack, bits))
         continue;
       b.setInsertionPoint(pack);
-      Value words =
-          wordsFromBytes(b, pack.getLoc(), bytes,
-                         cast<RankedTensorType>(pack.getResult(0).getType()));
-      pack.getResult(0).replaceAllUsesWith(words);
+      pack.getResult(0).replaceAllUsesWith(words(
+          pack.getLoc(), cast<RankedTensorType>(pack.getResult(0).getType())));
       pack.erase();
     }
     if (expand->use_empty())
       expand.erase();
   }
+}
+
+/// Binary layers pack their operand into 64-bit words; for a binary
+/// function argument whose rows are whole words, those words are the C
+/// ABI's bytes, read directly instead of unpacking every bit and packing
+/// it again.
+static void readWordsInPlace(OpBuilder &b, Value bits, Value bytes) {
+  replaceWordPacks(b, bits, [&](Location loc, RankedTensorType type) {
+    return wordsFromBytes(b, loc, bytes, type);
+  });
 }
 
 /// The plane `value != 0` (mask) or `value < 0` (sign) of an i2 tensor, as
@@ -379,25 +387,10 @@ static void readPlanesInPlace(OpBuilder &b, Value values, Value bytes) {
     bool isSign = false;
     if (!plane || !isTernaryPlaneOf(plane, values, isSign))
       continue;
-    Value bits = plane.getResult(0);
-    for (Operation *next : llvm::make_early_inc_range(bits.getUsers())) {
-      auto expand = dyn_cast<tensor::ExpandShapeOp>(next);
-      if (!expand)
-        continue;
-      for (Operation *n2 : llvm::make_early_inc_range(expand->getUsers())) {
-        auto pack = dyn_cast<linalg::GenericOp>(n2);
-        if (!pack || !isWordPackOf(pack, bits))
-          continue;
-        b.setInsertionPoint(pack);
-        Value words = planeFromCrumbs(
-            b, pack.getLoc(), bytes,
-            cast<RankedTensorType>(pack.getResult(0).getType()), isSign);
-        pack.getResult(0).replaceAllUsesWith(words);
-        pack.erase();
-      }
-      if (expand->use_empty())
-        expand.erase();
-    }
+    replaceWordPacks(b, plane.getResult(0),
+                     [&](Location loc, RankedTensorType type) {
+                       return planeFromCrumbs(b, loc, bytes, type, isSign);
+                     });
     if (plane->use_empty())
       plane.erase();
   }
