@@ -23,6 +23,8 @@ struct TensorABI {
   int64_t bytes = 0;
   bool packed = false; ///< several values per byte
   int64_t cSize() const {
+    if (cType == "int64_t")
+      return 8;
     if (cType == "float" || cType == "int32_t")
       return 4;
     if (cType == "int16_t" || cType == "uint16_t")
@@ -69,6 +71,10 @@ static TensorABI describe(RankedTensorType t) {
     abi.meaning = std::string(isa<Float8E4M3FNType>(e) ? "OCP FP8 E4M3FN"
                                                        : "OCP FP8 E5M2") +
                   " bit patterns";
+  } else if (e.isSignlessInteger(64)) {
+    abi.cType = "int64_t";
+    setBytes(8);
+    abi.meaning = "int64 values";
   } else if (auto b = dyn_cast<BinaryType>(e)) {
     abi.cType = "uint8_t";
     abi.packed = true;
@@ -180,7 +186,8 @@ std::string mlir::lowbit::generateCHeader(ModuleOp model,
     os << "\n/* " << name << "\n";
     // Set by the ONNX import: the model's tensor names and the layout of
     // rank-4 tensors.
-    if (auto layout = func->getAttrOfType<StringAttr>(mlir::lowbit::kIOLayoutAttrName))
+    if (auto layout =
+            func->getAttrOfType<StringAttr>(mlir::lowbit::kIOLayoutAttrName))
       os << " *   rank-4 inputs and outputs: " << layout.getValue() << "\n";
     SmallVector<std::string> params;
     auto describeAll = [&](TypeRange types, bool isInput) {
@@ -189,7 +196,8 @@ std::string mlir::lowbit::generateCHeader(ModuleOp model,
         TensorABI abi = describe(tensor);
         std::string pname = (isInput ? "in" : "out") + std::to_string(i);
         StringAttr tensorName;
-        if (auto names = func->getAttrOfType<ArrayAttr>(mlir::lowbit::kIONamesAttrName)) {
+        if (auto names = func->getAttrOfType<ArrayAttr>(
+                mlir::lowbit::kIONamesAttrName)) {
           size_t index = i + (isInput ? 0 : func.getNumArguments());
           if (index < names.size())
             tensorName = dyn_cast<StringAttr>(names[index]);

@@ -1153,6 +1153,9 @@ GraphImporter::importModel(const onnx::ModelProto &model) {
                                ", which the C ABI does not take");
         v = lowbit::DequantizeOp::create(builder, loc, type.clone(want), v);
       }
+    } else if (tv.dtype == DT::TensorProto_DataType_INT64 &&
+               element.isSignlessInteger(64)) {
+      // int64 results (e.g. Shape) are plain int64_t arrays at the C ABI.
     } else {
       Type want = boundaryElementType(context, tv.dtype);
       if (!want)
@@ -1160,7 +1163,7 @@ GraphImporter::importModel(const onnx::ModelProto &model) {
                              dtypeName(tv.dtype) +
                              ", which the C ABI does not take (float32, "
                              "float16, bfloat16, int8, uint8, int16, uint16, "
-                             "int32)");
+                             "int32, and int64 for outputs)");
       v = lowbit::StorageCastOp::create(builder, loc, type.clone(want), v);
     }
     results.push_back(v);

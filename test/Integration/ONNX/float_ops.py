@@ -38,16 +38,6 @@
 # | node/test_training_dropout | training-mode Dropout (random mask) |
 # | node/test_training_dropout_default | training-mode Dropout (random mask) |
 # | node/test_training_dropout_default_mask | training-mode Dropout (random mask, BOOL output) |
-# | node/test_shape | NOT YET SUPPORTED: INT64 graph output (Shape folds to a constant inside graphs; the C ABI has no int64) |
-# | node/test_shape_clip_end | NOT YET SUPPORTED: INT64 graph output (Shape folds to a constant inside graphs; the C ABI has no int64) |
-# | node/test_shape_clip_start | NOT YET SUPPORTED: INT64 graph output (Shape folds to a constant inside graphs; the C ABI has no int64) |
-# | node/test_shape_end_1 | NOT YET SUPPORTED: INT64 graph output (Shape folds to a constant inside graphs; the C ABI has no int64) |
-# | node/test_shape_end_negative_1 | NOT YET SUPPORTED: INT64 graph output (Shape folds to a constant inside graphs; the C ABI has no int64) |
-# | node/test_shape_example | NOT YET SUPPORTED: INT64 graph output (Shape folds to a constant inside graphs; the C ABI has no int64) |
-# | node/test_shape_start_1 | NOT YET SUPPORTED: INT64 graph output (Shape folds to a constant inside graphs; the C ABI has no int64) |
-# | node/test_shape_start_1_end_2 | NOT YET SUPPORTED: INT64 graph output (Shape folds to a constant inside graphs; the C ABI has no int64) |
-# | node/test_shape_start_1_end_negative_1 | NOT YET SUPPORTED: INT64 graph output (Shape folds to a constant inside graphs; the C ABI has no int64) |
-# | node/test_shape_start_negative_1 | NOT YET SUPPORTED: INT64 graph output (Shape folds to a constant inside graphs; the C ABI has no int64) |
 # | node/test_training_dropout_mask | training-mode Dropout (random mask, BOOL output) |
 # | node/test_training_dropout_zero_ratio | training-mode Dropout (BOOL training_mode input) |
 # | node/test_training_dropout_zero_ratio_mask | training-mode Dropout (BOOL input and output) |

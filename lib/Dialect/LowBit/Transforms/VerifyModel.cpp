@@ -30,12 +30,15 @@ struct VerifyModelPass
         return;
       auto check = [&](Type type, StringRef what, unsigned index) {
         auto tensor = dyn_cast<RankedTensorType>(type);
+        // Results may also be plain int64 values (shapes, indices).
+        bool int64Result = tensor && what == "result" &&
+                           tensor.getElementType().isSignlessInteger(64);
         if (!tensor || !tensor.hasStaticShape() ||
-            !isLowBitElementType(tensor.getElementType())) {
+            !(isLowBitElementType(tensor.getElementType()) || int64Result)) {
           func.emitError() << what << " #" << index << " of public function '"
                            << func.getSymName()
                            << "' must be a statically shaped tensor of a "
-                              "lowbit element type, got "
+                              "lowbit element type (or i64 for a result), got "
                            << type;
           failedAny = true;
         }
