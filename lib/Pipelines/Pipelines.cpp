@@ -100,6 +100,12 @@ LogicalResult mlir::lowbit::buildLowBitToLLVMPipeline(
     outParams.modifyPublicFunctions = true;
     pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
     pm.addPass(createLowBitCReturnStatus());
+    // Intermediate buffers share one arena, which a caller may provide.
+    if (options.planMemory) {
+      LowBitPlanMemoryOptions plan;
+      plan.report = options.report;
+      pm.addPass(createLowBitPlanMemory(plan));
+    }
   }
   bufferization::BufferDeallocationPipelineOptions dealloc;
   bufferization::buildBufferDeallocationPipeline(pm, dealloc);
@@ -133,6 +139,8 @@ LogicalResult mlir::lowbit::buildLowBitToLLVMPipeline(
   pm.addPass(createConvertToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
   pm.addPass(createCanonicalizerPass());
+  if (options.cABI && options.planMemory)
+    pm.addPass(createLowBitArenaAliasScopes());
   return success();
 }
 

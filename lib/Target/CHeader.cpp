@@ -160,8 +160,54 @@ static void emitQuantConstants(llvm::raw_ostream &os, StringRef prefix,
   }
 }
 
-std::string mlir::lowbit::generateCHeader(ModuleOp model,
-                                          StringRef headerName) {
+/// One integer of a function's memory plan.
+static int64_t planField(DictionaryAttr plan, StringRef name) {
+  auto value = plan.getAs<IntegerAttr>(name);
+  return value ? value.getInt() : 0;
+}
+
+static void emitScratchEntry(llvm::raw_ostream &os, StringRef name,
+                             StringRef macro, DictionaryAttr plan,
+                             ArrayRef<std::string> params) {
+  int64_t heap = planField(plan, "heap_buffers");
+  os << "\n/* " << name << "_with_scratch: the same with caller-provided "
+     << "scratch memory\n"
+     << " *   of " << macro << "_SCRATCH_BYTES bytes aligned to " << macro
+     << "_SCRATCH_ALIGN, which holds every\n"
+     << " *   intermediate tensor: ";
+  if (heap == 0)
+    os << "the call allocates nothing.";
+  else
+    os << "the call still allocates " << heap << " buffer(s) of run-time size.";
+  os << " Returns 1 (and\n"
+     << " *   computes nothing) if scratch is misaligned, or NULL while\n"
+     << " *   " << macro << "_SCRATCH_BYTES > 0. The scratch memory must not "
+     << "overlap the\n"
+     << " *   tensors; it can be reused by later calls, but concurrent calls "
+     << "each\n"
+     << " *   need their own. " << name
+     << " itself allocates this memory per call and\n"
+     << " *   returns 2 if that fails.\n"
+     << " * " << macro << "_PEAK_ACTIVATION_BYTES: the most intermediate "
+     << "bytes live at one time\n"
+     << " *   (the scratch size is never below it).\n"
+     << " * " << macro << "_WEIGHT_BYTES: constant data in the object.\n"
+     << " */\n";
+  os << "#define " << macro << "_SCRATCH_BYTES "
+     << planField(plan, "scratch_bytes") << "\n";
+  os << "#define " << macro << "_SCRATCH_ALIGN " << planField(plan, "alignment")
+     << "\n";
+  os << "#define " << macro << "_PEAK_ACTIVATION_BYTES "
+     << planField(plan, "peak_bytes") << "\n";
+  os << "#define " << macro << "_WEIGHT_BYTES "
+     << planField(plan, "weight_bytes") << "\n";
+  SmallVector<std::string> all(params);
+  all.push_back("void *scratch");
+  os << "int " << name << "_with_scratch(" << llvm::join(all, ", ") << ");\n";
+}
+
+std::string mlir::lowbit::generateCHeader(ModuleOp model, StringRef headerName,
+                                          DictionaryAttr memoryPlans) {
   std::string text;
   llvm::raw_string_ostream os(text);
   std::string guard;
@@ -235,6 +281,9 @@ std::string mlir::lowbit::generateCHeader(ModuleOp model,
     constants(func.getArgumentTypes(), "IN");
     constants(func.getResultTypes(), "OUT");
     os << "int " << name << "(" << llvm::join(params, ", ") << ");\n";
+    if (memoryPlans)
+      if (auto plan = memoryPlans.getAs<DictionaryAttr>(name))
+        emitScratchEntry(os, name, macro, plan, params);
   }
   os << "\n#ifdef __cplusplus\n}\n#endif\n\n#endif /* " << guard << " */\n";
   return text;

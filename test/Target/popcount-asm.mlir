@@ -6,13 +6,13 @@
 // RUN: lowbit-compile %s --emit=asm --target=x86_64-linux-gnu --mattr=+popcnt -O3 -o - | FileCheck %s --check-prefix=POPCNT
 // RUN: lowbit-compile %s --emit=asm --target=aarch64-linux-gnu -O3 -o - | FileCheck %s --check-prefix=A64
 
-// AVX2-LABEL: bmm:
+// AVX2-LABEL: bmm_with_scratch:
 // AVX2: vpshufb
-// VPOPCNT-LABEL: bmm:
+// VPOPCNT-LABEL: bmm_with_scratch:
 // VPOPCNT: vpopcntq
-// POPCNT-LABEL: bmm:
+// POPCNT-LABEL: bmm_with_scratch:
 // POPCNT: popcntq
-// A64-LABEL: bmm:
+// A64-LABEL: bmm_with_scratch:
 // A64: cnt v{{[0-9]+}}.16b
 func.func @bmm(%a: tensor<16x256x!lowbit.binary>, %w: tensor<256x16x!lowbit.binary>)
     -> tensor<16x16x!quant.uniform<i32:f32, 1.0>> {

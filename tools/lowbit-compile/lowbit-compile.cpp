@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "lowbit/Conversion/Passes.h"
+#include "lowbit/Dialect/LowBit/IR/LowBitAttrs.h"
 #include "lowbit/Dialect/LowBit/IR/LowBitDialect.h"
 #include "lowbit/Dialect/LowBit/Transforms/Passes.h"
 #include "lowbit/Import/ONNX.h"
@@ -106,6 +107,14 @@ static cl::opt<std::string> popcountKernelsFlag(
              "avx512-vpopcntdq, avx512bw, avx2, popcnt, sse2 (x86) or neon "
              "(AArch64)"),
     cl::init("auto"), cl::cat(category));
+
+static cl::opt<bool> planMemoryFlag(
+    "plan-memory",
+    cl::desc("place every intermediate tensor in one planned scratch arena "
+             "(default on); each function also gets a <name>_with_scratch "
+             "entry point that takes that memory from the caller. "
+             "--plan-memory=false allocates each tensor on the heap"),
+    cl::init(true), cl::cat(category));
 
 static cl::opt<bool> reportFlag(
     "report",
@@ -448,9 +457,11 @@ int main(int argc, char **argv) {
     if (failed(pm.run(*module)))
       return 1;
   }
-  std::string headerText;
+  // The header describes the model's tensors as written; the lowering adds
+  // the memory plan.
+  OwningOpRef<ModuleOp> original;
   if (!header.empty())
-    headerText = lowbit::generateCHeader(*module, sys::path::filename(header));
+    original = module->clone();
 
   mlir::PassManager pm(&context);
   if (!passPipeline.empty()) {
@@ -473,6 +484,7 @@ int main(int argc, char **argv) {
     options.dotKernels = dotKernels;
     options.popcountKernels = popcountKernels;
     options.report = reportFlag;
+    options.planMemory = planMemoryFlag;
     std::string parseErrors;
     auto insert = [&](OpPassManager &opm, StringRef point) -> LogicalResult {
       for (auto &[where, text] : insertions) {
@@ -492,6 +504,13 @@ int main(int argc, char **argv) {
   }
   if (failed(pm.run(*module)))
     return 1;
+  auto plans =
+      (*module)->getAttrOfType<DictionaryAttr>(lowbit::kMemoryPlansAttrName);
+  (*module)->removeAttr(lowbit::kMemoryPlansAttrName);
+  std::string headerText;
+  if (!header.empty())
+    headerText =
+        lowbit::generateCHeader(*original, sys::path::filename(header), plans);
 
   std::string text;
   if (emitKind == lowbit::EmitKind::MLIR) {

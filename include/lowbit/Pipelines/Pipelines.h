@@ -47,6 +47,12 @@ struct LowBitToLLVMOptions : public PassPipelineOptions<LowBitToLLVMOptions> {
                      "register-tiled kernel (which one, its shape and "
                      "tile)"),
       llvm::cl::init(false)};
+  PassOptions::Option<bool> planMemory{
+      *this, "plan-memory",
+      llvm::cl::desc("with c-abi: place intermediate buffers in one planned "
+                     "arena and add <name>_with_scratch entry points "
+                     "(--lowbit-plan-memory)"),
+      llvm::cl::init(true)};
   PassOptions::Option<bool> dot4Portable{
       *this, "dot4-portable",
       llvm::cl::desc("lower the dot-kernels' lowbit.dot4/dot2 ops to portable "

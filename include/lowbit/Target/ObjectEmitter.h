@@ -69,7 +69,11 @@ LogicalResult emitModule(ModuleOp module, llvm::TargetMachine &tm,
 /// A C header declaring every public function of a lowbit model (given
 /// before lowering, so the quantization of every tensor is known), with
 /// shapes, element types, scales and zero points as comments and constants.
-std::string generateCHeader(ModuleOp model, llvm::StringRef headerName);
+/// The C header of `model` (the module before lowering). With the
+/// `lowbit.memory_plans` of the lowered module, it also declares each
+/// function's `_with_scratch` entry point and its memory figures.
+std::string generateCHeader(ModuleOp model, llvm::StringRef headerName,
+                            DictionaryAttr memoryPlans = {});
 
 } // namespace lowbit
 } // namespace mlir

@@ -56,8 +56,8 @@ LogicalResult LowBitDialect::verifyOperationAttribute(Operation *op,
   if (attr.getName() == kIOLayoutAttrName) {
     // Documentation for the C header, set by the ONNX import.
     if (!isa<StringAttr>(attr.getValue()) || !isa<FunctionOpInterface>(op))
-      return op->emitError() << "'" << kIOLayoutAttrName
-                             << "' expects a string on a function";
+      return op->emitError()
+             << "'" << kIOLayoutAttrName << "' expects a string on a function";
     return success();
   }
   if (attr.getName() == kIONamesAttrName) {
@@ -68,9 +68,36 @@ LogicalResult LowBitDialect::verifyOperationAttribute(Operation *op,
                              << "' expects an array of strings on a function";
     return success();
   }
+  if (attr.getName() == kArenaBuffersAttrName) {
+    auto ranges = dyn_cast<DenseI64ArrayAttr>(attr.getValue());
+    auto func = dyn_cast<FunctionOpInterface>(op);
+    if (!ranges || !func || ranges.size() % 2 != 0 ||
+        static_cast<unsigned>(ranges.size() / 2) > func.getNumArguments())
+      return op->emitError()
+             << "'" << kArenaBuffersAttrName
+             << "' expects an array<i64> of (offset, size) pairs, one per "
+                "trailing argument of a function";
+    return success();
+  }
+  if (attr.getName() == kMemoryPlansAttrName) {
+    auto plans = dyn_cast<DictionaryAttr>(attr.getValue());
+    auto isPlan = [](NamedAttribute plan) {
+      auto fields = dyn_cast<DictionaryAttr>(plan.getValue());
+      return fields && llvm::all_of(fields, [](NamedAttribute field) {
+               return isa<IntegerAttr>(field.getValue());
+             });
+    };
+    if (!plans || !isa<ModuleOp>(op) || !llvm::all_of(plans, isPlan))
+      return op->emitError()
+             << "'" << kMemoryPlansAttrName
+             << "' expects a dictionary of integer dictionaries on a module";
+    return success();
+  }
   return op->emitError() << "unknown lowbit attribute '"
                          << attr.getName().getValue()
                          << "'; the discardable lowbit attributes are '"
                          << kRequantModeAttrName << "', '" << kIOLayoutAttrName
-                         << "' and '" << kIONamesAttrName << "'";
+                         << "', '" << kIONamesAttrName << "', '"
+                         << kMemoryPlansAttrName << "' and '"
+                         << kArenaBuffersAttrName << "'";
 }

@@ -25,6 +25,13 @@ constexpr llvm::StringLiteral kIOLayoutAttrName = "lowbit.io_layout";
 /// On a function: the model's names of its arguments, then its results,
 /// stated in the C header.
 constexpr llvm::StringLiteral kIONamesAttrName = "lowbit.io_names";
+/// On a module: per public function, the memory plan of
+/// --lowbit-plan-memory (a dictionary of integers: scratch_bytes,
+/// alignment, peak_bytes, buffers, heap_buffers, weight_bytes).
+constexpr llvm::StringLiteral kMemoryPlansAttrName = "lowbit.memory_plans";
+/// On a function whose trailing arguments are buffers planned in one arena
+/// (by --lowbit-plan-memory): their byte offset and size, in pairs.
+constexpr llvm::StringLiteral kArenaBuffersAttrName = "lowbit.arena_buffers";
 } // namespace lowbit
 } // namespace mlir
 

@@ -127,4 +127,68 @@ def LowBitCopiesToLinalg : Pass<"lowbit-copies-to-linalg"> {
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def LowBitPlanMemory : Pass<"lowbit-plan-memory", "ModuleOp"> {
+  let summary = "place a function's intermediate buffers in one planned "
+                "arena";
+  let description = [{
+    Static memory planning for compiled models. Runs on buffers (after
+    bufferization and the C ABI's out-parameters, before deallocation is
+    inserted). For every public function whose results are not memrefs:
+
+    - each statically shaped `memref.alloc` in the function body gets a
+      live range: from the allocation to the last top-level operation that
+      uses it or any of its aliases (views, reshapes, loop-carried
+      values);
+    - buffers are packed into one byte arena, at offsets aligned to
+      `alignment`, so that two buffers share bytes only if their live
+      ranges are disjoint (several placement orders are tried, the
+      smallest arena is kept);
+    - the body moves into a private function `<name>_body` that takes each
+      planned buffer as an extra trailing argument (marked with
+      `lowbit.arena_buffers`, their offsets and sizes, for
+      `--lowbit-arena-alias-scopes`);
+    - a new public function `<name>_with_scratch` takes the arena as one
+      extra trailing `memref<Nxi8>` argument and calls the body with views
+      of it: with caller-provided scratch memory a call allocates nothing.
+      With an `i32` status result it returns 1, computing nothing, when the
+      arena is NULL or not aligned;
+    - `<name>` keeps its signature: it allocates the arena (status 2 if
+      that fails), calls `<name>_with_scratch`, and frees it.
+
+    The plan is recorded in the module attribute `lowbit.memory_plans`
+    (per function: `scratch_bytes`, `alignment`, `peak_bytes`, the largest
+    sum of simultaneously live planned buffers, `buffers`, `heap_buffers`,
+    the allocations left to the heap (dynamic shapes, nested regions) and
+    `weight_bytes`, the constant globals the function reads), which
+    `lowbit-compile` prints with `--report` and states in the C header.
+  }];
+  let options = [
+    Option<"alignment", "alignment", "unsigned", /*default=*/"64",
+           "byte alignment of every buffer in the arena and of the arena "
+           "itself (a power of two, at least 16)">,
+    Option<"report", "report", "bool", /*default=*/"false",
+           "emit a remark per function with the arena size, the peak of "
+           "live buffers and the weight bytes">,
+  ];
+  let dependentDialects = ["::mlir::memref::MemRefDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::func::FuncDialect",
+                           "::mlir::scf::SCFDialect"];
+}
+
+def LowBitArenaAliasScopes : Pass<"lowbit-arena-alias-scopes", "ModuleOp"> {
+  let summary = "tell LLVM which planned buffers are disjoint";
+  let description = [{
+    Runs on the LLVM dialect, on the functions `--lowbit-plan-memory`
+    marked with `lowbit.arena_buffers` (their trailing pointer arguments
+    are buffers of one arena, at the recorded byte offsets and sizes).
+    Every load, store and memory intrinsic whose addresses derive (through
+    `getelementptr`) from such arguments gets an alias scope per buffer
+    and, as no-alias scopes, the buffers whose bytes are disjoint from
+    them. Without it LLVM sees one object and keeps every access ordered.
+    The marker attribute is removed.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
 #endif // LOWBIT_DIALECT_LOWBIT_TRANSFORMS_PASSES_TD
