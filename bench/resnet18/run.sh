@@ -10,27 +10,35 @@ BUILD="${1:-$HERE/../../build}"
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 python3 "$HERE/gen.py" "$WORK/int8.mlir" "$WORK/binary.mlir" "$WORK/driver.c"
-for v in auto none; do
-  d="$WORK/$v"
+# Three builds: planned memory with the popcount kernels (the default),
+# the same with every intermediate tensor on the heap (--plan-memory=false:
+# each call allocates and frees 53/71 buffers; glibc returns the large ones
+# to the kernel, so every call also pays page faults), and planned memory
+# without the popcount kernels.
+run() {
+  local name="$1" flags="$2" pop="$3"
+  local d="$WORK/$name"
   mkdir -p "$d"
-  "$BUILD/bin/lowbit-compile" "$WORK/int8.mlir" -O3 --mcpu=native \
+  "$BUILD/bin/lowbit-compile" "$WORK/int8.mlir" -O3 --mcpu=native $flags \
     -o "$d/resnet_int8.o" --header="$d/resnet_int8.h"
-  "$BUILD/bin/lowbit-compile" "$WORK/binary.mlir" -O3 --mcpu=native \
-    --popcount-kernels="$v" -o "$d/resnet_binary.o" \
+  "$BUILD/bin/lowbit-compile" "$WORK/binary.mlir" -O3 --mcpu=native $flags \
+    --popcount-kernels="$pop" -o "$d/resnet_binary.o" \
     --header="$d/resnet_binary.h"
   cc -O2 -I"$d" "$WORK/driver.c" "$d/resnet_int8.o" "$d/resnet_binary.o" \
     -o "$d/bench" -lm
-  # Each call allocates its intermediate tensors; glibc returns the large
-  # ones to the kernel on free, so every call also pays page faults. The
-  # second line keeps freed memory (what a planned arena gives) to show the
-  # compute alone.
-  for env in "" "GLIBC_TUNABLES=glibc.malloc.mmap_threshold=268435456:glibc.malloc.trim_threshold=1073741824"; do
-    read -r t8 tb < <(env $env "$d/bench")
-    python3 - "$v" "$t8" "$tb" "${env:+ (memory kept)}" <<'PY'
+  read -r t8 tb < <("$d/bench")
+  echo "$name $t8 $tb"
+}
+{
+  run planned "" auto
+  run heap "--plan-memory=false" auto
+  run planned-no-popcount-kernels "" none
+} | python3 -c '
 import sys
-v, t8, tb, note = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), sys.argv[4]
-print(f"popcount kernels {v:<5} int8 {t8*1e3:8.2f} ms   binary {tb*1e3:8.2f} ms"
-      f"   binary is {t8/tb:5.2f}x faster{note}")
-PY
-  done
-done
+rows = [l.split() for l in sys.stdin]
+base8 = float(rows[0][1])
+for name, t8, tb in rows:
+    t8, tb = float(t8), float(tb)
+    print(f"{name:<28} int8 {t8*1e3:7.2f} ms ({base8/t8:4.2f}x planned int8)"
+          f"   binary {tb*1e3:7.2f} ms   binary is {t8/tb:5.2f}x faster")
+'

@@ -149,9 +149,9 @@ struct PlanMemoryPass
 
   void runOnOperation() override {
     if (alignment < 16 || !llvm::isPowerOf2_32(alignment)) {
-      getOperation().emitError()
-          << "--lowbit-plan-memory: alignment " << alignment
-          << " is not a power of two of at least 16";
+      getOperation().emitError() << "--lowbit-plan-memory: alignment "
+                                 << static_cast<unsigned>(alignment)
+                                 << " is not a power of two of at least 16";
       return signalPassFailure();
     }
     ModuleOp module = getOperation();

@@ -173,6 +173,7 @@ def LowBitPlanMemory : Pass<"lowbit-plan-memory", "ModuleOp"> {
   let dependentDialects = ["::mlir::memref::MemRefDialect",
                            "::mlir::arith::ArithDialect",
                            "::mlir::func::FuncDialect",
+                           "::mlir::LLVM::LLVMDialect",
                            "::mlir::scf::SCFDialect"];
 }
 
