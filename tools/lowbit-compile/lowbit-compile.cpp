@@ -18,6 +18,7 @@
 #include "lowbit/Import/ONNX.h"
 #include "lowbit/Pipelines/Pipelines.h"
 #include "lowbit/Support/CIdentifier.h"
+#include "lowbit/Support/ToolSupport.h"
 #include "lowbit/Target/ObjectEmitter.h"
 
 #include "mlir/IR/DialectRegistry.h"
@@ -41,6 +42,8 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/ToolOutputFile.h"
+
+#include <cstdlib>
 
 using namespace mlir;
 using namespace llvm;
@@ -147,82 +150,16 @@ static cl::opt<std::string> passPipeline(
              "produce the LLVM dialect"),
     cl::value_desc("pipeline"), cl::cat(category));
 
+static cl::opt<std::string> crashReproducer(
+    "crash-reproducer",
+    cl::desc("if a pass crashes, write the module as it was before the "
+             "lowering, with the pipeline, to this file (MLIR's crash "
+             "reproducer; rerun with lowbit-opt --run-reproducer)"),
+    cl::value_desc("file"), cl::cat(category));
+
 static int fail(const Twine &message) {
   errs() << "lowbit-compile: error: " << message << "\n";
   return 1;
-}
-
-/// Whether `path` is an existing file that is not a regular file (a device
-/// such as /dev/null, a pipe): written in place, never replaced.
-static bool isSpecialFile(StringRef path) {
-  sys::fs::file_status status;
-  if (sys::fs::status(path, status))
-    return false;
-  return sys::fs::exists(status) &&
-         status.type() != sys::fs::file_type::regular_file;
-}
-
-/// Writes `data` to `path`. A regular file (or a new one) is written
-/// through a temporary file in the same directory, renamed into place only
-/// once everything is written, so a failure never leaves a partial file; a
-/// symbolic link is followed (its target is replaced, the link kept); a
-/// device or pipe is written directly.
-static LogicalResult writeAtomically(StringRef path, StringRef data,
-                                     std::string &error) {
-  auto failWith = [&](std::error_code ec) {
-    error = "cannot write '" + path.str() + "': " + ec.message();
-    return failure();
-  };
-  if (path == "-") {
-    outs() << data;
-    outs().flush();
-    if (outs().has_error()) {
-      std::error_code ec = outs().error();
-      outs().clear_error();
-      return failWith(ec);
-    }
-    return success();
-  }
-  SmallString<256> target(path);
-  if (sys::fs::is_symlink_file(path)) {
-    if (std::error_code ec = sys::fs::real_path(path, target))
-      return failWith(ec);
-  }
-  if (isSpecialFile(target)) {
-    std::error_code ec;
-    raw_fd_ostream os(target, ec);
-    if (ec)
-      return failWith(ec);
-    os << data;
-    os.close();
-    if (os.has_error()) {
-      ec = os.error();
-      os.clear_error();
-      return failWith(ec);
-    }
-    return success();
-  }
-  SmallString<256> tmp;
-  int fd;
-  if (std::error_code ec =
-          sys::fs::createUniqueFile(target + ".tmp-%%%%%%", fd, tmp))
-    return failWith(ec);
-  {
-    raw_fd_ostream os(fd, /*shouldClose=*/true);
-    os << data;
-    os.close();
-    if (os.has_error()) {
-      std::error_code ec = os.error();
-      os.clear_error();
-      sys::fs::remove(tmp);
-      return failWith(ec);
-    }
-  }
-  if (std::error_code ec = sys::fs::rename(tmp, target)) {
-    sys::fs::remove(tmp);
-    return failWith(ec);
-  }
-  return success();
 }
 
 int main(int argc, char **argv) {
@@ -354,7 +291,7 @@ int main(int argc, char **argv) {
   // An object written to a device (e.g. -o /dev/null) gets no header unless
   // one is named.
   if (header.empty() && emitKind == lowbit::EmitKind::Object && output != "-" &&
-      !isSpecialFile(output)) {
+      !lowbit::isSpecialFile(output)) {
     SmallString<256> path(output);
     sys::path::replace_extension(path, ".h");
     header = std::string(path);
@@ -431,9 +368,22 @@ int main(int argc, char **argv) {
   lowbit::ONNXDiagnosticHandler onnxDiagnostics(&context);
   // An ONNX model is imported in process; everything after is the same as
   // for a .mlir file.
-  OwningOpRef<ModuleOp> module =
-      isONNX ? lowbit::importONNX(bufferRef, inputFile, &context, importOptions)
-             : parseSourceFile<ModuleOp>(sourceMgr, &context);
+  if (!isONNX) {
+    std::string nestingError;
+    if (failed(lowbit::checkIRNesting(bufferRef.getBuffer(), inputFile,
+                                      nestingError)))
+      return fail(nestingError);
+  }
+  // Upstream parsers and passes can crash on malformed input; a crash ends
+  // as one error line naming the stage, and no output is written.
+  OwningOpRef<ModuleOp> module;
+  lowbit::setToolStage(isONNX ? "importing" : "parsing");
+  if (!lowbit::runCrashGuarded("lowbit-compile", inputFile, [&] {
+        module = isONNX ? lowbit::importONNX(bufferRef, inputFile, &context,
+                                             importOptions)
+                        : parseSourceFile<ModuleOp>(sourceMgr, &context);
+      }))
+    std::_Exit(1);
   if (!module)
     return 1;
 
@@ -502,7 +452,14 @@ int main(int argc, char **argv) {
     if (failed(lowbit::buildLowBitToLLVMPipeline(pm, options, insert)))
       return fail(parseErrors);
   }
-  if (failed(pm.run(*module)))
+  if (!crashReproducer.empty())
+    pm.enableCrashReproducerGeneration(crashReproducer);
+  lowbit::trackPassStages(pm);
+  LogicalResult ran = failure();
+  if (!lowbit::runCrashGuarded("lowbit-compile", inputFile,
+                               [&] { ran = pm.run(*module); }))
+    std::_Exit(1);
+  if (failed(ran))
     return 1;
   auto plans =
       (*module)->getAttrOfType<DictionaryAttr>(lowbit::kMemoryPlansAttrName);
@@ -519,16 +476,23 @@ int main(int argc, char **argv) {
   } else {
     SmallVector<char, 0> bytes;
     raw_svector_ostream os(bytes);
-    if (failed(lowbit::emitModule(*module, *tm, spec.optLevel, emitKind, os,
-                                  error)))
+    LogicalResult emitted = failure();
+    lowbit::setToolStage("generating code");
+    if (!lowbit::runCrashGuarded("lowbit-compile", inputFile, [&] {
+          emitted = lowbit::emitModule(*module, *tm, spec.optLevel, emitKind,
+                                       os, error);
+        }))
+      std::_Exit(1);
+    if (failed(emitted))
       return error.empty() ? 1 : fail(error);
     text.assign(bytes.begin(), bytes.end());
   }
-  if (failed(writeAtomically(output, text, error)))
+  if (failed(lowbit::writeOutputFile(output, text, error)))
     return fail(error);
-  if (!header.empty() && failed(writeAtomically(header, headerText, error))) {
+  if (!header.empty() &&
+      failed(lowbit::writeOutputFile(header, headerText, error))) {
     // The object is not usable without its header.
-    if (output != "-" && !isSpecialFile(output))
+    if (output != "-" && !lowbit::isSpecialFile(output))
       sys::fs::remove(output);
     return fail(error);
   }

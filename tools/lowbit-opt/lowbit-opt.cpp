@@ -12,15 +12,21 @@
 #include "lowbit/Dialect/LowBit/IR/LowBitDialect.h"
 #include "lowbit/Dialect/LowBit/Transforms/Passes.h"
 #include "lowbit/Pipelines/Pipelines.h"
+#include "lowbit/Support/ToolSupport.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
 #include "mlir/InitAllPasses.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Support/FileUtilities.h"
 #include "mlir/Tools/Plugins/DialectPlugin.h"
 #include "mlir/Tools/Plugins/PassPlugin.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/raw_ostream.h"
+
+#include <cstdlib>
 
 /// MlirOptMain reports a plugin that fails to load and carries on; lowbit
 /// treats it as an error. Loading (without registering anything) first gives
@@ -59,6 +65,47 @@ int main(int argc, char **argv) {
   mlir::registerAllExtensions(registry);
   registry.insert<mlir::lowbit::LowBitDialect>();
 
-  return mlir::asMainReturnCode(
-      mlir::MlirOptMain(argc, argv, "lowbit optimizer driver\n", registry));
+  auto [inputFile, outputFile] = mlir::registerAndParseCLIOptions(
+      argc, argv, "lowbit optimizer driver\n", registry);
+  mlir::MlirOptMainConfig config =
+      mlir::MlirOptMainConfig::createFromCLOptions();
+  auto fail = [](const llvm::Twine &message) {
+    llvm::errs() << "lowbit-opt: error: " << message << "\n";
+    return 1;
+  };
+  std::string error;
+  std::unique_ptr<llvm::MemoryBuffer> input =
+      mlir::openInputFile(inputFile, &error);
+  if (!input)
+    return fail(error);
+  if (failed(
+          mlir::lowbit::checkIRNesting(input->getBuffer(), inputFile, error)))
+    return fail(error);
+
+  // The pipeline from the command line, plus naming each pass as the
+  // stage a crash is reported in.
+  mlir::MlirOptMainConfig fromCommandLine = config;
+  config.setPassPipelineSetupFn([fromCommandLine](mlir::PassManager &pm) {
+    if (mlir::failed(fromCommandLine.setupPassPipeline(pm)))
+      return mlir::failure();
+    mlir::lowbit::trackPassStages(pm);
+    return mlir::success();
+  });
+
+  // The result is kept in memory and written only if everything succeeded:
+  // a failing run never truncates or deletes a file (not even the input
+  // given as -o). A crash in upstream code ends as one error line.
+  std::string result;
+  llvm::raw_string_ostream os(result);
+  mlir::LogicalResult ran = mlir::failure();
+  mlir::lowbit::setToolStage("parsing");
+  if (!mlir::lowbit::runCrashGuarded("lowbit-opt", inputFile, [&] {
+        ran = mlir::MlirOptMain(os, std::move(input), registry, config);
+      }))
+    std::_Exit(1);
+  if (mlir::failed(ran))
+    return 1;
+  if (mlir::failed(mlir::lowbit::writeOutputFile(outputFile, result, error)))
+    return fail(error);
+  return 0;
 }
