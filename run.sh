@@ -18,6 +18,7 @@ JOBS="${LOWBIT_JOBS:-$(nproc)}"
 PACKAGES=(
   cmake ninja-build g++ python3 python3-numpy
   llvm-22 llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools clang-22
+  libclang-rt-22-dev
   libgtest-dev libgemmlowp-dev
   libonnx-dev libprotobuf-dev protobuf-compiler libonnx-testdata python3-onnx
   gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
@@ -147,8 +148,54 @@ run_tests() {
   [ "$lit_rc" -eq 0 ] && [ "$ctest_rc" -eq 0 ] && [ "$plugin_rc" -eq 0 ]
 }
 
+# A build of lowbit's code with AddressSanitizer + UBSan (in its own
+# directory); the installed LLVM/MLIR libraries stay uninstrumented.
+use_sanitized_build() {
+  BUILD="$ROOT/build-sanitize"
+  export ASAN_OPTIONS="detect_leaks=0:abort_on_error=0:${ASAN_OPTIONS:-}"
+  export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:${UBSAN_OPTIONS:-}"
+  if [ ! -f "$BUILD/build.ninja" ]; then
+    log "configuring the sanitized build in $BUILD"
+    cmake -G Ninja -S "$ROOT" -B "$BUILD" \
+      -DCMAKE_BUILD_TYPE=Release -DLOWBIT_SANITIZERS=address,undefined \
+      -DCMAKE_C_COMPILER=clang-22 -DCMAKE_CXX_COMPILER=clang++-22 >/dev/null
+  fi
+}
+
+# Fuzzes both targets for SECONDS each, from the IR files of the tests and
+# examples, with every lowbit library instrumented for coverage and ASan +
+# UBSan. Crashes are written to build-fuzz/crashes/.
+run_fuzz() {
+  local seconds="$1" fuzz="$ROOT/build-fuzz"
+  if [ ! -f "$fuzz/build.ninja" ]; then
+    log "configuring the fuzzing build in $fuzz"
+    cmake -G Ninja -S "$ROOT" -B "$fuzz" -DCMAKE_BUILD_TYPE=Release \
+      -DLOWBIT_SANITIZERS=address,undefined -DLOWBIT_FUZZ_COVERAGE=ON \
+      -DLOWBIT_BUILD_TESTS=OFF \
+      -DCMAKE_C_COMPILER=clang-22 -DCMAKE_CXX_COMPILER=clang++-22 >/dev/null
+  fi
+  ninja -C "$fuzz" -j "$JOBS" lowbit-fuzz-ir lowbit-fuzz-compile
+  export ASAN_OPTIONS="detect_leaks=0:${ASAN_OPTIONS:-}"
+  local rc=0
+  for target in lowbit-fuzz-ir lowbit-fuzz-compile; do
+    local corpus="$fuzz/corpus/$target"
+    mkdir -p "$corpus" "$fuzz/crashes"
+    find "$ROOT/test" "$ROOT/examples" -name '*.mlir' -size -32k \
+      -exec cp --backup=numbered -t "$corpus" {} +
+    log "$target: $seconds s"
+    "$fuzz/bin/$target" -max_total_time="$seconds" -max_len=16384 \
+      -timeout=30 -dict="$ROOT/tools/lowbit-fuzz/lowbit.dict" \
+      -artifact_prefix="$fuzz/crashes/$target-" "$corpus" || rc=1
+  done
+  return "$rc"
+}
+
 case "${1:-}" in
   example) install_packages; build; run_example ;;
-  test) install_packages; build; run_tests ;;
-  *) echo "usage: $0 example|test" >&2; exit 2 ;;
+  test)
+    install_packages
+    if [ "${2:-}" = --sanitize ]; then use_sanitized_build; fi
+    build; run_tests ;;
+  fuzz) install_packages; run_fuzz "${2:-60}" ;;
+  *) echo "usage: $0 example | test [--sanitize] | fuzz [seconds]" >&2; exit 2 ;;
 esac

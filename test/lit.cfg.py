@@ -28,8 +28,15 @@ tools = [
     "lowbit-translate",
     "mlir-runner",
     ToolSubst("%python", "/usr/bin/python3", unresolved="ignore"),
+    ToolSubst("lowbit-fuzz-ir", unresolved="ignore"),
+    ToolSubst("lowbit-fuzz-compile", unresolved="ignore"),
 ]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
+
+# The libFuzzer targets (built when clang's fuzzer runtime is there).
+import os
+if os.path.exists(os.path.join(config.lowbit_tools_dir, "lowbit-fuzz-ir")):
+    config.available_features.add("lowbit-fuzzers")
 
 # Cross-compilation and emulation for the AArch64 integration tests.
 import shutil

@@ -15,16 +15,69 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <cctype>
 #include <cstdlib>
+#include <cstring>
 #include <mutex>
 
 using namespace mlir;
 using namespace llvm;
 
-LogicalResult mlir::lowbit::checkIRNesting(StringRef text, StringRef name,
-                                           std::string &error) {
+/// Checks the element list after `iterator_types =` at `i`: MLIR 22's
+/// linalg.generic parser casts every element to a string without checking.
+/// Returns the offset of an offending element, or npos.
+static size_t badIteratorTypes(StringRef text, size_t i) {
+  auto skipSpace = [&] {
+    while (i < text.size() && isspace(static_cast<unsigned char>(text[i])))
+      ++i;
+  };
+  skipSpace();
+  if (i >= text.size() || text[i] != '=')
+    return StringRef::npos;
+  ++i;
+  skipSpace();
+  if (i >= text.size() || text[i] != '[')
+    return StringRef::npos;
+  ++i;
+  while (true) {
+    skipSpace();
+    if (i >= text.size() || text[i] == ']')
+      return StringRef::npos;
+    if (text[i] == '"') {
+      for (++i; i < text.size() && text[i] != '"'; ++i)
+        if (text[i] == '\\')
+          ++i;
+      ++i;
+    } else if (text.substr(i).starts_with("#linalg.iterator_type<")) {
+      i = text.find('>', i);
+      if (i == StringRef::npos)
+        return StringRef::npos;
+      ++i;
+    } else {
+      return i;
+    }
+    skipSpace();
+    if (i >= text.size() || text[i] != ',')
+      return StringRef::npos;
+    ++i;
+  }
+}
+
+LogicalResult mlir::lowbit::checkIRText(StringRef text, StringRef name,
+                                        std::string &error) {
   unsigned depth = 0, line = 1;
   size_t lineStart = 0;
+  auto fail = [&](size_t at, const Twine &message) {
+    for (size_t j = lineStart; j < at && j < text.size(); ++j)
+      if (text[j] == '\n') {
+        ++line;
+        lineStart = j + 1;
+      }
+    error = (name + ":" + Twine(line) + ":" + Twine(at - lineStart + 1) + ": " +
+             message)
+                .str();
+    return failure();
+  };
   for (size_t i = 0, e = text.size(); i < e; ++i) {
     char c = text[i];
     switch (c) {
@@ -51,19 +104,28 @@ LogicalResult mlir::lowbit::checkIRNesting(StringRef text, StringRef name,
     case '(':
     case '[':
     case '{':
-      if (++depth > kMaxIRNesting) {
-        error = (name + ":" + Twine(line) + ":" + Twine(i - lineStart + 1) +
-                 ": brackets nested deeper than " + Twine(kMaxIRNesting) +
-                 " levels")
-                    .str();
-        return failure();
-      }
+      if (++depth > kMaxIRNesting)
+        return fail(i, "brackets nested deeper than " + Twine(kMaxIRNesting) +
+                           " levels");
       break;
     case ')':
     case ']':
     case '}':
       if (depth > 0)
         --depth;
+      break;
+    case 'a':
+      if (text.substr(i).starts_with("array<index"))
+        return fail(i, "dense arrays of 'index' elements are not supported "
+                       "(use an integer type)");
+      break;
+    case 'i':
+      if (text.substr(i).starts_with("iterator_types")) {
+        size_t bad = badIteratorTypes(text, i + strlen("iterator_types"));
+        if (bad != StringRef::npos)
+          return fail(bad, "iterator_types elements must be strings or "
+                           "#linalg.iterator_type attributes");
+      }
       break;
     default:
       break;

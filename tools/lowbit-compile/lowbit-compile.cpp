@@ -370,8 +370,8 @@ int main(int argc, char **argv) {
   // for a .mlir file.
   if (!isONNX) {
     std::string nestingError;
-    if (failed(lowbit::checkIRNesting(bufferRef.getBuffer(), inputFile,
-                                      nestingError)))
+    if (failed(lowbit::checkIRText(bufferRef.getBuffer(), inputFile,
+                                   nestingError)))
       return fail(nestingError);
   }
   // Upstream parsers and passes can crash on malformed input; a crash ends

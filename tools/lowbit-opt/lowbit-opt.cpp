@@ -78,8 +78,7 @@ int main(int argc, char **argv) {
       mlir::openInputFile(inputFile, &error);
   if (!input)
     return fail(error);
-  if (failed(
-          mlir::lowbit::checkIRNesting(input->getBuffer(), inputFile, error)))
+  if (failed(mlir::lowbit::checkIRText(input->getBuffer(), inputFile, error)))
     return fail(error);
 
   // The pipeline from the command line, plus naming each pass as the

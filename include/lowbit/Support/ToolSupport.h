@@ -26,10 +26,12 @@ namespace lowbit {
 constexpr unsigned kMaxIRNesting = 1000;
 
 /// Fails with "name:line:col: ..." in `error` if `text` (MLIR assembly)
-/// nests brackets deeper than kMaxIRNesting; string literals and comments
-/// are skipped.
-LogicalResult checkIRNesting(llvm::StringRef text, llvm::StringRef name,
-                             std::string &error);
+/// holds what would crash MLIR 22's own parser instead of giving an error:
+/// brackets nested deeper than kMaxIRNesting (stack overflow), a dense
+/// array of `index` elements, or linalg `iterator_types` that are not
+/// strings. String literals and comments are skipped.
+LogicalResult checkIRText(llvm::StringRef text, llvm::StringRef name,
+                          std::string &error);
 
 /// What a tool is doing, named in the error line if it crashes.
 void setToolStage(const llvm::Twine &stage);

@@ -1,0 +1,81 @@
+//===- FuzzCommon.h - shared set-up of the lowbit fuzz targets --*- C++ -*-===//
+//
+// Part of the lowbit project.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LOWBIT_TOOLS_LOWBIT_FUZZ_FUZZCOMMON_H
+#define LOWBIT_TOOLS_LOWBIT_FUZZ_FUZZCOMMON_H
+
+#include "lowbit/Dialect/LowBit/IR/LowBitDialect.h"
+#include "lowbit/Dialect/LowBit/Transforms/Passes.h"
+#include "lowbit/Pipelines/Pipelines.h"
+#include "lowbit/Support/ToolSupport.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+
+#include <memory>
+#include <string>
+
+namespace lowbit_fuzz {
+
+/// One context for the whole fuzzing run (creating one per input would
+/// dominate the time); every dialect a model may use is loaded up front
+/// and diagnostics are dropped.
+inline mlir::MLIRContext &context() {
+  static mlir::MLIRContext *ctx = [] {
+    mlir::DialectRegistry registry;
+    mlir::registerAllDialects(registry);
+    mlir::registerAllExtensions(registry);
+    mlir::registerBuiltinDialectTranslation(registry);
+    mlir::registerLLVMDialectTranslation(registry);
+    registry.insert<mlir::lowbit::LowBitDialect>();
+    auto *c =
+        new mlir::MLIRContext(registry, mlir::MLIRContext::Threading::DISABLED);
+    c->loadAllAvailableDialects();
+    c->getDiagEngine().registerHandler([](mlir::Diagnostic &) {});
+    return c;
+  }();
+  return *ctx;
+}
+
+/// Parses `data` as a module the way the tools do (nesting limit first).
+inline mlir::OwningOpRef<mlir::ModuleOp> parse(const uint8_t *data,
+                                               size_t size) {
+  llvm::StringRef text(reinterpret_cast<const char *>(data), size);
+  std::string error;
+  if (mlir::failed(mlir::lowbit::checkIRText(text, "fuzz", error)))
+    return nullptr;
+  return mlir::parseSourceString<mlir::ModuleOp>(text, &context());
+}
+
+/// Verifies `module` as lowbit-compile does, then lowers it with the C ABI
+/// and the given kernel sets. Returns the lowering's success.
+inline bool lower(mlir::ModuleOp module, llvm::StringRef dotKernels,
+                  llvm::StringRef popcountKernels) {
+  {
+    mlir::PassManager pm(&context());
+    pm.addPass(mlir::lowbit::createLowBitVerifyModel());
+    if (mlir::failed(pm.run(module)))
+      return false;
+  }
+  mlir::PassManager pm(&context());
+  mlir::lowbit::LowBitToLLVMOptions options;
+  options.cABI = true;
+  options.dotKernels = dotKernels.str();
+  options.popcountKernels = popcountKernels.str();
+  mlir::lowbit::buildLowBitToLLVMPipeline(pm, options);
+  return mlir::succeeded(pm.run(module));
+}
+
+} // namespace lowbit_fuzz
+
+#endif // LOWBIT_TOOLS_LOWBIT_FUZZ_FUZZCOMMON_H
