@@ -21,6 +21,7 @@
 #include "lowbit/Support/ToolSupport.h"
 #include "lowbit/Target/ObjectEmitter.h"
 
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/InitAllDialects.h"
@@ -388,10 +389,14 @@ int main(int argc, char **argv) {
     return 1;
 
   bool anyPublic = false;
+  // The C functions the header declares: name and pointer count.
+  SmallVector<std::pair<std::string, unsigned>> entryPoints;
   for (auto func : module->getOps<func::FuncOp>()) {
     if (func.isPrivate() || func.isExternal())
       continue;
     anyPublic = true;
+    entryPoints.emplace_back(func.getSymName().str(),
+                             func.getNumArguments() + func.getNumResults());
     if (!lowbit::isCIdentifier(func.getSymName())) {
       func.emitError() << "public function name '" << func.getSymName()
                        << "' is not a C identifier";
@@ -464,6 +469,33 @@ int main(int argc, char **argv) {
   auto plans =
       (*module)->getAttrOfType<DictionaryAttr>(lowbit::kMemoryPlansAttrName);
   (*module)->removeAttr(lowbit::kMemoryPlansAttrName);
+  // The object must define what the header declares: `int name(ptr...)`
+  // for every public function (a custom --pass-pipeline or --insert-passes
+  // can drop or change it), and `name_with_scratch` with one more pointer
+  // where a memory plan was made.
+  for (auto &[name, pointers] : entryPoints) {
+    bool planned = plans && plans.get(name);
+    for (unsigned scratch = 0; scratch <= (planned ? 1 : 0); ++scratch) {
+      std::string symbol = name + (scratch ? "_with_scratch" : "");
+      unsigned expected = pointers + scratch;
+      auto fn = module->lookupSymbol<LLVM::LLVMFuncOp>(symbol);
+      auto type = fn ? fn.getFunctionType() : LLVM::LLVMFunctionType();
+      bool matches = fn && !fn.isExternal() && !fn.isPrivate() &&
+                     fn.getLinkage() == LLVM::Linkage::External &&
+                     type.getNumParams() == expected && !type.isVarArg() &&
+                     llvm::all_of(type.getParams(),
+                                  llvm::IsaPred<LLVM::LLVMPointerType>) &&
+                     type.getReturnType().isInteger(32);
+      if (!matches)
+        return fail("the lowered module does not define 'int " + symbol + "(" +
+                    Twine(expected) + " pointers)' as the header declares it" +
+                    (passPipeline.empty() && insertions.empty()
+                         ? Twine("")
+                         : Twine("; a custom --pass-pipeline or "
+                                 "--insert-passes must keep the C ABI "
+                                 "lowering (c-abi=1)")));
+    }
+  }
   std::string headerText;
   if (!header.empty())
     headerText =
