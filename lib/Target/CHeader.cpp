@@ -170,27 +170,26 @@ static void emitScratchEntry(llvm::raw_ostream &os, StringRef name,
                              StringRef macro, DictionaryAttr plan,
                              ArrayRef<std::string> params) {
   int64_t heap = planField(plan, "heap_buffers");
-  os << "\n/* " << name << "_with_scratch: the same with caller-provided "
+  os << "\n/* " << name << "_with_scratch: the same, with caller-provided "
      << "scratch memory\n"
-     << " *   of " << macro << "_SCRATCH_BYTES bytes aligned to " << macro
-     << "_SCRATCH_ALIGN, which holds every\n"
-     << " *   intermediate tensor: ";
+     << " *   (" << macro << "_SCRATCH_BYTES bytes, aligned to\n"
+     << " *   " << macro << "_SCRATCH_ALIGN) for every intermediate tensor: ";
   if (heap == 0)
-    os << "the call allocates nothing.";
+    os << "the\n *   call allocates nothing.";
   else
-    os << "the call still allocates " << heap << " buffer(s) of run-time size.";
-  os << " Returns 1 (and\n"
-     << " *   computes nothing) if scratch is misaligned, or NULL while\n"
-     << " *   " << macro << "_SCRATCH_BYTES > 0. The scratch memory must not "
-     << "overlap the\n"
-     << " *   tensors; it can be reused by later calls, but concurrent calls "
-     << "each\n"
-     << " *   need their own. " << name
-     << " itself allocates this memory per call and\n"
-     << " *   returns 2 if that fails.\n"
+    os << "the\n *   call still allocates " << heap
+       << " buffer(s) of run-time size.";
+  os << " It returns 1, computing nothing, if scratch\n"
+     << " *   is misaligned, or NULL while " << macro
+     << "_SCRATCH_BYTES > 0. The memory\n"
+     << " *   must not overlap the tensors; later calls may reuse it, "
+     << "concurrent\n"
+     << " *   calls need their own. " << name
+     << " allocates it on every call (and\n"
+     << " *   returns 2 if that fails).\n"
      << " * " << macro << "_PEAK_ACTIVATION_BYTES: the most intermediate "
-     << "bytes live at one time\n"
-     << " *   (the scratch size is never below it).\n"
+     << "bytes live at\n"
+     << " *   one time (the scratch size is never below it).\n"
      << " * " << macro << "_WEIGHT_BYTES: constant data in the object.\n"
      << " */\n";
   os << "#define " << macro << "_SCRATCH_BYTES "
