@@ -111,7 +111,16 @@ LogicalResult mlir::lowbit::buildLowBitToLLVMPipeline(
   bufferization::buildBufferDeallocationPipeline(pm, dealloc);
 
   pm.addPass(createLowBitCopiesToLinalg());
-  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  if (options.threads > 1) {
+    // Element-wise and other linalg ops become scf.parallel, which, like
+    // the kernels' marked loops, may then be split across threads.
+    pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
+    LowBitOutlineParallelOptions outline;
+    outline.threads = options.threads;
+    pm.addPass(createLowBitOutlineParallel(outline));
+  } else {
+    pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  }
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
@@ -141,6 +150,8 @@ LogicalResult mlir::lowbit::buildLowBitToLLVMPipeline(
   pm.addPass(createCanonicalizerPass());
   if (options.cABI && options.planMemory)
     pm.addPass(createLowBitArenaAliasScopes());
+  if (options.threads > 1)
+    pm.addPass(createLowBitLowerParallelDispatch());
   return success();
 }
 

@@ -10,13 +10,21 @@
 #include "mlir/Target/LLVMIR/Export.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/ADT/StringSwitch.h"
+#include "llvm/Bitcode/BitcodeReader.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
+#include "llvm/Linker/Linker.h"
 #include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/TargetParser/Host.h"
 #include "llvm/TargetParser/Triple.h"
+
+namespace {
+// The thread pool runtime (lib/Target/Runtime/ParallelFor.c) as bitcode.
+#include "ParallelFor-aarch64.inc"
+#include "ParallelFor-x86_64.inc"
+} // namespace
 
 using namespace mlir;
 using namespace mlir::lowbit;
@@ -214,6 +222,56 @@ static LogicalResult checkTargetIntrinsics(const llvm::Module &module,
   return success();
 }
 
+/// Name of the runtime entry the threaded loops call (--threads).
+static constexpr llvm::StringLiteral kParallelFor = "lowbit_parallel_for";
+
+/// A module that calls lowbit_parallel_for gets the thread pool runtime
+/// linked in, every symbol of it internal: an object never exports or
+/// clashes on it, and two models in one program have one pool each.
+static LogicalResult linkParallelRuntime(llvm::Module &module,
+                                         const llvm::TargetMachine &tm,
+                                         std::string &error) {
+  llvm::Function *entry = module.getFunction(kParallelFor);
+  if (!entry || !entry->isDeclaration())
+    return success();
+  const llvm::Triple &triple = tm.getTargetTriple();
+  llvm::StringRef bitcode;
+  if (triple.getArch() == llvm::Triple::x86_64)
+    bitcode =
+        llvm::StringRef(reinterpret_cast<const char *>(kParallelFor_x86_64),
+                        sizeof(kParallelFor_x86_64));
+  else if (triple.getArch() == llvm::Triple::aarch64)
+    bitcode =
+        llvm::StringRef(reinterpret_cast<const char *>(kParallelFor_aarch64),
+                        sizeof(kParallelFor_aarch64));
+  else {
+    error = "--threads needs an x86-64 or AArch64 target";
+    return failure();
+  }
+  auto runtime = llvm::parseBitcodeFile(
+      llvm::MemoryBufferRef(bitcode, "ParallelFor.bc"), module.getContext());
+  if (!runtime) {
+    error = "cannot read the thread pool runtime: " +
+            llvm::toString(runtime.takeError());
+    return failure();
+  }
+  (*runtime)->setTargetTriple(module.getTargetTriple());
+  (*runtime)->setDataLayout(module.getDataLayout());
+  llvm::StringSet<> before;
+  for (const llvm::GlobalValue &g : module.global_values())
+    if (!g.isDeclaration())
+      before.insert(g.getName());
+  if (llvm::Linker::linkModules(module, std::move(*runtime),
+                                llvm::Linker::LinkOnlyNeeded)) {
+    error = "cannot link the thread pool runtime";
+    return failure();
+  }
+  for (llvm::GlobalValue &g : module.global_values())
+    if (!g.isDeclaration() && !before.contains(g.getName()))
+      g.setLinkage(llvm::GlobalValue::InternalLinkage);
+  return success();
+}
+
 LogicalResult mlir::lowbit::emitModule(ModuleOp module, llvm::TargetMachine &tm,
                                        unsigned optLevel, EmitKind kind,
                                        llvm::raw_pwrite_stream &os,
@@ -228,6 +286,8 @@ LogicalResult mlir::lowbit::emitModule(ModuleOp module, llvm::TargetMachine &tm,
     return failure();
   llvmModule->setTargetTriple(tm.getTargetTriple());
   llvmModule->setDataLayout(tm.createDataLayout());
+  if (failed(linkParallelRuntime(*llvmModule, tm, error)))
+    return failure();
   auto optimize = makeOptimizingTransformer(optLevel, /*sizeLevel=*/0, &tm);
   if (llvm::Error err = optimize(llvmModule.get())) {
     error = "LLVM optimization failed: " + llvm::toString(std::move(err));

@@ -120,6 +120,9 @@ static cl::opt<bool> planMemoryFlag(
              "--plan-memory=false allocates each tensor on the heap"),
     cl::init(true), cl::cat(category));
 
+/// --threads, registered in main (see there).
+static cl::opt<unsigned> *threadsFlag;
+
 static cl::opt<bool> reportFlag(
     "report",
     cl::desc("print, for each matmul/conv2d, the register-tiled kernel it "
@@ -171,6 +174,18 @@ int main(int argc, char **argv) {
   lowbit::registerLowBitConversionPasses();
   lowbit::registerLowBitPipelines();
   lowbit::registerONNXImportCLOptions();
+  // libLLVM registers an undocumented top-level --threads of its own;
+  // lowbit-compile's --threads takes the name (LLVM's keeps working under
+  // another one).
+  if (cl::Option *llvmThreads = cl::getRegisteredOptions().lookup("threads"))
+    llvmThreads->setArgStr("llvm-threads");
+  static cl::opt<unsigned> threads(
+      "threads",
+      cl::desc("split each large layer's loop over output rows, channel "
+               "blocks or elements across N threads (default 1); the object "
+               "then holds a small pthread pool, created on the first call"),
+      cl::value_desc("N"), cl::init(1), cl::cat(category));
+  threadsFlag = &threads;
   cl::HideUnrelatedOptions({&category, &lowbit::getONNXImportCLCategory()});
   // Command-line errors read like every other diagnostic:
   // "lowbit-compile: error: ...", one per line, exit status 1.
@@ -440,6 +455,7 @@ int main(int argc, char **argv) {
     options.popcountKernels = popcountKernels;
     options.report = reportFlag;
     options.planMemory = planMemoryFlag;
+    options.threads = *threadsFlag;
     std::string parseErrors;
     auto insert = [&](OpPassManager &opm, StringRef point) -> LogicalResult {
       for (auto &[where, text] : insertions) {

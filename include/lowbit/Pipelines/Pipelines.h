@@ -53,6 +53,12 @@ struct LowBitToLLVMOptions : public PassPipelineOptions<LowBitToLLVMOptions> {
                      "arena and add <name>_with_scratch entry points "
                      "(--lowbit-plan-memory)"),
       llvm::cl::init(true)};
+  PassOptions::Option<unsigned> threads{
+      *this, "threads",
+      llvm::cl::desc("split large loops across this many threads "
+                     "(--lowbit-outline-parallel; the object then calls "
+                     "lowbit_parallel_for, which lowbit-compile links in)"),
+      llvm::cl::init(1)};
   PassOptions::Option<bool> dot4Portable{
       *this, "dot4-portable",
       llvm::cl::desc("lower the dot-kernels' lowbit.dot4/dot2 ops to portable "

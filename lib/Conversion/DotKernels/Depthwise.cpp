@@ -124,5 +124,8 @@ Value mlir::lowbit::dotkernels::buildDepthwise(OpBuilder &b, Location loc,
           });
         });
       });
+  // Output rows (or, for one row, pixel tiles) are written by disjoint
+  // iterations: --threads may split that loop.
+  markParallelLoop(result[0], p.oh >= 2 ? 1 : 2);
   return tensor::ExpandShapeOp::create(b, loc, initType, result[0], outAssoc);
 }

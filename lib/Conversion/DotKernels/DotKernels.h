@@ -106,9 +106,17 @@ Value splatConstant(OpBuilder &b, Location loc, VectorType type,
 
 /// scf.for from 0 to `ub` by `step` carrying `iter`; `body` is called with
 /// `b` positioned inside the loop and returns the values to yield.
+/// `parallel` marks it `lowbit.parallel`: its iterations write disjoint
+/// parts of the output, so --threads may split them across threads.
 SmallVector<Value>
 buildLoop(OpBuilder &b, Location loc, int64_t ub, int64_t step, ValueRange iter,
-          function_ref<SmallVector<Value>(Value, ValueRange)> body);
+          function_ref<SmallVector<Value>(Value, ValueRange)> body,
+          bool parallel = false);
+
+/// Marks `lowbit.parallel` the scf.for `depth` levels inside the loop
+/// nest whose outermost loop yields `outer` (following the first nested
+/// loop of each body).
+void markParallelLoop(Value outer, unsigned depth);
 
 /// Where a register tile of accumulators lives in the [B, OH, OW, OC]
 /// accumulator: output pixels (b, oh, rows[r]) and the first channel of

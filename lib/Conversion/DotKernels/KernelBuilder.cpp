@@ -12,6 +12,7 @@
 
 #include "DotKernels.h"
 
+#include "lowbit/Dialect/LowBit/IR/LowBitAttrs.h"
 #include "lowbit/Dialect/LowBit/IR/LowBitOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -92,7 +93,7 @@ Value mlir::lowbit::dotkernels::storeTile(OpBuilder &b, Location loc, Value out,
 
 SmallVector<Value> mlir::lowbit::dotkernels::buildLoop(
     OpBuilder &b, Location loc, int64_t ub, int64_t step, ValueRange iter,
-    function_ref<SmallVector<Value>(Value, ValueRange)> body) {
+    function_ref<SmallVector<Value>(Value, ValueRange)> body, bool parallel) {
   auto idx = [&](int64_t v) -> Value {
     return arith::ConstantIndexOp::create(b, loc, v);
   };
@@ -103,7 +104,24 @@ SmallVector<Value> mlir::lowbit::dotkernels::buildLoop(
         b.setInsertionPointToStart(nb.getInsertionBlock());
         scf::YieldOp::create(b, loc, body(iv, args));
       });
+  if (parallel)
+    forOp->setAttr(kParallelLoopAttrName, b.getUnitAttr());
   return SmallVector<Value>(forOp.getResults());
+}
+
+void mlir::lowbit::dotkernels::markParallelLoop(Value outer, unsigned depth) {
+  auto forOp = outer.getDefiningOp<scf::ForOp>();
+  for (unsigned d = 0; forOp && d < depth; ++d) {
+    scf::ForOp inner;
+    for (Operation &op : *forOp.getBody())
+      if (auto f = dyn_cast<scf::ForOp>(op)) {
+        inner = f;
+        break;
+      }
+    forOp = inner;
+  }
+  if (forOp)
+    forOp->setAttr(kParallelLoopAttrName, UnitAttr::get(forOp.getContext()));
 }
 
 namespace {
@@ -501,6 +519,9 @@ Value KernelBuilder::build(std::optional<ArrayRef<int64_t>> weights) {
               }));
             }));
       });
+  // Output rows (or, for one row, pixel tiles) are written by disjoint
+  // iterations: --threads may split that loop.
+  markParallelLoop(result[0], p.oh >= 2 ? 1 : 2);
   Value res = result[0];
   if (p.matmulBatch) {
     res = tensor::CollapseShapeOp::create(b, loc, out2Type, res, outAssoc);

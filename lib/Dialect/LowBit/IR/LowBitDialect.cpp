@@ -79,6 +79,21 @@ LogicalResult LowBitDialect::verifyOperationAttribute(Operation *op,
                 "trailing argument of a function";
     return success();
   }
+  if (attr.getName() == kParallelLoopAttrName) {
+    if (!isa<UnitAttr>(attr.getValue()))
+      return op->emitError()
+             << "'" << kParallelLoopAttrName << "' expects a unit attribute";
+    return success();
+  }
+  if (attr.getName() == kParallelDispatchAttrName) {
+    auto dict = dyn_cast<DictionaryAttr>(attr.getValue());
+    if (!dict || !dict.getAs<FlatSymbolRefAttr>("task") ||
+        !dict.getAs<IntegerAttr>("threads") || !isa<FunctionOpInterface>(op))
+      return op->emitError() << "'" << kParallelDispatchAttrName
+                             << "' expects {task = @symbol, threads = N} on "
+                                "a function";
+    return success();
+  }
   if (attr.getName() == kMemoryPlansAttrName) {
     auto plans = dyn_cast<DictionaryAttr>(attr.getValue());
     auto isPlan = [](NamedAttribute plan) {
@@ -98,6 +113,8 @@ LogicalResult LowBitDialect::verifyOperationAttribute(Operation *op,
                          << "'; the discardable lowbit attributes are '"
                          << kRequantModeAttrName << "', '" << kIOLayoutAttrName
                          << "', '" << kIONamesAttrName << "', '"
-                         << kMemoryPlansAttrName << "' and '"
-                         << kArenaBuffersAttrName << "'";
+                         << kMemoryPlansAttrName << "', '"
+                         << kArenaBuffersAttrName << "', '"
+                         << kParallelLoopAttrName << "' and '"
+                         << kParallelDispatchAttrName << "'";
 }

@@ -32,6 +32,13 @@ constexpr llvm::StringLiteral kMemoryPlansAttrName = "lowbit.memory_plans";
 /// On a function whose trailing arguments are buffers planned in one arena
 /// (by --lowbit-plan-memory): their byte offset and size, in pairs.
 constexpr llvm::StringLiteral kArenaBuffersAttrName = "lowbit.arena_buffers";
+/// On an scf.for: its iterations write disjoint data and may run on
+/// several threads (set by the kernel generators, used with --threads).
+constexpr llvm::StringLiteral kParallelLoopAttrName = "lowbit.parallel";
+/// On a function declaration made by --lowbit-outline-parallel: it runs
+/// `task` over [0, n) on `threads` threads ({task = @f, threads = N}).
+constexpr llvm::StringLiteral kParallelDispatchAttrName =
+    "lowbit.parallel_dispatch";
 } // namespace lowbit
 } // namespace mlir
 

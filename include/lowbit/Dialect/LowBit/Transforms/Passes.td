@@ -192,4 +192,54 @@ def LowBitArenaAliasScopes : Pass<"lowbit-arena-alias-scopes", "ModuleOp"> {
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
+def LowBitOutlineParallel : Pass<"lowbit-outline-parallel", "ModuleOp"> {
+  let summary = "run large loops on several threads";
+  let description = [{
+    Runs on loops over buffers, before they are lowered to branches. Each
+    `scf.for` marked `lowbit.parallel` (the kernels' loop over output rows
+    or channel blocks, whose iterations write disjoint data) and each
+    outermost `scf.parallel` (from `convert-linalg-to-parallel-loops`) of
+    at least `min-iterations` iterations becomes:
+
+    - a private function `<func>_par<k>(begin, end, captures...)` that runs
+      the iterations [begin, end) of the loop (of its first dimension of
+      two or more iterations, for `scf.parallel`): views and constants it
+      uses are re-created inside, buffers and scalars are arguments;
+    - a call of a declared `<func>_par<k>_dispatch(n, captures...)`
+      carrying `lowbit.parallel_dispatch = {task, threads}`, which
+      `--lowbit-lower-parallel-dispatch` defines once the module is in the
+      LLVM dialect.
+
+    Loops that carry values, or capture buffers of run-time shape, stay as
+    they are. With `threads` = 1 the pass does nothing.
+  }];
+  let options = [
+    Option<"threads", "threads", "unsigned", /*default=*/"1",
+           "number of threads the loops are split across">,
+    Option<"minIterations", "min-iterations", "int64_t",
+           /*default=*/"65536",
+           "smallest total iteration count of an unmarked scf.parallel "
+           "worth the hand-off to other threads">,
+  ];
+  let dependentDialects = ["::mlir::func::FuncDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::LLVM::LLVMDialect",
+                           "::mlir::scf::SCFDialect"];
+}
+
+def LowBitLowerParallelDispatch
+    : Pass<"lowbit-lower-parallel-dispatch", "ModuleOp"> {
+  let summary = "define the parallel dispatch functions in the LLVM dialect";
+  let description = [{
+    Each function declaration marked `lowbit.parallel_dispatch = {task =
+    @f, threads = N}` by `--lowbit-outline-parallel` gets a body: its
+    arguments after the iteration count are stored in a stack structure,
+    and `lowbit_parallel_for(entry, &structure, n, N)` runs
+    `entry(&structure, begin, end)`, a new function that loads them and
+    calls `@f(begin, end, ...)`, on chunks of [0, n). `lowbit_parallel_for`
+    is the thread pool that `lowbit-compile` links into the object.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
 #endif // LOWBIT_DIALECT_LOWBIT_TRANSFORMS_PASSES_TD
