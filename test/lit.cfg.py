@@ -33,6 +33,17 @@ tools = [
 ]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 
+import os
+
+# clang for the runtime tests, with ThreadSanitizer when its runtime is
+# installed.
+import glob
+clang = os.path.join(config.llvm_tools_dir, "clang")
+config.substitutions.append(("%clang", clang))
+if glob.glob(os.path.join(os.path.dirname(config.llvm_tools_dir), "lib",
+                          "clang", "*", "lib", "*", "libclang_rt.tsan*")):
+    config.available_features.add("tsan")
+
 # The libFuzzer targets (built when clang's fuzzer runtime is there).
 import os
 if os.path.exists(os.path.join(config.lowbit_tools_dir, "lowbit-fuzz-ir")):

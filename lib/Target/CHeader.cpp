@@ -206,7 +206,8 @@ static void emitScratchEntry(llvm::raw_ostream &os, StringRef name,
 }
 
 std::string mlir::lowbit::generateCHeader(ModuleOp model, StringRef headerName,
-                                          DictionaryAttr memoryPlans) {
+                                          DictionaryAttr memoryPlans,
+                                          unsigned threads) {
   std::string text;
   llvm::raw_string_ostream os(text);
   std::string guard;
@@ -283,6 +284,40 @@ std::string mlir::lowbit::generateCHeader(ModuleOp model, StringRef headerName,
     if (memoryPlans)
       if (auto plan = memoryPlans.getAs<DictionaryAttr>(name))
         emitScratchEntry(os, name, macro, plan, params);
+  }
+  if (threads > 1) {
+    std::string first;
+    for (auto func : model.getOps<func::FuncOp>())
+      if (!func.isPrivate() && !func.isExternal()) {
+        first = func.getSymName().str();
+        break;
+      }
+    std::string macro = upper(first);
+    os << "\n/* Threads (lowbit-compile --threads=" << threads
+       << "): each large layer's loop is split into\n"
+       << " * " << macro << "_THREADS chunks, run by a pool of pthreads "
+       << "the first call\n"
+       << " * creates (the results do not depend on it, bit for bit). " << first
+       << "_set_parallel_for\n"
+       << " * replaces the pool for every function of this object: "
+       << "fn(user, task, ctx, n)\n"
+       << " * must call task(ctx, begin, end) on ranges that cover [0, n) "
+       << "exactly once\n"
+       << " * (in any order, on any threads) and return when all are "
+       << "done. NULL\n"
+       << " * restores the pool.\n"
+       << " */\n"
+       << "#define " << macro << "_THREADS " << threads << "\n"
+       << "#ifndef LOWBIT_PARALLEL_FOR_TYPES\n"
+       << "#define LOWBIT_PARALLEL_FOR_TYPES\n"
+       << "typedef void (*lowbit_task_fn)(void *ctx, int64_t begin, "
+          "int64_t end);\n"
+       << "typedef void (*lowbit_parallel_for_fn)(void *user, lowbit_task_fn "
+          "task,\n"
+       << "                                       void *ctx, int64_t n);\n"
+       << "#endif\n"
+       << "void " << first
+       << "_set_parallel_for(lowbit_parallel_for_fn fn, void *user);\n";
   }
   os << "\n#ifdef __cplusplus\n}\n#endif\n\n#endif /* " << guard << " */\n";
   return text;

@@ -230,10 +230,21 @@ static constexpr llvm::StringLiteral kParallelFor = "lowbit_parallel_for";
 /// clashes on it, and two models in one program have one pool each.
 static LogicalResult linkParallelRuntime(llvm::Module &module,
                                          const llvm::TargetMachine &tm,
+                                         llvm::StringRef setterName,
                                          std::string &error) {
   llvm::Function *entry = module.getFunction(kParallelFor);
-  if (!entry || !entry->isDeclaration())
+  if ((!entry || !entry->isDeclaration()) && setterName.empty())
     return success();
+  // The setter is exported under the model's name even when no loop was
+  // split, as the header declares it.
+  static constexpr llvm::StringLiteral kSetter = "lowbit_set_parallel_for";
+  if (!setterName.empty())
+    module.getOrInsertFunction(
+        kSetter, llvm::FunctionType::get(
+                     llvm::Type::getVoidTy(module.getContext()),
+                     {llvm::PointerType::get(module.getContext(), 0),
+                      llvm::PointerType::get(module.getContext(), 0)},
+                     false));
   const llvm::Triple &triple = tm.getTargetTriple();
   llvm::StringRef bitcode;
   if (triple.getArch() == llvm::Triple::x86_64)
@@ -269,13 +280,23 @@ static LogicalResult linkParallelRuntime(llvm::Module &module,
   for (llvm::GlobalValue &g : module.global_values())
     if (!g.isDeclaration() && !before.contains(g.getName()))
       g.setLinkage(llvm::GlobalValue::InternalLinkage);
+  if (!setterName.empty()) {
+    llvm::Function *setter = module.getFunction(kSetter);
+    if (!setter || setter->isDeclaration()) {
+      error = "the thread pool runtime has no " + kSetter.str();
+      return failure();
+    }
+    setter->setName(setterName);
+    setter->setLinkage(llvm::GlobalValue::ExternalLinkage);
+  }
   return success();
 }
 
 LogicalResult mlir::lowbit::emitModule(ModuleOp module, llvm::TargetMachine &tm,
                                        unsigned optLevel, EmitKind kind,
                                        llvm::raw_pwrite_stream &os,
-                                       std::string &error) {
+                                       std::string &error,
+                                       llvm::StringRef parallelForSetter) {
   llvm::LLVMContext context;
   std::unique_ptr<llvm::Module> llvmModule =
       translateModuleToLLVMIR(module, context, "lowbit");
@@ -286,7 +307,7 @@ LogicalResult mlir::lowbit::emitModule(ModuleOp module, llvm::TargetMachine &tm,
     return failure();
   llvmModule->setTargetTriple(tm.getTargetTriple());
   llvmModule->setDataLayout(tm.createDataLayout());
-  if (failed(linkParallelRuntime(*llvmModule, tm, error)))
+  if (failed(linkParallelRuntime(*llvmModule, tm, parallelForSetter, error)))
     return failure();
   auto optimize = makeOptimizingTransformer(optLevel, /*sizeLevel=*/0, &tm);
   if (llvm::Error err = optimize(llvmModule.get())) {

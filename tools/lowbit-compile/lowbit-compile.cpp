@@ -514,8 +514,8 @@ int main(int argc, char **argv) {
   }
   std::string headerText;
   if (!header.empty())
-    headerText =
-        lowbit::generateCHeader(*original, sys::path::filename(header), plans);
+    headerText = lowbit::generateCHeader(*original, sys::path::filename(header),
+                                         plans, *threadsFlag);
 
   std::string text;
   if (emitKind == lowbit::EmitKind::MLIR) {
@@ -527,8 +527,10 @@ int main(int argc, char **argv) {
     LogicalResult emitted = failure();
     lowbit::setToolStage("generating code");
     if (!lowbit::runCrashGuarded("lowbit-compile", inputFile, [&] {
-          emitted = lowbit::emitModule(*module, *tm, spec.optLevel, emitKind,
-                                       os, error);
+          emitted = lowbit::emitModule(
+              *module, *tm, spec.optLevel, emitKind, os, error,
+              *threadsFlag > 1 ? entryPoints.front().first + "_set_parallel_for"
+                               : std::string());
         }))
       std::_Exit(1);
     if (failed(emitted))

@@ -62,9 +62,14 @@ std::string selectPopcountKernels(const llvm::TargetMachine &tm);
 /// module that calls target intrinsics the target cannot run (x86 kernels
 /// for AArch64, VNNI or dotprod without the feature) is refused. A failure sets
 /// `error`, or leaves it empty when a diagnostic was emitted.
+/// Translates `module` (LLVM dialect) and emits it. A module calling
+/// lowbit_parallel_for (--threads) gets the thread pool linked in, internal;
+/// a non-empty `parallelForSetter` also exports the pool's replacement hook
+/// under that name (the header's NAME_set_parallel_for).
 LogicalResult emitModule(ModuleOp module, llvm::TargetMachine &tm,
                          unsigned optLevel, EmitKind kind,
-                         llvm::raw_pwrite_stream &os, std::string &error);
+                         llvm::raw_pwrite_stream &os, std::string &error,
+                         llvm::StringRef parallelForSetter = "");
 
 /// A C header declaring every public function of a lowbit model (given
 /// before lowering, so the quantization of every tensor is known), with
@@ -72,8 +77,11 @@ LogicalResult emitModule(ModuleOp module, llvm::TargetMachine &tm,
 /// The C header of `model` (the module before lowering). With the
 /// `lowbit.memory_plans` of the lowered module, it also declares each
 /// function's `_with_scratch` entry point and its memory figures.
+/// With `threads` > 1 it also declares the thread pool's replacement hook
+/// `<first function>_set_parallel_for`.
 std::string generateCHeader(ModuleOp model, llvm::StringRef headerName,
-                            DictionaryAttr memoryPlans = {});
+                            DictionaryAttr memoryPlans = {},
+                            unsigned threads = 1);
 
 } // namespace lowbit
 } // namespace mlir

@@ -640,6 +640,10 @@ KERNEL_VARIANTS = [
     ("a64-dotprod", "aarch64-linux-gnu", ["--mattr=+dotprod"], []),
     # The generic loops, which the default builds no longer use.
     ("x86-nokernels", "x86_64-linux-gnu", ["--dot-kernels=none"], []),
+    # Kernel loops split across threads (3: uneven chunks); the outputs
+    # must not change by a bit.
+    ("x86-threads", "x86_64-linux-gnu", ["--threads=3"], []),
+    ("a64-threads", "aarch64-linux-gnu", ["--threads=2"], []),
 ]
 
 
