@@ -124,8 +124,9 @@ Value mlir::lowbit::dotkernels::buildDepthwise(OpBuilder &b, Location loc,
           });
         });
       });
-  // Output rows (or, for one row, pixel tiles) are written by disjoint
-  // iterations: --threads may split that loop.
-  markParallelLoop(result[0], p.oh >= 2 ? 1 : 2);
+  // Output rows, pixel tiles and channel blocks are each written by
+  // disjoint iterations: --threads splits the best balanced of them.
+  for (unsigned depth : {1, 2, 3})
+    markParallelLoop(result[0], depth);
   return tensor::ExpandShapeOp::create(b, loc, initType, result[0], outAssoc);
 }

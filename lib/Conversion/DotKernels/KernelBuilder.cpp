@@ -120,8 +120,15 @@ void mlir::lowbit::dotkernels::markParallelLoop(Value outer, unsigned depth) {
       }
     forOp = inner;
   }
-  if (forOp)
+  // A loop of one iteration has nothing to split.
+  if (forOp) {
+    auto lb = getConstantIntValue(forOp.getLowerBound());
+    auto ub = getConstantIntValue(forOp.getUpperBound());
+    auto step = getConstantIntValue(forOp.getStep());
+    if (lb && ub && step && *step > 0 && (*ub - *lb + *step - 1) / *step < 2)
+      return;
     forOp->setAttr(kParallelLoopAttrName, UnitAttr::get(forOp.getContext()));
+  }
 }
 
 namespace {
@@ -519,9 +526,10 @@ Value KernelBuilder::build(std::optional<ArrayRef<int64_t>> weights) {
               }));
             }));
       });
-  // Output rows (or, for one row, pixel tiles) are written by disjoint
-  // iterations: --threads may split that loop.
-  markParallelLoop(result[0], p.oh >= 2 ? 1 : 2);
+  // Output rows, pixel tiles and channel blocks are each written by
+  // disjoint iterations: --threads splits the best balanced of them.
+  for (unsigned depth : {1, 2, 3})
+    markParallelLoop(result[0], depth);
   Value res = result[0];
   if (p.matmulBatch) {
     res = tensor::CollapseShapeOp::create(b, loc, out2Type, res, outAssoc);

@@ -670,11 +670,11 @@ Value PopKernelBuilder::build() {
           });
         });
       });
-  // batch > rows > groups > channel blocks > pixel tiles: rows, or else
-  // channel blocks, or else pixel tiles are written by disjoint iterations
-  // and may be split across threads (--threads).
-  markParallelLoop(result[0],
-                   p.oh >= 2 ? 1 : (ceilDiv(blocks, cols) >= 2 ? 3 : 4));
+  // batch > rows > groups > channel blocks > pixel tiles: rows, channel
+  // blocks and pixel tiles are each written by disjoint iterations;
+  // --threads splits the best balanced of them.
+  for (unsigned depth : {1, 3, 4})
+    markParallelLoop(result[0], depth);
   Value res = result[0];
   if (p.matmulBatch)
     res = tensor::ExpandShapeOp::create(b, loc, initType, res, batchAssoc);

@@ -45,10 +45,10 @@ int pthread_detach(thread_id);
 enum {
   MAX_THREADS = 64,
   /* Polls of a waiting thread before it sleeps on a condition variable
-     (about a millisecond): the layers of one inference follow each other
+     (some tens of microseconds): the layers of one inference follow each other
      within microseconds, and a futex wake-up per layer costs more than
      many small layers take. */
-  SPIN = 1 << 14,
+  SPIN = 1 << 12,
 };
 
 static void relax(void) {

@@ -99,6 +99,31 @@ static std::optional<int64_t> constantTrips(Value lb, Value ub, Value step) {
   return span <= 0 ? 0 : llvm::divideCeil(span, s.getSExtValue());
 }
 
+/// Iterations of the innermost loop bodies under `op` per execution of
+/// `op`'s body, for loops with constant bounds (others count once): how
+/// much work one iteration of an enclosing loop holds.
+static int64_t nestedWork(Operation *op) {
+  int64_t work = 1;
+  for (Region &region : op->getRegions())
+    for (Block &block : region)
+      for (Operation &inner : block) {
+        int64_t trips = 1;
+        if (auto forOp = dyn_cast<scf::ForOp>(inner))
+          trips = constantTrips(forOp.getLowerBound(), forOp.getUpperBound(),
+                                forOp.getStep())
+                      .value_or(1);
+        else if (auto par = dyn_cast<scf::ParallelOp>(inner))
+          for (unsigned d = 0; d < par.getNumLoops(); ++d)
+            trips *= constantTrips(par.getLowerBound()[d],
+                                   par.getUpperBound()[d], par.getStep()[d])
+                         .value_or(1);
+        else if (inner.getNumRegions() == 0)
+          continue;
+        work += trips * nestedWork(&inner);
+      }
+  return work;
+}
+
 namespace {
 struct OutlineParallelPass
     : public mlir::lowbit::impl::LowBitOutlineParallelBase<
@@ -125,7 +150,51 @@ struct OutlineParallelPass
     }
     SymbolTable symbols(module);
     for (Operation *loop : loops)
-      outline(loop, symbols);
+      outline(choose(loop), symbols);
+  }
+
+  /// Among a marked loop and the marked loops nested in it, the one whose
+  /// iterations split best across the threads: the outermost whose chunks
+  /// differ by at most 1/16 of the work, else the best balanced. The
+  /// others lose their mark.
+  Operation *choose(Operation *loop) {
+    if (!isa<scf::ForOp>(loop))
+      return loop;
+    SmallVector<scf::ForOp> chain = {cast<scf::ForOp>(loop)};
+    while (true) {
+      scf::ForOp inner;
+      chain.back().getBody()->walk<WalkOrder::PreOrder>([&](scf::ForOp f) {
+        if (!f->hasAttr(kParallelLoopAttrName))
+          return WalkResult::advance();
+        inner = f;
+        return WalkResult::interrupt();
+      });
+      if (!inner)
+        break;
+      chain.push_back(inner);
+    }
+    // Work per thread of the slowest chunk over the ideal share.
+    auto imbalance = [&](scf::ForOp f) {
+      std::optional<int64_t> n =
+          constantTrips(f.getLowerBound(), f.getUpperBound(), f.getStep());
+      if (!n || *n < 2)
+        return n ? 1e9 : 1.0;
+      int64_t chunks = std::min<int64_t>(threads, *n);
+      return double(llvm::divideCeil(*n, chunks) * chunks) / double(*n) *
+             double(threads) / double(chunks);
+    };
+    scf::ForOp best = chain.front();
+    for (scf::ForOp f : chain)
+      if (imbalance(f) <= 1.0625) {
+        best = f;
+        break;
+      } else if (imbalance(f) < imbalance(best)) {
+        best = f;
+      }
+    for (scf::ForOp f : chain)
+      if (f != best)
+        f->removeAttr(kParallelLoopAttrName);
+    return best;
   }
 
   void outline(Operation *loop, SymbolTable &symbols) {
@@ -174,7 +243,7 @@ struct OutlineParallelPass
           chosenTrips = *n;
         }
       }
-      if (!chosen || total < minIterations)
+      if (!chosen || total * nestedWork(par) < minIterations)
         return;
       dim = *chosen;
       lb = par.getLowerBound()[dim];

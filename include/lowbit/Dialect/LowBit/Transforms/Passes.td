@@ -198,8 +198,9 @@ def LowBitOutlineParallel : Pass<"lowbit-outline-parallel", "ModuleOp"> {
     Runs on loops over buffers, before they are lowered to branches. Each
     `scf.for` marked `lowbit.parallel` (the kernels' loop over output rows
     or channel blocks, whose iterations write disjoint data) and each
-    outermost `scf.parallel` (from `convert-linalg-to-parallel-loops`) of
-    at least `min-iterations` iterations becomes:
+    outermost `scf.parallel` (from `convert-linalg-to-parallel-loops`)
+    whose iterations, counting those of its nested loops, reach
+    `min-iterations` becomes:
 
     - a private function `<func>_par<k>(begin, end, captures...)` that runs
       the iterations [begin, end) of the loop (of its first dimension of
@@ -217,9 +218,9 @@ def LowBitOutlineParallel : Pass<"lowbit-outline-parallel", "ModuleOp"> {
     Option<"threads", "threads", "unsigned", /*default=*/"1",
            "number of threads the loops are split across">,
     Option<"minIterations", "min-iterations", "int64_t",
-           /*default=*/"65536",
-           "smallest total iteration count of an unmarked scf.parallel "
-           "worth the hand-off to other threads">,
+           /*default=*/"32768",
+           "smallest work (iterations, counting those of nested loops) of "
+           "an unmarked scf.parallel worth the hand-off to other threads">,
   ];
   let dependentDialects = ["::mlir::func::FuncDialect",
                            "::mlir::arith::ArithDialect",
