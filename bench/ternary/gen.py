@@ -4,8 +4,9 @@ C ABI, and their C driver:
 
   tt_mm:   ternary x ternary matmul M x K x N      (2-bit packed input)
   i8_mm:   int8 x int8 matmul, same shape          (the int8 baseline)
-  it_gemv: int8 x ternary GEMV 1 x K x N
+  it_gemv: int8 x ternary GEMV 1 x K x N (2-bit weights in the object)
   i8_gemv: int8 x int8 GEMV, same shape
+  i4_gemv: int8 x int4 GEMV, same shape    (4-bit weights in the object)
 
     gen.py MODELS.mlir DRIVER.c [M K N]
 """
@@ -15,6 +16,7 @@ import sys
 rng = random.Random(3)
 TR = "!quant.uniform<i2<-1:1>:f32, 0.5>"
 I8 = "!quant.uniform<i8:f32, 0.05>"
+I4 = "!quant.uniform<i4:f32, 0.25>"
 ACC = "!quant.uniform<i32:f32, 1.0>"
 
 
@@ -74,16 +76,17 @@ int main(void) {
   ternary(xt, TT_MM_IN0_BYTES, &s);
   for (int i = 0; i < I8_MM_IN0_BYTES; ++i) x8[i] = (int8_t)(i * 37);
   for (int i = 0; i < I8_GEMV_IN0_BYTES; ++i) g8[i] = (int8_t)(i * 41);
-  double a = 1e9, b = 1e9, c = 1e9, d = 1e9;
+  double a = 1e9, b = 1e9, c = 1e9, d = 1e9, e = 1e9;
   for (int r = 0; r < REPS; ++r) {
     TIME(tt_mm(xt, y), a);
     TIME(i8_mm(x8, y), b);
     for (int j = 0; j < 20; ++j) {
       TIME(it_gemv(g8, y), c);
       TIME(i8_gemv(g8, y), d);
+      TIME(i4_gemv(g8, y), e);
     }
   }
-  printf("%%f %%f %%f %%f\n", a, b, c, d);
+  printf("%%f %%f %%f %%f %%f\n", a, b, c, d, e);
   return 0;
 }
 """
@@ -92,12 +95,14 @@ int main(void) {
 def main(models, driver, m=1024, k=4096, n=1024):
     tern = [rng.choice((-1, 0, 1)) for _ in range(k * n)]
     i8 = [rng.randint(-127, 127) for _ in range(k * n)]
+    i4 = [rng.randint(-8, 7) for _ in range(k * n)]
     with open(models, "w") as f:
         f.write("module {\n%s\n}\n" % "\n".join([
             fn("tt_mm", m, k, n, TR, TR, tern),
             fn("i8_mm", m, k, n, I8, I8, i8),
             fn("it_gemv", 1, k, n, I8, TR, tern),
-            fn("i8_gemv", 1, k, n, I8, I8, i8)]))
+            fn("i8_gemv", 1, k, n, I8, I8, i8),
+            fn("i4_gemv", 1, k, n, I8, I4, i4)]))
     with open(driver, "w") as f:
         f.write(DRIVER % {})
 

@@ -69,6 +69,7 @@ LogicalResult mlir::lowbit::buildLowBitToLLVMPipeline(
     LowBitDotKernelsOptions dot;
     dot.isa = options.dotKernels;
     dot.report = options.report;
+    dot.packWeights = options.packWeights;
     // Canonicalization first drops zero zero-point subtractions, leaving
     // the plain ext * ext products the kernels match.
     pm.addPass(createCanonicalizerPass());

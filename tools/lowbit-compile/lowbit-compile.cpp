@@ -120,6 +120,15 @@ static cl::opt<bool> planMemoryFlag(
              "--plan-memory=false allocates each tensor on the heap"),
     cl::init(true), cl::cat(category));
 
+static cl::opt<std::string> packWeightsFlag(
+    "pack-weights",
+    cl::desc("constant weights of 4 or 2 bits (int4, int2, ternary, binary) "
+             "in the int8 kernels: auto (default: two or four to a byte in "
+             "layers that read each weight once per call, such as a batch-1 "
+             "matmul), always (in every layer: the smallest object), never "
+             "(one to a byte)"),
+    cl::init("auto"), cl::cat(category));
+
 /// --threads, registered in main (see there).
 static cl::opt<unsigned> *threadsFlag;
 
@@ -273,6 +282,10 @@ int main(int argc, char **argv) {
   }
 
   std::string popcountKernels = popcountKernelsFlag;
+  if (packWeightsFlag != "auto" && packWeightsFlag != "always" &&
+      packWeightsFlag != "never")
+    return fail("unknown --pack-weights '" + packWeightsFlag +
+                "'; expected auto, always or never");
   if (popcountKernels == "auto") {
     popcountKernels = lowbit::selectPopcountKernels(*tm);
   } else if (popcountKernels != "none") {
@@ -455,6 +468,7 @@ int main(int argc, char **argv) {
     options.popcountKernels = popcountKernels;
     options.report = reportFlag;
     options.planMemory = planMemoryFlag;
+    options.packWeights = packWeightsFlag;
     options.threads = *threadsFlag;
     std::string parseErrors;
     auto insert = [&](OpPassManager &opm, StringRef point) -> LogicalResult {

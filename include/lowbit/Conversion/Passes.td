@@ -203,7 +203,13 @@ def LowBitDotKernels : Pass<"lowbit-dot-kernels", "ModuleOp"> {
            "instruction set of the kernels: avx512-vnni, avx-vnni, avx2, "
            "sse2, neon-dotprod or neon">,
     Option<"report", "report", "bool", /*default=*/"false",
-           "emit a remark at each contraction that gets a kernel">
+           "emit a remark at each contraction that gets a kernel">,
+    Option<"packWeights", "pack-weights", "std::string",
+           /*default=*/"\"auto\"",
+           "constant weights of 4 or 2 bits (ternary, binary): 'auto' "
+           "stores them two or four to a byte in layers that read each "
+           "weight once per call (one-row matmuls), 'always' in every "
+           "layer, 'never' one to a byte">
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::linalg::LinalgDialect",

@@ -53,6 +53,11 @@ struct LowBitToLLVMOptions : public PassPipelineOptions<LowBitToLLVMOptions> {
                      "arena and add <name>_with_scratch entry points "
                      "(--lowbit-plan-memory)"),
       llvm::cl::init(true)};
+  PassOptions::Option<std::string> packWeights{
+      *this, "pack-weights",
+      llvm::cl::desc("4- and 2-bit constant weights in the dot kernels: "
+                     "auto, always or never (--lowbit-dot-kernels)"),
+      llvm::cl::init("auto")};
   PassOptions::Option<unsigned> threads{
       *this, "threads",
       llvm::cl::desc("split large loops across this many threads "

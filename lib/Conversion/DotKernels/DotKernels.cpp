@@ -65,6 +65,19 @@ struct DotKernelsPass
              "avx-vnni, avx2, sse2, neon-dotprod or neon";
       return signalPassFailure();
     }
+    WeightPacking packing;
+    if (packWeights == "auto")
+      packing = WeightPacking::Auto;
+    else if (packWeights == "always")
+      packing = WeightPacking::Always;
+    else if (packWeights == "never")
+      packing = WeightPacking::Never;
+    else {
+      getOperation()->emitError()
+          << "unknown pack-weights '" << packWeights
+          << "' for --lowbit-dot-kernels; expected auto, always or never";
+      return signalPassFailure();
+    }
     SmallVector<Problem> problems;
     getOperation()->walk([&](linalg::GenericOp op) {
       if (std::optional<Problem> p = matchProblem(op))
@@ -120,9 +133,9 @@ struct DotKernelsPass
             << " x " << info.lanes * info.cols;
       }
       OpBuilder b(p.op);
-      Value res = buildDotKernel(b, p.op.getLoc(), p, k, group,
-                                 w ? std::optional<ArrayRef<int64_t>>(*w)
-                                   : std::nullopt);
+      Value res = buildDotKernel(
+          b, p.op.getLoc(), p, k, group,
+          w ? std::optional<ArrayRef<int64_t>>(*w) : std::nullopt, packing);
       p.op.getResult(0).replaceAllUsesWith(res);
       p.op.erase();
     }

@@ -145,11 +145,17 @@ bool kernelSupports(const Problem &p, Isa kind);
 /// int16, is exact for these constant weights.
 bool avx2IsExact(const Problem &p, ArrayRef<int64_t> weights);
 
+/// How constant weights of 4 bits or fewer are stored: two or four to a
+/// byte only in layers that read each weight once per call (`Auto`), in
+/// every layer, or one per byte.
+enum class WeightPacking { Auto, Always, Never };
+
 /// The dot-product kernel for `p`: `group` = 4 (bytes, lowbit.dot4), 2
 /// (16-bit pairs, lowbit.dot2) or 1 (16-bit values, plain arith); `weights`
 /// are the constant weights, if any. Returns the contraction's result.
 Value buildDotKernel(OpBuilder &b, Location loc, const Problem &p, Isa kind,
-                     int64_t group, std::optional<ArrayRef<int64_t>> weights);
+                     int64_t group, std::optional<ArrayRef<int64_t>> weights,
+                     WeightPacking packing = WeightPacking::Auto);
 
 /// The depthwise kernel for `p` (constant weights).
 Value buildDepthwise(OpBuilder &b, Location loc, const Problem &p, Isa kind,

@@ -140,8 +140,9 @@ public:
   /// added into int32 lanes with plain arith ops (a widening
   /// multiply-accumulate such as NEON smlal).
   KernelBuilder(OpBuilder &b, Location loc, const Problem &p, Isa kind,
-                int64_t group)
-      : b(b), loc(loc), p(p), kind(kind), info(getIsaInfo(kind)), group(group) {
+                int64_t group, WeightPacking packing)
+      : b(b), loc(loc), p(p), kind(kind), info(getIsaInfo(kind)), group(group),
+        packing(packing) {
     lanes = info.lanes;
     blocks = ceilDiv(p.oc, lanes);
     c4 = ceilDiv(p.c, group);
@@ -174,6 +175,9 @@ private:
 
   Value activationView();
   std::pair<Value, Value> packWeights(std::optional<ArrayRef<int64_t>> w);
+  void chooseWeightStorage(ArrayRef<int64_t> w);
+  /// One weight operand (byteType()) read from the packed weights.
+  Value loadWeights(Value packed, ValueRange indices);
   Value dot(Value acc, Value actBytes, Value weightBytes);
 
   OpBuilder &b;
@@ -182,10 +186,107 @@ private:
   Isa kind;
   IsaInfo info;
   int64_t group;
+  WeightPacking packing;
   Type elemType;
+  /// Constant weights are stored as bytes (also for the 16-bit kernels,
+  /// which widen them as they load them), `perByte` values of
+  /// 8 / perByte bits to a byte; signed ones are sign-extended.
+  bool byteStorage = false;
+  int64_t perByte = 1;
+  bool storageSigned = true;
   int64_t lanes, blocks, c4;
   bool flip, actIsUnsigned;
 };
+
+/// Constant weights of at most 8 bits are stored as bytes (the 16-bit
+/// kernels widen them as they load them); weights of at most 4 (2) bits
+/// two (four) to a byte when the layer reads each weight once per call (a
+/// matmul of one row, where weight bytes are the cost), or always with
+/// WeightPacking::Always.
+void KernelBuilder::chooseWeightStorage(ArrayRef<int64_t> w) {
+  int64_t lo = 0, hi = 0;
+  for (int64_t v : w) {
+    lo = std::min(lo, v);
+    hi = std::max(hi, v);
+  }
+  storageSigned = lo < 0;
+  auto fits = [&](int64_t bits) {
+    return storageSigned ? lo >= -(int64_t(1) << (bits - 1)) &&
+                               hi < (int64_t(1) << (bits - 1))
+                         : hi < (int64_t(1) << bits);
+  };
+  if (!fits(8))
+    return;
+  byteStorage = true;
+  if (packing == WeightPacking::Never)
+    return;
+  bool oncePerCall = p.batch * p.oh * p.ow <= 1;
+  if (packing == WeightPacking::Always || oncePerCall) {
+    int64_t v = group * lanes;
+    if (fits(2) && v % 4 == 0)
+      perByte = 4;
+    else if (fits(4) && v % 2 == 0)
+      perByte = 2;
+  }
+}
+
+Value KernelBuilder::loadWeights(Value packed, ValueRange indices) {
+  if (!byteStorage)
+    return vector::TransferReadOp::create(
+        b, loc, byteType(), packed, indices,
+        arith::ConstantIntOp::create(b, loc, elemType, 0),
+        ArrayRef<bool>{true});
+  int64_t v = group * lanes;
+  auto i8 = b.getI8Type();
+  Value bytes = vector::TransferReadOp::create(
+      b, loc, VectorType::get({v / perByte}, i8), packed, indices,
+      arith::ConstantIntOp::create(b, loc, 0, 8), ArrayRef<bool>{true});
+  if (perByte > 1) {
+    // Byte j holds values j, j + v/perByte, ... in its successive fields:
+    // field k is shifted down (a logical shift: x86 has no byte shifts,
+    // and a logical one is a 16-bit shift plus the mask that follows
+    // anyway), masked, and, for signed values, sign-extended as
+    // (f ^ half) - half; the parts are concatenated.
+    int64_t bits = 8 / perByte;
+    auto partType = cast<VectorType>(bytes.getType());
+    auto byteSplat = [&](int64_t v) {
+      return splat(partType, b.getI8IntegerAttr(static_cast<int8_t>(v)));
+    };
+    SmallVector<Value> parts;
+    for (int64_t k = 0; k < perByte; ++k) {
+      Value part = bytes;
+      if (k)
+        part = arith::ShRUIOp::create(b, loc, part, byteSplat(bits * k));
+      if (k != perByte - 1)
+        part = arith::AndIOp::create(b, loc, part,
+                                     byteSplat((1 << bits) - 1));
+      if (storageSigned) {
+        Value half = byteSplat(1 << (bits - 1));
+        part = arith::SubIOp::create(
+            b, loc, arith::XOrIOp::create(b, loc, part, half), half);
+      }
+      parts.push_back(part);
+    }
+    while (parts.size() > 1) {
+      SmallVector<Value> joined;
+      for (size_t i = 0; i < parts.size(); i += 2) {
+        int64_t n = cast<VectorType>(parts[i].getType()).getNumElements();
+        SmallVector<int64_t> mask;
+        for (int64_t m = 0; m < 2 * n; ++m)
+          mask.push_back(m);
+        joined.push_back(
+            vector::ShuffleOp::create(b, loc, parts[i], parts[i + 1], mask));
+      }
+      parts = joined;
+    }
+    bytes = parts.front();
+  }
+  if (elemType != i8)
+    bytes = storageSigned
+                ? arith::ExtSIOp::create(b, loc, byteType(), bytes).getResult()
+                : arith::ExtUIOp::create(b, loc, byteType(), bytes).getResult();
+  return bytes;
+}
 
 /// The activations as [B, IH, IW, C4*4] bytes (reduction zero-padded: the
 /// packed weights there are zero, so the padding value does not matter).
@@ -212,8 +313,12 @@ KernelBuilder::packWeights(std::optional<ArrayRef<int64_t>> w) {
   // sum (a - za) * w = sum a' * w + factor * sum w, with a' the byte fed to
   // the instruction (a flipped a is a + 128 or a - 128).
   int64_t factor = (flip ? (actIsUnsigned ? -128 : 128) : 0) - p.actZero;
-  SmallVector<int64_t> packedShape = {blocks, p.kh, p.kw, c4, group * lanes};
-  auto packedType = RankedTensorType::get(packedShape, elemType);
+  if (w)
+    chooseWeightStorage(*w);
+  SmallVector<int64_t> packedShape = {blocks, p.kh, p.kw, c4,
+                                      group * lanes / perByte};
+  auto packedType = RankedTensorType::get(
+      packedShape, byteStorage ? b.getI8Type() : elemType);
   auto corrType = RankedTensorType::get({blocks, lanes}, b.getI32Type());
   if (w) {
     auto at = [&](int64_t o, int64_t y, int64_t x, int64_t ch) -> int64_t {
@@ -240,7 +345,22 @@ KernelBuilder::packWeights(std::optional<ArrayRef<int64_t>> w) {
                 corr[blk * lanes + l] += factor * v;
               }
     DenseElementsAttr packedAttr;
-    if (group == 4) {
+    if (byteStorage) {
+      // Per weight vector of v values, byte j holds values j + k * v /
+      // perByte in bits [k * 8 / perByte, (k + 1) * 8 / perByte).
+      int64_t v = group * lanes, n = v / perByte, bits = 8 / perByte;
+      SmallVector<int8_t> bytes(packed.size() / perByte, 0);
+      for (size_t base = 0; base < packed.size(); base += v)
+        for (int64_t j = 0; j < n; ++j) {
+          unsigned byte = 0;
+          for (int64_t k = 0; k < perByte; ++k)
+            byte |= (static_cast<unsigned>(packed[base + k * n + j]) &
+                     ((1u << bits) - 1))
+                    << (k * bits);
+          bytes[base / perByte + j] = static_cast<int8_t>(byte);
+        }
+      packedAttr = DenseElementsAttr::get(packedType, ArrayRef<int8_t>(bytes));
+    } else if (group == 4) {
       SmallVector<int8_t> bytes;
       bytes.reserve(packed.size());
       for (int16_t v : packed)
@@ -468,11 +588,8 @@ Value KernelBuilder::build(std::optional<ArrayRef<int64_t>> weights) {
                         Value ch = arith::MulIOp::create(b, loc, q, idx(group));
                         SmallVector<Value> wv, av, next;
                         for (int64_t t = 0; t < cols; ++t)
-                          wv.push_back(vector::TransferReadOp::create(
-                              b, loc, byteType(), packed,
-                              ValueRange{blkIdx[t], y, x, q, c0},
-                              arith::ConstantIntOp::create(b, loc, elemType, 0),
-                              ArrayRef<bool>{true}));
+                          wv.push_back(loadWeights(
+                              packed, ValueRange{blkIdx[t], y, x, q, c0}));
                         auto vg = VectorType::get({group}, b.getI8Type());
                         auto vgWide = VectorType::get({group}, elemType);
                         auto v1i32 = VectorType::get({1}, b.getI32Type());
@@ -563,6 +680,6 @@ bool mlir::lowbit::dotkernels::kernelSupports(const Problem &p, Isa kind) {
 
 Value mlir::lowbit::dotkernels::buildDotKernel(
     OpBuilder &b, Location loc, const Problem &p, Isa kind, int64_t group,
-    std::optional<ArrayRef<int64_t>> weights) {
-  return KernelBuilder(b, loc, p, kind, group).build(weights);
+    std::optional<ArrayRef<int64_t>> weights, WeightPacking packing) {
+  return KernelBuilder(b, loc, p, kind, group, packing).build(weights);
 }

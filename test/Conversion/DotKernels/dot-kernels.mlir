@@ -54,13 +54,13 @@
 // With plain NEON, one reduction element at a time and a widening
 // multiply-add.
 // SMLAL-LABEL: func.func @mm_s8_const
-// SMLAL: arith.constant dense<{{\[\[\[\[\[}}1, -2, 3, 0], [4, 5, -6, 0], [7, 8, 9, 0], [-10, 11, 12, 0], [13, 14, 15, 0], [16, 17, -128, 0]]]]]> : tensor<1x1x1x6x4xi16>
+// SMLAL: arith.constant dense<{{\[\[\[\[\[}}1, -2, 3, 0], [4, 5, -6, 0], [7, 8, 9, 0], [-10, 11, 12, 0], [13, 14, 15, 0], [16, 17, -128, 0]]]]]> : tensor<1x1x1x6x4xi8>
 // SMLAL: %[[A1:.*]] = vector.transfer_read %{{.*}} : tensor<1x1x10x6xi8>, vector<1xi8>
 // SMLAL: %[[A16:.*]] = arith.extsi %[[A1]] : vector<1xi8> to vector<1xi16>
 // SMLAL: %[[AS:.*]] = vector.extract %[[A16]][0] : i16 from vector<1xi16>
 // SMLAL: %[[AB:.*]] = vector.broadcast %[[AS]] : i16 to vector<4xi16>
 // SMLAL: %[[AW:.*]] = arith.extsi %[[AB]] : vector<4xi16> to vector<4xi32>
-// SMLAL: %[[WW:.*]] = arith.extsi %{{.*}} : vector<4xi16> to vector<4xi32>
+// SMLAL: %[[WW:.*]] = arith.extsi %{{.*}} : vector<4xi8> to vector<4xi32>
 // SMLAL: %[[P:.*]] = arith.muli %[[AW]], %[[WW]] : vector<4xi32>
 // SMLAL: arith.addi %{{.*}}, %[[P]] : vector<4xi32>
 // SMLAL-NOT: lowbit.dot
@@ -68,7 +68,9 @@
 // widens to 16 bits instead (pairs of K, no flip: only the values change).
 // AVX2-LABEL: func.func @mm_s8_const
 // AVX2-NOT: lowbit.dot4
-// AVX2-DAG: arith.constant dense<{{\[\[\[\[\[}}1, 4, -2, 5, 3, -6, 0, 0, {{.*}}]]]]]> : tensor<1x1x1x3x16xi16>
+// The weights are stored as bytes and widened as they are loaded.
+// AVX2-DAG: arith.constant dense<{{\[\[\[\[\[}}1, 4, -2, 5, 3, -6, 0, 0, {{.*}}]]]]]> : tensor<1x1x1x3x16xi8>
+// AVX2-DAG: arith.extsi %{{.*}} : vector<16xi8> to vector<16xi16>
 // AVX2: %[[A2:.*]] = vector.transfer_read %{{.*}} : tensor<1x1x10x6xi8>, vector<2xi8>
 // AVX2: %[[A16:.*]] = arith.extsi %[[A2]] : vector<2xi8> to vector<2xi16>
 // AVX2: vector.bitcast %[[A16]] : vector<2xi16> to vector<1xi32>
@@ -151,7 +153,9 @@ func.func @mm_u8_arg(%a: tensor<3x64xi8>, %w: tensor<64x4xi8>, %init: tensor<3x4
 // NEON kernel (16-bit values, one reduction element per step).
 // NEON-LABEL: func.func @mm_u8_weights
 // NEON-NOT: lowbit.dot4
-// NEON: arith.constant dense<{{.*}}> : tensor<1x1x1x4x4xi16>
+// The unsigned weights are stored as bytes (200 is -56) and zero-extended.
+// NEON: arith.constant dense<{{\[\[\[\[\[}}-56, 1, 2, 0]{{.*}}> : tensor<1x1x1x4x4xi8>
+// NEON: arith.extui %{{.*}} : vector<4xi8> to vector<4xi32>
 // NEON: arith.muli %{{.*}}, %{{.*}} : vector<4xi32>
 // NEON-NOT: linalg.generic
 #mA = affine_map<(m, n, k) -> (m, k)>

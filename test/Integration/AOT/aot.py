@@ -644,6 +644,15 @@ KERNEL_VARIANTS = [
     # must not change by a bit.
     ("x86-threads", "x86_64-linux-gnu", ["--threads=3"], []),
     ("a64-threads", "aarch64-linux-gnu", ["--threads=2"], []),
+    # 4- and 2-bit weights two and four to a byte in every layer (by
+    # default only in one-row matmuls), unpacked in registers.
+    ("x86-packed", "x86_64-linux-gnu", ["--pack-weights=always"], []),
+    ("x86-avx512vnni-packed", "x86_64-linux-gnu",
+     ["--mattr=+avx512f,+avx512bw,+avx512vnni", "--pack-weights=always"],
+     ["avx512f", "avx512bw", "avx512_vnni"]),
+    ("a64-dotprod-packed", "aarch64-linux-gnu",
+     ["--mattr=+dotprod", "--pack-weights=always"], []),
+    ("a64-packed", "aarch64-linux-gnu", ["--pack-weights=always"], []),
 ]
 
 
