@@ -135,7 +135,10 @@ static cl::opt<unsigned> *threadsFlag;
 static cl::opt<bool> reportFlag(
     "report",
     cl::desc("print, for each matmul/conv2d, the register-tiled kernel it "
-             "gets (kernel set, shape, tile) as a remark at its location"),
+             "gets (kernel set, shape, tile) and each function's memory "
+             "plan as remarks, then a table of the layers: op, precisions, "
+             "kernel, MACs, weight bytes, arena offset and size of their "
+             "buffers"),
     cl::init(false), cl::cat(category));
 
 static cl::list<std::string>
@@ -490,10 +493,38 @@ int main(int argc, char **argv) {
   if (!crashReproducer.empty())
     pm.enableCrashReproducerGeneration(crashReproducer);
   lowbit::trackPassStages(pm);
+  // --report: the layers of the model as written, and what the lowering
+  // says of them (kernel remarks, printed too; planned buffers, only
+  // collected), for the table printed at the end.
+  std::vector<lowbit::LayerRow> layers;
+  llvm::StringMap<std::string> layerKernels, layerBuffers;
+  std::optional<ScopedDiagnosticHandler> collect;
+  if (reportFlag) {
+    layers = lowbit::collectLayers(*module);
+    collect.emplace(&context, [&](Diagnostic &diag) -> LogicalResult {
+      if (diag.getSeverity() != DiagnosticSeverity::Remark)
+        return failure();
+      std::string message = diag.str();
+      StringRef text(message);
+      std::string key = lowbit::locationKey(diag.getLocation());
+      if (text.consume_front("kernel: ")) {
+        std::string &k = layerKernels[key];
+        k = k.empty() ? text.str() : k + "; " + text.str();
+        return failure();
+      }
+      if (text.consume_front("arena buffer: ")) {
+        std::string &b = layerBuffers[key];
+        b = b.empty() ? text.str() : b + ", " + text.str();
+        return success();
+      }
+      return failure();
+    });
+  }
   LogicalResult ran = failure();
   if (!lowbit::runCrashGuarded("lowbit-compile", inputFile,
                                [&] { ran = pm.run(*module); }))
     std::_Exit(1);
+  collect.reset();
   if (failed(ran))
     return 1;
   auto plans =
@@ -560,5 +591,7 @@ int main(int argc, char **argv) {
       sys::fs::remove(output);
     return fail(error);
   }
+  if (reportFlag)
+    lowbit::printLayerReport(errs(), layers, layerKernels, layerBuffers, {});
   return 0;
 }

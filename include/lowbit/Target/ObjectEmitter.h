@@ -11,11 +11,13 @@
 #define LOWBIT_TARGET_OBJECTEMITTER_H
 
 #include "mlir/IR/BuiltinOps.h"
+#include "llvm/ADT/StringMap.h"
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/Target/TargetMachine.h"
 
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace mlir {
 namespace lowbit {
@@ -82,6 +84,29 @@ LogicalResult emitModule(ModuleOp module, llvm::TargetMachine &tm,
 std::string generateCHeader(ModuleOp model, llvm::StringRef headerName,
                             DictionaryAttr memoryPlans = {},
                             unsigned threads = 1);
+
+/// One row of `lowbit-compile --report`'s layer table: a lowbit op of the
+/// model as written.
+struct LayerRow {
+  std::string location;    ///< locationKey() of the op
+  std::string op;          ///< name without the dialect
+  std::string precisions;  ///< e.g. "i8 x i4 -> i8"
+  int64_t macs = 0;        ///< multiply-accumulates (matmul, conv2d)
+  int64_t weightBytes = 0; ///< constant operands, packed
+};
+
+/// The printed form of `loc`, by which remarks are matched to layers.
+std::string locationKey(Location loc);
+
+/// The rows of the layer table of `model` (before lowering).
+std::vector<LayerRow> collectLayers(ModuleOp model);
+
+/// Prints the table; `kernels` and `buffers` map a location key to the
+/// kernel a layer got and to its planned buffers ("offset+bytes, ...").
+void printLayerReport(llvm::raw_ostream &os, ArrayRef<LayerRow> rows,
+                      const llvm::StringMap<std::string> &kernels,
+                      const llvm::StringMap<std::string> &buffers,
+                      ArrayRef<std::string> summaries);
 
 } // namespace lowbit
 } // namespace mlir

@@ -261,6 +261,10 @@ private:
       for (auto [b, offset] : llvm::zip(buffers, bestOffsets))
         b.offset = offset;
     }
+    if (report)
+      for (Buffer b : buffers)
+        mlir::emitRemark(b.alloc.getLoc())
+            << "arena buffer: " << b.offset << "+" << b.bytes;
     int64_t peak = peakLiveBytes(buffers, numOps);
     int64_t weights = weightBytes(func, symbols);
     split(func, buffers, arena);
