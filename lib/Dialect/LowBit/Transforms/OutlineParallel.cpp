@@ -209,22 +209,17 @@ struct OutlineParallelPass
     // The split dimension and its iteration count.
     unsigned dim = 0;
     Value lb, ub, step;
-    Value trips;
+    // The count, created once the loop is known to be outlined.
+    std::optional<int64_t> constantCount;
     if (auto forOp = dyn_cast<scf::ForOp>(loop)) {
       if (forOp.getNumRegionIterArgs() != 0)
         return;
       lb = forOp.getLowerBound();
       ub = forOp.getUpperBound();
       step = forOp.getStep();
-      if (std::optional<int64_t> n = constantTrips(lb, ub, step)) {
-        if (*n < 2)
-          return;
-        trips = idx(b, *n);
-      } else {
-        // ceil((ub - lb) / step), the loop's own trip count.
-        Value span = arith::SubIOp::create(b, loc, ub, lb);
-        trips = arith::CeilDivSIOp::create(b, loc, span, step);
-      }
+      constantCount = constantTrips(lb, ub, step);
+      if (constantCount && *constantCount < 2)
+        return;
     } else {
       auto par = cast<scf::ParallelOp>(loop);
       if (par.getNumReductions() != 0)
@@ -249,7 +244,7 @@ struct OutlineParallelPass
       lb = par.getLowerBound()[dim];
       ub = par.getUpperBound()[dim];
       step = par.getStep()[dim];
-      trips = idx(b, chosenTrips);
+      constantCount = chosenTrips;
     }
 
     Captures captures;
@@ -258,11 +253,8 @@ struct OutlineParallelPass
     for (Value v : loop->getOperands())
       used.insert(v);
     for (Value v : used)
-      if (!captures.add(v)) {
-        if (trips.getDefiningOp() && trips.use_empty())
-          trips.getDefiningOp()->erase();
+      if (!captures.add(v))
         return;
-      }
 
     // The task: iterations [begin, end) of the split dimension.
     auto parent = loop->getParentOfType<func::FuncOp>();
@@ -331,6 +323,12 @@ struct OutlineParallelPass
                   NamedAttribute(StringAttr::get(ctx, "threads"),
                                  b.getI32IntegerAttr(threads))}));
     symbols.insert(dispatch);
+    // ceil((ub - lb) / step) unless constant.
+    Value trips =
+        constantCount
+            ? idx(b, *constantCount)
+            : Value(arith::CeilDivSIOp::create(
+                  b, loc, arith::SubIOp::create(b, loc, ub, lb), step));
     SmallVector<Value> operands = {trips};
     llvm::append_range(operands, captures.arguments);
     func::CallOp::create(b, loc, dispatch, operands);

@@ -10,11 +10,14 @@
 // arena, reusing bytes between buffers that are never live together, and
 // splits the function into
 //
-//   <name>_body         (private) the body, the arena as last argument;
+//   <name>_body         (private) the body, each planned buffer an
+//                                 argument (so accesses can be traced to
+//                                 buffers, see ArenaAliasScopes.cpp);
 //   <name>_with_scratch (public)  checks the caller's scratch pointer, then
-//                                 runs the body: no heap allocation;
+//                                 runs the body on views of it: no heap
+//                                 allocation;
 //   <name>              (public)  unchanged signature: allocates the arena,
-//                                 runs the body, frees it.
+//                                 calls <name>_with_scratch, frees it.
 //
 // Upstream MLIR has no pass for this: buffer hoisting and promotion move
 // single allocations, none packs many into one buffer by live range. The
@@ -81,9 +84,10 @@ static int64_t bufferBytes(MemRefType type) {
 
 /// Places `buffers` in the given order: each at the lowest-waste gap among
 /// the already placed buffers it is live together with (the best fit), or
-/// after all of them. Returns the arena size.
-static int64_t place(MutableArrayRef<Buffer> buffers, ArrayRef<unsigned> order,
-                     int64_t alignment) {
+/// after all of them (sizes are multiples of the alignment, so offsets are
+/// too). Returns the arena size.
+static int64_t place(MutableArrayRef<Buffer> buffers,
+                     ArrayRef<unsigned> order) {
   for (Buffer &b : buffers)
     b.offset = -1;
   int64_t arena = 0;
@@ -107,7 +111,6 @@ static int64_t place(MutableArrayRef<Buffer> buffers, ArrayRef<unsigned> order,
       candidate = std::max(candidate, o->offset + o->bytes);
     }
     b.offset = best >= 0 ? best : candidate;
-    (void)alignment; // sizes and offsets are multiples of it already
     arena = std::max(arena, b.offset + b.bytes);
   }
   return arena;
@@ -250,7 +253,7 @@ private:
         llvm::sort(order, [&](unsigned x, unsigned y) {
           return cmp(x, y) || (!cmp(y, x) && x < y);
         });
-        int64_t size = place(buffers, order, alignment);
+        int64_t size = place(buffers, order);
         if (bestOffsets.empty() || size < arena) {
           arena = size;
           bestOffsets.clear();
