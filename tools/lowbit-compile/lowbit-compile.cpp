@@ -129,6 +129,12 @@ static cl::opt<std::string> packWeightsFlag(
              "(one to a byte)"),
     cl::init("auto"), cl::cat(category));
 
+static cl::opt<int64_t> maxTensorBytes(
+    "max-tensor-bytes",
+    cl::desc("refuse a model holding a tensor larger than this many bytes "
+             "(default 4 GiB)"),
+    cl::init(int64_t(1) << 32), cl::cat(category));
+
 /// --threads, registered in main (see there).
 static cl::opt<unsigned> *threadsFlag;
 
@@ -439,7 +445,9 @@ int main(int argc, char **argv) {
 
   {
     mlir::PassManager pm(&context);
-    pm.addPass(lowbit::createLowBitVerifyModel());
+    lowbit::LowBitVerifyModelOptions verify;
+    verify.maxTensorBytes = maxTensorBytes;
+    pm.addPass(lowbit::createLowBitVerifyModel(verify));
     if (failed(pm.run(*module)))
       return 1;
   }

@@ -5,9 +5,11 @@
 //===----------------------------------------------------------------------===//
 
 #include "lowbit/Dialect/LowBit/IR/LowBitOps.h"
+#include "lowbit/Dialect/LowBit/IR/LowBitTypes.h"
 #include "lowbit/Dialect/LowBit/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "llvm/Support/MathExtras.h"
 
 namespace mlir {
 namespace lowbit {
@@ -19,9 +21,28 @@ namespace lowbit {
 using namespace mlir;
 using namespace mlir::lowbit;
 
+/// Bytes a static tensor of `type` takes at its storage width (packed
+/// sub-byte values count their bits), or nullopt on int64 overflow.
+static std::optional<int64_t> tensorBytes(RankedTensorType type) {
+  Type e = type.getElementType();
+  int64_t bits = 8;
+  if (isa<BinaryType>(e))
+    bits = 1;
+  else if (auto q = dyn_cast<quant::QuantizedType>(e))
+    bits = q.getStorageTypeIntegralWidth();
+  else if (e.isIntOrFloat())
+    bits = e.getIntOrFloatBitWidth();
+  int64_t total = bits;
+  for (int64_t d : type.getShape())
+    if (llvm::MulOverflow(total, d, total))
+      return std::nullopt;
+  return llvm::divideCeil(total, 8);
+}
+
 namespace {
 struct VerifyModelPass
     : public lowbit::impl::LowBitVerifyModelBase<VerifyModelPass> {
+  using Base::Base;
   void runOnOperation() override {
     ModuleOp module = getOperation();
     bool failedAny = false;
@@ -57,6 +78,39 @@ struct VerifyModelPass
                          << " conflicts with the module's " << moduleMode;
         failedAny = true;
       }
+    });
+    // Sizes: one multiplication per dimension, whatever the tensor holds.
+    auto tooLarge = [&](Type type) -> std::optional<std::string> {
+      auto tensor = dyn_cast<RankedTensorType>(type);
+      if (!tensor || !tensor.hasStaticShape())
+        return std::nullopt;
+      std::optional<int64_t> bytes = tensorBytes(tensor);
+      if (bytes && *bytes <= maxTensorBytes)
+        return std::nullopt;
+      std::string s;
+      llvm::raw_string_ostream os(s);
+      os << "tensor " << type << " takes "
+         << (bytes ? std::to_string(*bytes) : std::string("more than 2^63"))
+         << " bytes, more than the limit of " << maxTensorBytes
+         << " (--max-tensor-bytes)";
+      return s;
+    };
+    module.walk([&](Operation *op) {
+      for (Value v : op->getResults())
+        if (std::optional<std::string> msg = tooLarge(v.getType())) {
+          op->emitError() << *msg;
+          failedAny = true;
+          return WalkResult::interrupt();
+        }
+      for (Region &region : op->getRegions())
+        for (Block &block : region)
+          for (BlockArgument arg : block.getArguments())
+            if (std::optional<std::string> msg = tooLarge(arg.getType())) {
+              op->emitError() << *msg;
+              failedAny = true;
+              return WalkResult::interrupt();
+            }
+      return WalkResult::advance();
     });
     if (failedAny)
       signalPassFailure();

@@ -14,9 +14,16 @@ def LowBitVerifyModel : Pass<"lowbit-verify-model", "ModuleOp"> {
   let description = [{
     Checks whole-model properties that single op verifiers cannot: every
     function argument and result of a public function has a lowbit element
-    type and a static shape, and the module records at most one
-    requantization mode.
+    type and a static shape, the module records at most one
+    requantization mode, and no tensor (argument, result or value of any
+    op) is larger than `max-tensor-bytes` at its storage width (computed
+    from the shape in constant time, without overflow).
   }];
+  let options = [
+    Option<"maxTensorBytes", "max-tensor-bytes", "int64_t",
+           /*default=*/"int64_t(1) << 32",
+           "largest tensor a model may hold, in bytes (default 4 GiB)">,
+  ];
 }
 
 def LowBitPackSubByte : Pass<"lowbit-pack-subbyte", "ModuleOp"> {
