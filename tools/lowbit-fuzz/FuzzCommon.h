@@ -27,24 +27,38 @@
 
 namespace lowbit_fuzz {
 
-/// One context for the whole fuzzing run (creating one per input would
-/// dominate the time); every dialect a model may use is loaded up front
-/// and diagnostics are dropped.
+/// One context for many inputs (creating one per input would dominate the
+/// time), replaced every 256 inputs by newInput(): it interns every type
+/// and attribute an input creates, and would otherwise grow without bound
+/// over a long run. Every dialect a model may use is loaded up front;
+/// diagnostics are dropped.
+inline std::unique_ptr<mlir::MLIRContext> &contextSlot() {
+  static std::unique_ptr<mlir::MLIRContext> ctx;
+  return ctx;
+}
+
 inline mlir::MLIRContext &context() {
-  static mlir::MLIRContext *ctx = [] {
+  std::unique_ptr<mlir::MLIRContext> &ctx = contextSlot();
+  if (!ctx) {
     mlir::DialectRegistry registry;
     mlir::registerAllDialects(registry);
     mlir::registerAllExtensions(registry);
     mlir::registerBuiltinDialectTranslation(registry);
     mlir::registerLLVMDialectTranslation(registry);
     registry.insert<mlir::lowbit::LowBitDialect>();
-    auto *c =
-        new mlir::MLIRContext(registry, mlir::MLIRContext::Threading::DISABLED);
-    c->loadAllAvailableDialects();
-    c->getDiagEngine().registerHandler([](mlir::Diagnostic &) {});
-    return c;
-  }();
+    ctx = std::make_unique<mlir::MLIRContext>(
+        registry, mlir::MLIRContext::Threading::DISABLED);
+    ctx->loadAllAvailableDialects();
+    ctx->getDiagEngine().registerHandler([](mlir::Diagnostic &) {});
+  }
   return *ctx;
+}
+
+/// Called first for every input (no IR of the previous one is alive).
+inline void newInput() {
+  static unsigned inputs = 0;
+  if (++inputs % 256 == 0)
+    contextSlot().reset();
 }
 
 /// Parses `data` as a module the way the tools do (nesting limit first).

@@ -27,6 +27,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   }();
   if (!tm)
     __builtin_trap();
+  lowbit_fuzz::newInput();
   mlir::OwningOpRef<mlir::ModuleOp> module = lowbit_fuzz::parse(data, size);
   if (!module)
     return 0;

@@ -12,6 +12,7 @@
 #include "FuzzCommon.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  lowbit_fuzz::newInput();
   mlir::OwningOpRef<mlir::ModuleOp> module = lowbit_fuzz::parse(data, size);
   if (!module)
     return 0;
