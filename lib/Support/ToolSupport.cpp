@@ -23,14 +23,57 @@
 using namespace mlir;
 using namespace llvm;
 
+static bool isIdentifierChar(char c) {
+  return isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' ||
+         c == '$';
+}
+
+/// Skips white space (and NUL bytes, which MLIR's lexer skips too) and
+/// // comments from `i`.
+static size_t skipBlanks(StringRef text, size_t i) {
+  while (i < text.size()) {
+    if (isspace(static_cast<unsigned char>(text[i])) || text[i] == '\0') {
+      ++i;
+    } else if (text.substr(i).starts_with("//")) {
+      i = text.find('\n', i);
+      if (i == StringRef::npos)
+        return text.size();
+    } else {
+      break;
+    }
+  }
+  return i;
+}
+
+/// For `array` `<` TYPE at `i`: MLIR 22's dense array parser asks any
+/// element type for its bit width, which crashes for types that are not
+/// integers or floats (index, vectors, ...). Returns the offset of such an
+/// element type, or npos.
+static size_t badDenseArrayType(StringRef text, size_t i) {
+  i = skipBlanks(text, i);
+  if (i >= text.size() || text[i] != '<')
+    return StringRef::npos;
+  i = skipBlanks(text, i + 1);
+  size_t start = i;
+  while (i < text.size() && isIdentifierChar(text[i]))
+    ++i;
+  StringRef type = text.slice(start, i);
+  auto digitsAfter = [&](StringRef prefix) {
+    return type.size() > prefix.size() && type.starts_with(prefix) &&
+           llvm::all_of(type.drop_front(prefix.size()),
+                        [](char c) { return isdigit(c); });
+  };
+  if (digitsAfter("i") || digitsAfter("si") || digitsAfter("ui") ||
+      digitsAfter("f") || type == "bf16" || type == "tf32")
+    return StringRef::npos;
+  return start;
+}
+
 /// Checks the element list after `iterator_types =` at `i`: MLIR 22's
 /// linalg.generic parser casts every element to a string without checking.
 /// Returns the offset of an offending element, or npos.
 static size_t badIteratorTypes(StringRef text, size_t i) {
-  auto skipSpace = [&] {
-    while (i < text.size() && isspace(static_cast<unsigned char>(text[i])))
-      ++i;
-  };
+  auto skipSpace = [&] { i = skipBlanks(text, i); };
   skipSpace();
   if (i >= text.size() || text[i] != '=')
     return StringRef::npos;
@@ -115,12 +158,17 @@ LogicalResult mlir::lowbit::checkIRText(StringRef text, StringRef name,
         --depth;
       break;
     case 'a':
-      if (text.substr(i).starts_with("array<index"))
-        return fail(i, "dense arrays of 'index' elements are not supported "
-                       "(use an integer type)");
+      if (text.substr(i).starts_with("array") &&
+          (i == 0 || !isIdentifierChar(text[i - 1]))) {
+        size_t bad = badDenseArrayType(text, i + strlen("array"));
+        if (bad != StringRef::npos)
+          return fail(bad, "dense arrays hold integer or floating-point "
+                           "elements only");
+      }
       break;
     case 'i':
-      if (text.substr(i).starts_with("iterator_types")) {
+      if (text.substr(i).starts_with("iterator_types") &&
+          (i == 0 || !isIdentifierChar(text[i - 1]))) {
         size_t bad = badIteratorTypes(text, i + strlen("iterator_types"));
         if (bad != StringRef::npos)
           return fail(bad, "iterator_types elements must be strings or "

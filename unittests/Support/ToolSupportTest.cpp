@@ -60,6 +60,25 @@ TEST(CheckIRText, StringsAndCommentsAreSkipped) {
                    "#linalg.iterator_type attributes");
 }
 
+TEST(CheckIRText, DenseArrayElementTypes) {
+  std::string error;
+  for (const char *ok :
+       {"array<i32: 1, 2>", "array<si8: -1>", "array< f32 : 1.0>",
+        "array<bf16>", "array<i1>", "my_array<index>", "x = #array"})
+    EXPECT_TRUE(succeeded(checkIRText(ok, "m.mlir", error))) << ok;
+  // Found by fuzzing: blanks, NUL bytes (MLIR's lexer skips them) and
+  // comments do not hide the element type.
+  for (const char *bad :
+       {"array<index: 1>", "array     <index: 1>", "array<\n index: 1>",
+        "array // c\n<index>", "array<vector<2xi8>: 1>", "array<none>"})
+    EXPECT_TRUE(failed(checkIRText(bad, "m.mlir", error))) << bad;
+  std::string withNul("x = array\0\0<index: 1>", 22);
+  EXPECT_TRUE(failed(checkIRText(withNul, "m.mlir", error)));
+  EXPECT_TRUE(failed(checkIRText("x = array  <index: 1>", "m.mlir", error)));
+  EXPECT_EQ(error, "m.mlir:1:13: dense arrays hold integer or floating-point "
+                   "elements only");
+}
+
 TEST(WriteOutputFile, ReplacesOnlyWhenComplete) {
   llvm::SmallString<128> dir;
   ASSERT_FALSE(llvm::sys::fs::createUniqueDirectory("lowbit-out", dir));
