@@ -291,6 +291,11 @@ int main(int argc, char **argv) {
   }
 
   std::string popcountKernels = popcountKernelsFlag;
+  if (maxTensorBytes < 1)
+    return fail("--max-tensor-bytes must be at least 1");
+  if (*threadsFlag > 256)
+    return fail("--threads=" + Twine(unsigned(*threadsFlag)) +
+                ": at most 256 threads");
   if (packWeightsFlag != "auto" && packWeightsFlag != "always" &&
       packWeightsFlag != "never")
     return fail("unknown --pack-weights '" + packWeightsFlag +
