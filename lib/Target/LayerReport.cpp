@@ -37,16 +37,6 @@ static std::string shortType(Type t) {
   return s;
 }
 
-/// Bits one element of `t` takes when stored packed.
-static int64_t storageBits(Type t) {
-  Type e = getElementTypeOrSelf(t);
-  if (isa<BinaryType>(e))
-    return 1;
-  if (auto q = dyn_cast<quant::QuantizedType>(e))
-    return q.getStorageTypeIntegralWidth();
-  return e.isIntOrFloat() ? e.getIntOrFloatBitWidth() : 0;
-}
-
 std::vector<LayerRow> mlir::lowbit::collectLayers(ModuleOp model) {
   std::vector<LayerRow> rows;
   model.walk([&](Operation *op) {
@@ -65,8 +55,9 @@ std::vector<LayerRow> mlir::lowbit::collectLayers(ModuleOp model) {
       if (auto c = v.getDefiningOp<ConstantOp>()) {
         auto type = cast<ShapedType>(v.getType());
         if (type.hasStaticShape())
-          row.weightBytes +=
-              llvm::divideCeil(type.getNumElements() * storageBits(type), 8);
+          row.weightBytes += llvm::divideCeil(
+              type.getNumElements() * getStorageBitWidth(type.getElementType()),
+              8);
       }
     }
     row.precisions =

@@ -63,14 +63,6 @@ Value mlir::lowbit::dotkernels::buildDepthwise(OpBuilder &b, Location loc,
                   function_ref<SmallVector<Value>(Value, ValueRange)> body) {
     return buildLoop(b, loc, ub, step, iter, body);
   };
-  auto affine = [&](Value x, int64_t s, Value y, int64_t t) -> Value {
-    return arith::AddIOp::create(b, loc,
-                                 arith::MulIOp::create(b, loc, x, idx(s)),
-                                 arith::MulIOp::create(b, loc, y, idx(t)));
-  };
-  auto minIdx = [&](Value v, int64_t bound) -> Value {
-    return arith::MinSIOp::create(b, loc, v, idx(bound));
-  };
 
   SmallVector<Value> result =
       loop(p.batch, 1, out4, [&](Value bi, ValueRange o0) {
@@ -80,13 +72,15 @@ Value mlir::lowbit::dotkernels::buildDepthwise(OpBuilder &b, Location loc,
               // Rows and channel blocks past the end repeat the last one.
               SmallVector<Value> rowIdx, chIdx;
               for (int64_t r = 0; r < rows; ++r)
-                rowIdx.push_back(minIdx(
-                    arith::AddIOp::create(b, loc, ow0, idx(r)), p.ow - 1));
+                rowIdx.push_back(
+                    minIndex(b, loc, arith::AddIOp::create(b, loc, ow0, idx(r)),
+                             p.ow - 1));
               for (int64_t t = 0; t < cols; ++t)
                 chIdx.push_back(arith::MulIOp::create(
                     b, loc,
-                    minIdx(arith::AddIOp::create(b, loc, blk0, idx(t)),
-                           blocks - 1),
+                    minIndex(b, loc,
+                             arith::AddIOp::create(b, loc, blk0, idx(t)),
+                             blocks - 1),
                     idx(lanes)));
               TilePlace place{bi, ohi, rowIdx, chIdx, channelsExact};
               SmallVector<Value> accs =
@@ -94,7 +88,7 @@ Value mlir::lowbit::dotkernels::buildDepthwise(OpBuilder &b, Location loc,
               SmallVector<Value> done =
                   loop(p.kh, 1, accs, [&](Value y, ValueRange a0) {
                     return loop(p.kw, 1, a0, [&](Value x, ValueRange in) {
-                      Value ih = affine(ohi, p.sh, y, p.dh);
+                      Value ih = windowIndex(b, loc, ohi, p.sh, y, p.dh);
                       SmallVector<Value> wv, next;
                       for (int64_t t = 0; t < cols; ++t)
                         wv.push_back(arith::ExtSIOp::create(
@@ -103,7 +97,8 @@ Value mlir::lowbit::dotkernels::buildDepthwise(OpBuilder &b, Location loc,
                                 b, loc, i16v, wts, ValueRange{y, x, chIdx[t]},
                                 zero16, ArrayRef<bool>{true})));
                       for (int64_t r = 0; r < rows; ++r) {
-                        Value iw = affine(rowIdx[r], p.sw, x, p.dw);
+                        Value iw =
+                            windowIndex(b, loc, rowIdx[r], p.sw, x, p.dw);
                         for (int64_t t = 0; t < cols; ++t) {
                           Value av = vector::TransferReadOp::create(
                               b, loc, i8v, a, ValueRange{bi, ih, iw, chIdx[t]},

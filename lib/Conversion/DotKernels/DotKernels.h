@@ -92,6 +92,15 @@ std::optional<int64_t> getConstantFill(Value init);
 
 inline int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
+/// min(v, bound) on indices (a tile row or block past the end repeats the
+/// last one).
+Value minIndex(OpBuilder &b, Location loc, Value v, int64_t bound);
+
+/// x * s + y * t on indices: the input coordinate of output position x and
+/// window position y with stride s and dilation t.
+Value windowIndex(OpBuilder &b, Location loc, Value x, int64_t s, Value y,
+                  int64_t t);
+
 /// `v` sign- or zero-extended to `type` (same shape, wider integers).
 Value extendInt(OpBuilder &b, Location loc, Type type, Value v, bool isSigned);
 

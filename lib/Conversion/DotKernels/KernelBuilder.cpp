@@ -109,6 +109,22 @@ SmallVector<Value> mlir::lowbit::dotkernels::buildLoop(
   return SmallVector<Value>(forOp.getResults());
 }
 
+Value mlir::lowbit::dotkernels::minIndex(OpBuilder &b, Location loc, Value v,
+                                         int64_t bound) {
+  return arith::MinSIOp::create(b, loc, v,
+                                arith::ConstantIndexOp::create(b, loc, bound));
+}
+
+Value mlir::lowbit::dotkernels::windowIndex(OpBuilder &b, Location loc, Value x,
+                                            int64_t s, Value y, int64_t t) {
+  auto times = [&](Value v, int64_t c) -> Value {
+    return arith::MulIOp::create(b, loc, v,
+                                 arith::ConstantIndexOp::create(b, loc, c));
+  };
+  Value xs = times(x, s);
+  return arith::AddIOp::create(b, loc, xs, times(y, t));
+}
+
 void mlir::lowbit::dotkernels::markParallelLoop(Value outer, unsigned depth) {
   auto forOp = outer.getDefiningOp<scf::ForOp>();
   for (unsigned d = 0; forOp && d < depth; ++d) {
@@ -258,8 +274,7 @@ Value KernelBuilder::loadWeights(Value packed, ValueRange indices) {
       if (k)
         part = arith::ShRUIOp::create(b, loc, part, byteSplat(bits * k));
       if (k != perByte - 1)
-        part = arith::AndIOp::create(b, loc, part,
-                                     byteSplat((1 << bits) - 1));
+        part = arith::AndIOp::create(b, loc, part, byteSplat((1 << bits) - 1));
       if (storageSigned) {
         Value half = byteSplat(1 << (bits - 1));
         part = arith::SubIOp::create(
@@ -530,14 +545,6 @@ Value KernelBuilder::build(std::optional<ArrayRef<int64_t>> weights) {
   Value flipBytes;
   if (flip)
     flipBytes = splat(byteType(), b.getI8IntegerAttr(-128));
-  auto minIdx = [&](Value v, int64_t bound) {
-    return arith::MinSIOp::create(b, loc, v, idx(bound));
-  };
-  auto mulAdd = [&](Value x, int64_t s, Value y, int64_t t) {
-    Value r = arith::MulIOp::create(b, loc, x, idx(s));
-    return arith::AddIOp::create(b, loc, r,
-                                 arith::MulIOp::create(b, loc, y, idx(t)));
-  };
 
   auto loop = [&](int64_t ub, int64_t step, ValueRange iter,
                   function_ref<SmallVector<Value>(Value, ValueRange)> body) {
@@ -557,13 +564,13 @@ Value KernelBuilder::build(std::optional<ArrayRef<int64_t>> weights) {
                       // remainder loop.
                       SmallVector<Value> rowIdx, blkIdx, chIdx;
                       for (int64_t r = 0; r < rows; ++r)
-                        rowIdx.push_back(
-                            minIdx(arith::AddIOp::create(b, loc, ow0, idx(r)),
-                                   p.ow - 1));
+                        rowIdx.push_back(minIndex(
+                            b, loc, arith::AddIOp::create(b, loc, ow0, idx(r)),
+                            p.ow - 1));
                       for (int64_t t = 0; t < cols; ++t) {
-                        blkIdx.push_back(
-                            minIdx(arith::AddIOp::create(b, loc, blk0, idx(t)),
-                                   blocks - 1));
+                        blkIdx.push_back(minIndex(
+                            b, loc, arith::AddIOp::create(b, loc, blk0, idx(t)),
+                            blocks - 1));
                         chIdx.push_back(arith::MulIOp::create(
                             b, loc, blkIdx.back(), idx(lanes)));
                       }
@@ -584,7 +591,7 @@ Value KernelBuilder::build(std::optional<ArrayRef<int64_t>> weights) {
 
                       auto kernel = [&](Value y, Value x, Value q,
                                         ValueRange in) -> SmallVector<Value> {
-                        Value ih = mulAdd(ohi, p.sh, y, p.dh);
+                        Value ih = windowIndex(b, loc, ohi, p.sh, y, p.dh);
                         Value ch = arith::MulIOp::create(b, loc, q, idx(group));
                         SmallVector<Value> wv, av, next;
                         for (int64_t t = 0; t < cols; ++t)
@@ -594,7 +601,8 @@ Value KernelBuilder::build(std::optional<ArrayRef<int64_t>> weights) {
                         auto vgWide = VectorType::get({group}, elemType);
                         auto v1i32 = VectorType::get({1}, b.getI32Type());
                         for (int64_t r = 0; r < rows; ++r) {
-                          Value iw = mulAdd(rowIdx[r], p.sw, x, p.dw);
+                          Value iw =
+                              windowIndex(b, loc, rowIdx[r], p.sw, x, p.dw);
                           Value four = vector::TransferReadOp::create(
                               b, loc, vg, act, ValueRange{bi, ih, iw, ch},
                               arith::ConstantIntOp::create(b, loc, 0, 8),

@@ -491,14 +491,6 @@ Value PopKernelBuilder::build() {
   std::tie(rows, cols) = tileFor(p, isa);
   bool channelsExact = p.oc % isa.lanes == 0;
   Value c0 = idx(0);
-  auto minIdx = [&](Value v, int64_t bound) -> Value {
-    return arith::MinSIOp::create(b, loc, v, idx(bound));
-  };
-  auto mulAdd = [&](Value x, int64_t s, Value y, int64_t t) -> Value {
-    Value r = arith::MulIOp::create(b, loc, x, idx(s));
-    return arith::AddIOp::create(b, loc, r,
-                                 arith::MulIOp::create(b, loc, y, idx(t)));
-  };
   auto loop = [&](int64_t ub, int64_t step, ValueRange iter,
                   function_ref<SmallVector<Value>(Value, ValueRange)> body) {
     return buildLoop(b, loc, ub, step, iter, body);
@@ -518,11 +510,13 @@ Value PopKernelBuilder::build() {
                 // remainder loop.
                 SmallVector<Value> rowIdx, blkIdx;
                 for (int64_t r = 0; r < rows; ++r)
-                  rowIdx.push_back(minIdx(
-                      arith::AddIOp::create(b, loc, ow0, idx(r)), p.ow - 1));
+                  rowIdx.push_back(minIndex(
+                      b, loc, arith::AddIOp::create(b, loc, ow0, idx(r)),
+                      p.ow - 1));
                 for (int64_t t = 0; t < cols; ++t)
-                  blkIdx.push_back(minIdx(
-                      arith::AddIOp::create(b, loc, blk0, idx(t)), blocks - 1));
+                  blkIdx.push_back(minIndex(
+                      b, loc, arith::AddIOp::create(b, loc, blk0, idx(t)),
+                      blocks - 1));
                 // One reduction step s = (kh, kw, cw): R x T XOR-popcounts.
                 auto kernel = [&](Value s, ValueRange accs, bool bytes) {
                   Value khi =
@@ -531,7 +525,7 @@ Value PopKernelBuilder::build() {
                       arith::RemUIOp::create(b, loc, s, idx(p.kw * p.cw));
                   Value kwi = arith::DivUIOp::create(b, loc, rem, idx(p.cw));
                   Value cwi = arith::RemUIOp::create(b, loc, rem, idx(p.cw));
-                  Value ih = mulAdd(ohi, p.sh, khi, p.dh);
+                  Value ih = windowIndex(b, loc, ohi, p.sh, khi, p.dh);
                   SmallVector<Value> fv, fm;
                   auto readFilter = [&](Value f, int64_t t) -> Value {
                     return vector::TransferReadOp::create(
@@ -552,7 +546,7 @@ Value PopKernelBuilder::build() {
                   };
                   SmallVector<Value> next;
                   for (int64_t r = 0; r < rows; ++r) {
-                    Value iw = mulAdd(rowIdx[r], p.sw, kwi, p.dw);
+                    Value iw = windowIndex(b, loc, rowIdx[r], p.sw, kwi, p.dw);
                     SmallVector<Value> at = actIndex(bi, ih, iw, gi, cwi);
                     Value bc = vector::BroadcastOp::create(
                         b, loc, wordsType(),
@@ -595,7 +589,8 @@ Value PopKernelBuilder::build() {
                       [&](Value ci, ValueRange a) {
                         Value lo =
                             arith::MulIOp::create(b, loc, ci, idx(chunk));
-                        Value hi = minIdx(
+                        Value hi = minIndex(
+                            b, loc,
                             arith::AddIOp::create(b, loc, lo, idx(chunk)),
                             steps);
                         SmallVector<Value> byteZeros(

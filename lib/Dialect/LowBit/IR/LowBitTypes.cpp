@@ -173,7 +173,7 @@ unsigned mlir::lowbit::getStorageBitWidth(Type type) {
     return 1;
   if (auto q = dyn_cast<quant::QuantizedType>(type))
     return q.getStorageTypeIntegralWidth();
-  return type.getIntOrFloatBitWidth();
+  return type.isIntOrFloat() ? type.getIntOrFloatBitWidth() : 0;
 }
 
 bool mlir::lowbit::isPerAxis(Type type) {

@@ -377,7 +377,7 @@ private:
         Value low = arith::AndIOp::create(b, loc, address, mask);
         Value bad =
             arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, low, zero);
-        bad = arith::OrIOp::create(b, loc, bad, isNull(b, loc, scratch));
+        bad = arith::OrIOp::create(b, loc, bad, isZero(b, loc, address));
         auto ifOp = scf::IfOp::create(
             b, loc, bad,
             [&](OpBuilder &ob, Location l) {
@@ -411,7 +411,9 @@ private:
         scratch = memref::AllocaOp::create(b, loc, arenaType);
       if (hasStatus && arena > 0) {
         // aligned_alloc may fail: status 2 instead of a crash.
-        Value failed = isNull(b, loc, scratch);
+        Value failed = isZero(
+            b, loc,
+            memref::ExtractAlignedPointerAsIndexOp::create(b, loc, scratch));
         auto ifOp = scf::IfOp::create(
             b, loc, failed,
             [&](OpBuilder &ob, Location l) {
@@ -429,9 +431,7 @@ private:
     }
   }
 
-  static Value isNull(OpBuilder &b, Location loc, Value memref) {
-    Value address =
-        memref::ExtractAlignedPointerAsIndexOp::create(b, loc, memref);
+  static Value isZero(OpBuilder &b, Location loc, Value address) {
     Value zero = arith::ConstantIndexOp::create(b, loc, 0);
     return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, address,
                                  zero);

@@ -24,15 +24,10 @@ using namespace mlir::lowbit;
 /// Bytes a static tensor of `type` takes at its storage width (packed
 /// sub-byte values count their bits), or nullopt on int64 overflow.
 static std::optional<int64_t> tensorBytes(RankedTensorType type) {
-  Type e = type.getElementType();
-  int64_t bits = 8;
-  if (isa<BinaryType>(e))
-    bits = 1;
-  else if (auto q = dyn_cast<quant::QuantizedType>(e))
-    bits = q.getStorageTypeIntegralWidth();
-  else if (e.isIntOrFloat())
-    bits = e.getIntOrFloatBitWidth();
-  int64_t total = bits;
+  // Other element types (index, ...) count as 64 bits.
+  int64_t total = getStorageBitWidth(type.getElementType());
+  if (total == 0)
+    total = 64;
   for (int64_t d : type.getShape())
     if (llvm::MulOverflow(total, d, total))
       return std::nullopt;

@@ -41,7 +41,8 @@ bool isLowBitElementType(Type type);
 /// float. Null for anything else.
 FloatType getExpressedType(Type type);
 
-/// Number of bits in the storage of an element type (1 for binary).
+/// Number of bits in the storage of an element type (1 for binary); 0 for
+/// a type that is neither an integer, a float nor a lowbit type.
 unsigned getStorageBitWidth(Type type);
 
 /// Checks what upstream `!quant` does not: storage widths (2..16 bits, or
