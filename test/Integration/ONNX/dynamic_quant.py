@@ -14,7 +14,6 @@
 # RUN: %python %s %t lowbit-compile
 
 import os
-import shutil
 import sys
 
 sys.dont_write_bytecode = True
@@ -69,17 +68,9 @@ def dynamic_layer(root, name, x, op, w_q, w_scale, w_zp, integer_ref,
     if bias is not None:
         inits.append(numpy_helper.from_array(bias, "B"))
         nodes.append(helper.make_node("Add", ["y0", "B"], ["y"], name="bias"))
-    graph = helper.make_graph(
-        nodes, name,
-        [helper.make_tensor_value_info("x", TensorProto.FLOAT, x.shape)],
-        [helper.make_tensor_value_info("y", TensorProto.FLOAT, ref.shape)],
-        initializer=inits)
-    model = helper.make_model(
-        graph, producer_name="lowbit test/Integration/ONNX/dynamic_quant.py",
-        opset_imports=[helper.make_opsetid("", 13)])
-    onnxtest.write_case(os.path.join(root, name), model, [("x", x)],
-                        [("y", ref)])
-    return name
+    return onnxtest.write_graph_case(
+        root, name, nodes, inits, x, ref,
+        "lowbit test/Integration/ONNX/dynamic_quant.py")
 
 
 def make_case(root, name, x, w_q, w_scale, w_zp, bias):
@@ -132,26 +123,13 @@ def make_static_case(root, name):
                               name="mmi"),
              helper.make_node("Cast", ["acc"], ["y"], to=TensorProto.FLOAT,
                               name="cast")]
-    graph = helper.make_graph(
-        nodes, name,
-        [helper.make_tensor_value_info("x", TensorProto.UINT8, x.shape)],
-        [helper.make_tensor_value_info("y", TensorProto.FLOAT, ref.shape)],
-        initializer=inits)
-    model = helper.make_model(
-        graph, producer_name="lowbit test/Integration/ONNX/dynamic_quant.py",
-        opset_imports=[helper.make_opsetid("", 13)])
-    onnxtest.write_case(os.path.join(root, name), model, [("x", x)],
-                        [("y", ref)])
-    return name
+    return onnxtest.write_graph_case(
+        root, name, nodes, inits, x, ref,
+        "lowbit test/Integration/ONNX/dynamic_quant.py")
 
 
 def main():
-    if len(sys.argv) < 3:
-        sys.exit("usage: %s WORKDIR LOWBIT_COMPILE" % sys.argv[0])
-    root = sys.argv[1] + ".cases"
-    if os.path.isdir(root):
-        shutil.rmtree(root)
-    os.makedirs(root)
+    root = onnxtest.case_root(sys.argv)
     names = []
     x2 = RNG.normal(size=(4, 24)).astype(F32)
     x3 = RNG.uniform(-1, 3, size=(2, 5, 24)).astype(F32)

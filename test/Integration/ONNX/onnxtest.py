@@ -53,7 +53,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import onnx
-from onnx import numpy_helper
+from onnx import helper, numpy_helper
 
 DATA = os.environ.get("ONNX_TESTDATA", "/usr/share/libonnx-testdata/data")
 JOBS = int(os.environ.get("ONNX_JOBS", "3"))
@@ -704,6 +704,18 @@ def run_one(case, tag, work, tools):
 # --------------------------------------------------------------------------
 
 
+def case_root(argv):
+    """The empty directory WORKDIR.cases for a script that generates its
+    test cases (usage: script WORKDIR LOWBIT_COMPILE)."""
+    if len(argv) < 3:
+        sys.exit("usage: %s WORKDIR LOWBIT_COMPILE" % argv[0])
+    root = argv[1] + ".cases"
+    if os.path.isdir(root):
+        shutil.rmtree(root)
+    os.makedirs(root)
+    return root
+
+
 def write_case(directory, model, inputs, outputs):
     """Writes a generated test in the backend-test layout: directory/
     model.onnx (checked with ONNX's checker) and test_data_set_0/input_N.pb,
@@ -716,6 +728,23 @@ def write_case(directory, model, inputs, outputs):
         for k, (n, v) in enumerate(tensors):
             with open(os.path.join(data, "%s_%d.pb" % (kind, k)), "wb") as f:
                 f.write(numpy_helper.from_array(v, n).SerializeToString())
+
+
+def write_graph_case(root, name, nodes, inits, x, ref, producer,
+                     opsets=(("", 13),)):
+    """Saves a graph of `nodes` and initializers `inits` with one input "x"
+    and one output "y" as the test case root/name, with input `x` and
+    expected output `ref` (element types from the arrays). Returns name."""
+    def value(n, a):
+        return helper.make_tensor_value_info(
+            n, onnx.mapping.NP_TYPE_TO_TENSOR_TYPE[a.dtype], a.shape)
+    graph = helper.make_graph(nodes, name, [value("x", x)], [value("y", ref)],
+                              initializer=inits)
+    model = helper.make_model(
+        graph, producer_name=producer,
+        opset_imports=[helper.make_opsetid(d, v) for d, v in opsets])
+    write_case(os.path.join(root, name), model, [("x", x)], [("y", ref)])
+    return name
 
 
 def test_dir(name):

@@ -13,14 +13,13 @@
 # RUN: %python %s %t lowbit-compile
 
 import os
-import shutil
 import sys
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import numpy as np  # noqa: E402
-from onnx import TensorProto, helper, numpy_helper  # noqa: E402
+from onnx import helper, numpy_helper  # noqa: E402
 
 import onnxtest  # noqa: E402
 
@@ -57,7 +56,6 @@ def reference(x, xs, xz, ys, yz, kernel, strides, pads, count_include_pad,
 def make_case(root, name, x, xs, xz, ys, yz, global_pool, kernel=None,
               strides=(1, 1), pads=(0, 0, 0, 0), count_include_pad=0):
     dtype = x.dtype
-    tp = TensorProto.UINT8 if dtype == np.uint8 else TensorProto.INT8
     inits = [numpy_helper.from_array(np.array(xs, F32), "x_scale"),
              numpy_helper.from_array(np.array(xz, dtype), "x_zero_point"),
              numpy_helper.from_array(np.array(ys, F32), "y_scale"),
@@ -76,26 +74,14 @@ def make_case(root, name, x, xs, xz, ys, yz, global_pool, kernel=None,
             pads=list(pads), count_include_pad=count_include_pad)
     ref = reference(x, xs, xz, ys, yz, kernel, strides, pads,
                     count_include_pad, dtype)
-    graph = helper.make_graph(
-        [node], name, [helper.make_tensor_value_info("x", tp, x.shape)],
-        [helper.make_tensor_value_info("y", tp, ref.shape)],
-        initializer=inits)
-    model = helper.make_model(
-        graph, producer_name="lowbit test/Integration/ONNX/qlinear_pool.py",
-        opset_imports=[helper.make_opsetid("", 13),
-                       helper.make_opsetid(MS, 1)])
-    onnxtest.write_case(os.path.join(root, name), model, [("x", x)],
-                        [("y", ref)])
-    return name
+    return onnxtest.write_graph_case(
+        root, name, [node], inits, x, ref,
+        "lowbit test/Integration/ONNX/qlinear_pool.py",
+        opsets=(("", 13), (MS, 1)))
 
 
 def main():
-    if len(sys.argv) < 3:
-        sys.exit("usage: %s WORKDIR LOWBIT_COMPILE" % sys.argv[0])
-    root = sys.argv[1] + ".cases"
-    if os.path.isdir(root):
-        shutil.rmtree(root)
-    os.makedirs(root)
+    root = onnxtest.case_root(sys.argv)
     groups = {}
     # Even input values with scale 0.5 and output scale 1: window sums of
     # two taps land on .5 steps.

@@ -18,7 +18,6 @@
 # RUN: %python %s %t lowbit-compile
 
 import os
-import shutil
 import sys
 
 sys.dont_write_bytecode = True
@@ -410,12 +409,7 @@ def cases(root):
 
 
 def main():
-    if len(sys.argv) < 3:
-        sys.exit("usage: %s WORKDIR LOWBIT_COMPILE" % sys.argv[0])
-    root = sys.argv[1] + ".cases"
-    if os.path.isdir(root):
-        shutil.rmtree(root)
-    os.makedirs(root)
+    root = onnxtest.case_root(sys.argv)
     groups = cases(root)
     order = ["IntQuant", "BipolarQuant", "layers", "MultiThreshold", "Trunc",
              "FloatQuant"]
