@@ -148,6 +148,7 @@ LogicalResult mlir::lowbit::buildLowBitToLLVMPipeline(
   }
   pm.addPass(createConvertToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
+  pm.addPass(createLowBitLoopAnnotations());
   pm.addPass(createCanonicalizerPass());
   if (options.cABI && options.planMemory)
     pm.addPass(createLowBitArenaAliasScopes());

@@ -214,7 +214,8 @@ def LowBitDotKernels : Pass<"lowbit-dot-kernels", "ModuleOp"> {
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::linalg::LinalgDialect",
     "::mlir::tensor::TensorDialect", "::mlir::scf::SCFDialect",
-    "::mlir::vector::VectorDialect", "::mlir::lowbit::LowBitDialect"
+    "::mlir::vector::VectorDialect", "::mlir::lowbit::LowBitDialect",
+    "::mlir::LLVM::LLVMDialect"
   ];
 }
 

@@ -16,6 +16,7 @@
 #include "lowbit/Dialect/LowBit/IR/LowBitOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/StructuredOpsUtils.h"
@@ -162,6 +163,7 @@ public:
     lanes = info.lanes;
     blocks = ceilDiv(p.oc, lanes);
     c4 = ceilDiv(p.c, group);
+    c4Stored = c4;
     elemType = group == 4 ? b.getI8Type() : b.getI16Type();
     if (kind == Isa::NeonDotProd) {
       // sdot multiplies signed by signed bytes (the weights are signed,
@@ -175,6 +177,15 @@ public:
       // values need no flip.
       flip = group == 4 && p.actSigned == p.filterSigned;
       actIsUnsigned = flip ? p.actSigned : !p.actSigned;
+    }
+    // The 16-bit kernels widen each activation anyway: subtracting the zero
+    // point there (a - za fits in 16 bits for byte activations and any za
+    // of the activation type's range) saves the per-channel correction
+    // table of factor * sum(w).
+    if (group != 4) {
+      int64_t lo = p.actSigned ? -128 : 0, hi = p.actSigned ? 127 : 255;
+      zeroInActivations =
+          lo - p.actZero >= INT16_MIN && hi - p.actZero <= INT16_MAX;
     }
   }
 
@@ -192,9 +203,13 @@ private:
   Value activationView();
   std::pair<Value, Value> packWeights(std::optional<ArrayRef<int64_t>> w);
   void chooseWeightStorage(ArrayRef<int64_t> w);
-  /// One weight operand (byteType()) read from the packed weights.
+  /// The stored weights at `indices`: one weight operand (byteType()), or
+  /// with sub-byte storage the bytes holding `perByte` of them.
   Value loadWeights(Value packed, ValueRange indices);
+  /// Weight operand `k` of the `perByte` ones that `loadWeights` read.
+  Value unpackWeights(Value stored, int64_t k);
   Value dot(Value acc, Value actBytes, Value weightBytes);
+  void keepRolled(Value loopResult);
 
   OpBuilder &b;
   Location loc;
@@ -210,8 +225,22 @@ private:
   bool byteStorage = false;
   int64_t perByte = 1;
   bool storageSigned = true;
+  /// Sub-byte weights for the x86 byte instructions are stored as
+  /// w + weightOffset (non-negative, so either operand of vpdpbusd /
+  /// vpmaddubsw takes them with no sign extension and no activation flip);
+  /// the kernel subtracts weightOffset * sum(a) at the end.
+  bool offsetStorage = false;
+  int64_t weightOffset = 0;
+  /// c4 rounded up to whole stored bytes: steps q and beyond are zero.
+  int64_t c4Stored;
   int64_t lanes, blocks, c4;
   bool flip, actIsUnsigned;
+  /// The activation zero point is subtracted from the widened activations
+  /// instead of being corrected per channel.
+  bool zeroInActivations = false;
+  /// The correction table is stored as 16-bit values (it fits), widened
+  /// as it is loaded.
+  bool corr16 = false;
 };
 
 /// Constant weights of at most 8 bits are stored as bytes (the 16-bit
@@ -238,11 +267,19 @@ void KernelBuilder::chooseWeightStorage(ArrayRef<int64_t> w) {
     return;
   bool oncePerCall = p.batch * p.oh * p.ow <= 1;
   if (packing == WeightPacking::Always || oncePerCall) {
-    int64_t v = group * lanes;
-    if (fits(2) && v % 4 == 0)
+    if (fits(2))
       perByte = 4;
-    else if (fits(4) && v % 2 == 0)
+    else if (fits(4))
       perByte = 2;
+  }
+  if (perByte == 1)
+    return;
+  c4Stored = ceilDiv(c4, perByte) * perByte;
+  offsetStorage = group == 4 && kind != Isa::NeonDotProd;
+  if (offsetStorage) {
+    weightOffset = storageSigned ? int64_t(1) << (8 / perByte - 1) : 0;
+    flip = false;
+    actIsUnsigned = !p.actSigned;
   }
 }
 
@@ -252,68 +289,69 @@ Value KernelBuilder::loadWeights(Value packed, ValueRange indices) {
         b, loc, byteType(), packed, indices,
         arith::ConstantIntOp::create(b, loc, elemType, 0),
         ArrayRef<bool>{true});
-  int64_t v = group * lanes;
-  auto i8 = b.getI8Type();
   Value bytes = vector::TransferReadOp::create(
-      b, loc, VectorType::get({v / perByte}, i8), packed, indices,
+      b, loc, VectorType::get({group * lanes}, b.getI8Type()), packed, indices,
       arith::ConstantIntOp::create(b, loc, 0, 8), ArrayRef<bool>{true});
-  if (perByte > 1) {
-    // Byte j holds values j, j + v/perByte, ... in its successive fields:
-    // field k is shifted down (a logical shift: x86 has no byte shifts,
-    // and a logical one is a 16-bit shift plus the mask that follows
-    // anyway), masked, and, for signed values, sign-extended as
-    // (f ^ half) - half; the parts are concatenated.
-    int64_t bits = 8 / perByte;
-    auto partType = cast<VectorType>(bytes.getType());
-    auto byteSplat = [&](int64_t v) {
-      return splat(partType, b.getI8IntegerAttr(static_cast<int8_t>(v)));
-    };
-    SmallVector<Value> parts;
-    for (int64_t k = 0; k < perByte; ++k) {
-      Value part = bytes;
-      if (k)
-        part = arith::ShRUIOp::create(b, loc, part, byteSplat(bits * k));
-      if (k != perByte - 1)
-        part = arith::AndIOp::create(b, loc, part, byteSplat((1 << bits) - 1));
-      if (storageSigned) {
-        Value half = byteSplat(1 << (bits - 1));
-        part = arith::SubIOp::create(
-            b, loc, arith::XOrIOp::create(b, loc, part, half), half);
-      }
-      parts.push_back(part);
-    }
-    while (parts.size() > 1) {
-      SmallVector<Value> joined;
-      for (size_t i = 0; i < parts.size(); i += 2) {
-        int64_t n = cast<VectorType>(parts[i].getType()).getNumElements();
-        SmallVector<int64_t> mask;
-        for (int64_t m = 0; m < 2 * n; ++m)
-          mask.push_back(m);
-        joined.push_back(
-            vector::ShuffleOp::create(b, loc, parts[i], parts[i + 1], mask));
-      }
-      parts = joined;
-    }
-    bytes = parts.front();
-  }
-  if (elemType != i8)
-    bytes = storageSigned
-                ? arith::ExtSIOp::create(b, loc, byteType(), bytes).getResult()
-                : arith::ExtUIOp::create(b, loc, byteType(), bytes).getResult();
+  // The 16-bit kernels take the fields from 16-bit lanes, where x86 has
+  // the shifts it lacks for bytes.
+  if (elemType != b.getI8Type() && perByte > 1)
+    bytes = arith::ExtUIOp::create(b, loc, byteType(), bytes);
   return bytes;
+}
+
+/// Stored byte j of step Q holds weight j of step Q * perByte + k in bits
+/// [k * bits, (k + 1) * bits). Unsigned or offset fields are shifted down
+/// and masked (a logical shift: x86 has no byte shifts, and a logical one
+/// is a 16-bit shift plus the mask that follows anyway); signed fields are
+/// shifted to the top of the lane, then arithmetically down (no constants).
+Value KernelBuilder::unpackWeights(Value stored, int64_t k) {
+  if (perByte == 1) {
+    if (elemType == b.getI8Type() || !byteStorage)
+      return stored;
+    return extendInt(b, loc, byteType(), stored, storageSigned);
+  }
+  int64_t bits = 8 / perByte;
+  int64_t width = elemType.getIntOrFloatBitWidth();
+  auto constant = [&](int64_t v) {
+    return splat(byteType(), b.getIntegerAttr(elemType, v));
+  };
+  Value part = stored;
+  if (storageSigned && !offsetStorage) {
+    int64_t up = width - bits * (k + 1);
+    if (up)
+      part = arith::ShLIOp::create(b, loc, part, constant(up));
+    return arith::ShRSIOp::create(b, loc, part, constant(width - bits));
+  }
+  // Shifted and masked in 32-bit lanes: the mask clears the bits that
+  // cross into a neighbouring field, x86 has no byte shifts, and a 32-bit
+  // mask is one broadcast constant.
+  int64_t n = cast<VectorType>(part.getType()).getNumElements() * width / 32;
+  auto wordType = VectorType::get({n}, b.getI32Type());
+  part = vector::BitCastOp::create(b, loc, wordType, part);
+  if (k)
+    part = arith::ShRUIOp::create(
+        b, loc, part, splat(wordType, b.getI32IntegerAttr(bits * k)));
+  // Even the top field needs the mask: the next lane's bits shift in.
+  uint32_t mask = 0;
+  for (int64_t f = 0; f < 32; f += width)
+    mask |= ((1u << bits) - 1) << f;
+  part = arith::AndIOp::create(
+      b, loc, part,
+      splat(wordType, b.getI32IntegerAttr(static_cast<int32_t>(mask))));
+  return vector::BitCastOp::create(b, loc, byteType(), part);
 }
 
 /// The activations as [B, IH, IW, C4*4] bytes (reduction zero-padded: the
 /// packed weights there are zero, so the padding value does not matter).
 Value KernelBuilder::activationView() {
   Value a = activationBytes(b, loc, p);
-  if (c4 * group == p.c)
+  if (c4Stored * group == p.c)
     return a;
   SmallVector<int64_t> shape(cast<RankedTensorType>(a.getType()).getShape());
   SmallVector<OpFoldResult> low(4, b.getIndexAttr(0));
   SmallVector<OpFoldResult> high(4, b.getIndexAttr(0));
-  high[3] = b.getIndexAttr(c4 * group - p.c);
-  shape[3] = c4 * group;
+  high[3] = b.getIndexAttr(c4Stored * group - p.c);
+  shape[3] = c4Stored * group;
   Value zero = arith::ConstantIntOp::create(b, loc, 0, 8);
   return tensor::PadOp::create(
       b, loc, RankedTensorType::get(shape, b.getI8Type()), a, low, high, zero);
@@ -327,11 +365,12 @@ std::pair<Value, Value>
 KernelBuilder::packWeights(std::optional<ArrayRef<int64_t>> w) {
   // sum (a - za) * w = sum a' * w + factor * sum w, with a' the byte fed to
   // the instruction (a flipped a is a + 128 or a - 128).
-  int64_t factor = (flip ? (actIsUnsigned ? -128 : 128) : 0) - p.actZero;
   if (w)
     chooseWeightStorage(*w);
-  SmallVector<int64_t> packedShape = {blocks, p.kh, p.kw, c4,
-                                      group * lanes / perByte};
+  int64_t factor = (flip ? (actIsUnsigned ? -128 : 128) : 0) -
+                   (zeroInActivations ? 0 : p.actZero);
+  SmallVector<int64_t> packedShape = {blocks, p.kh, p.kw, c4Stored / perByte,
+                                      group * lanes};
   auto packedType = RankedTensorType::get(
       packedShape, byteStorage ? b.getI8Type() : elemType);
   auto corrType = RankedTensorType::get({blocks, lanes}, b.getI32Type());
@@ -346,12 +385,12 @@ KernelBuilder::packWeights(std::optional<ArrayRef<int64_t>> w) {
     // Plain integers (one or two bytes each) rather than APInts: a large
     // layer has millions of weights.
     SmallVector<int16_t> packed;
-    packed.reserve(blocks * p.kh * p.kw * c4 * group * lanes);
+    packed.reserve(blocks * p.kh * p.kw * c4Stored * group * lanes);
     SmallVector<int64_t> corr(blocks * lanes, 0);
     for (int64_t blk = 0; blk < blocks; ++blk)
       for (int64_t y = 0; y < p.kh; ++y)
         for (int64_t x = 0; x < p.kw; ++x)
-          for (int64_t q = 0; q < c4; ++q)
+          for (int64_t q = 0; q < c4Stored; ++q)
             for (int64_t l = 0; l < lanes; ++l)
               for (int64_t j = 0; j < group; ++j) {
                 int64_t v = at(blk * lanes + l, y, x, q * group + j);
@@ -361,15 +400,16 @@ KernelBuilder::packWeights(std::optional<ArrayRef<int64_t>> w) {
               }
     DenseElementsAttr packedAttr;
     if (byteStorage) {
-      // Per weight vector of v values, byte j holds values j + k * v /
-      // perByte in bits [k * 8 / perByte, (k + 1) * 8 / perByte).
-      int64_t v = group * lanes, n = v / perByte, bits = 8 / perByte;
+      // perByte consecutive weight vectors of v values share v bytes: byte
+      // j holds value j of the k-th in bits [k * bits, (k + 1) * bits).
+      int64_t v = group * lanes, bits = 8 / perByte;
       SmallVector<int8_t> bytes(packed.size() / perByte, 0);
-      for (size_t base = 0; base < packed.size(); base += v)
-        for (int64_t j = 0; j < n; ++j) {
+      for (size_t base = 0; base < packed.size(); base += v * perByte)
+        for (int64_t j = 0; j < v; ++j) {
           unsigned byte = 0;
           for (int64_t k = 0; k < perByte; ++k)
-            byte |= (static_cast<unsigned>(packed[base + k * n + j]) &
+            byte |= (static_cast<unsigned>(packed[base + k * v + j] +
+                                           weightOffset) &
                      ((1u << bits) - 1))
                     << (k * bits);
           bytes[base / perByte + j] = static_cast<int8_t>(byte);
@@ -388,12 +428,25 @@ KernelBuilder::packWeights(std::optional<ArrayRef<int64_t>> w) {
     Value packedV = arith::ConstantOp::create(b, loc, packedAttr);
     Value corrV;
     if (factor != 0) {
-      // Modulo 2^32 like the accumulator itself.
+      // Modulo 2^32 like the accumulator itself; half the bytes when every
+      // value fits in 16 bits (the usual case: small layers, where these
+      // tables are a visible part of the weights).
       SmallVector<int32_t> corr32;
-      for (int64_t c : corr)
+      corr16 = true;
+      for (int64_t c : corr) {
         corr32.push_back(static_cast<int32_t>(static_cast<uint32_t>(c)));
-      corrV = arith::ConstantOp::create(
-          b, loc, DenseElementsAttr::get(corrType, ArrayRef<int32_t>(corr32)));
+        corr16 &= c >= INT16_MIN && c <= INT16_MAX;
+      }
+      DenseElementsAttr attr;
+      if (corr16) {
+        SmallVector<int16_t> narrow(corr32.begin(), corr32.end());
+        attr = DenseElementsAttr::get(
+            RankedTensorType::get(corrType.getShape(), b.getI16Type()),
+            ArrayRef<int16_t>(narrow));
+      } else {
+        attr = DenseElementsAttr::get(corrType, ArrayRef<int32_t>(corr32));
+      }
+      corrV = arith::ConstantOp::create(b, loc, attr);
     }
     return {packedV, corrV};
   }
@@ -488,6 +541,27 @@ KernelBuilder::packWeights(std::optional<ArrayRef<int64_t>> w) {
   return {packedV, corrV};
 }
 
+/// Packed weights are only small while LLVM does not fully unroll the
+/// reduction over them: with constant addresses it folds every unpacked
+/// vector into a full-size constant.
+void KernelBuilder::keepRolled(Value loopResult) {
+  auto forOp = loopResult.getDefiningOp<scf::ForOp>();
+  if (!forOp)
+    return;
+  MLIRContext *ctx = b.getContext();
+  auto unroll = LLVM::LoopUnrollAttr::get(
+      ctx, /*disable=*/b.getBoolAttr(true), /*count=*/{},
+      /*runtimeDisable=*/{}, /*full=*/{}, /*followupUnrolled=*/{},
+      /*followupRemainder=*/{}, /*followupAll=*/{});
+  auto hint = LLVM::LoopAnnotationAttr::get(
+      ctx, /*disableNonforced=*/{}, /*vectorize=*/{}, /*interleave=*/{}, unroll,
+      /*unrollAndJam=*/{}, /*licm=*/{}, /*distribute=*/{},
+      /*pipeline=*/{}, /*peeled=*/{}, /*unswitch=*/{}, /*mustProgress=*/{},
+      /*isVectorized=*/{}, /*startLoc=*/{}, /*endLoc=*/{},
+      /*parallelAccesses=*/{});
+  forOp->setAttr("llvm.loop_annotation", hint);
+}
+
 Value KernelBuilder::dot(Value acc, Value actBytes, Value weightBytes) {
   if (group == 2)
     return lowbit::Dot2Op::create(b, loc, acc.getType(), acc, actBytes,
@@ -510,9 +584,11 @@ Value KernelBuilder::dot(Value acc, Value actBytes, Value weightBytes) {
 }
 
 Value KernelBuilder::build(std::optional<ArrayRef<int64_t>> weights) {
-  Value act = activationView();
+  // The weight storage decides the reduction padding and the activation
+  // flip, which the activation view depends on.
   std::pair<Value, Value> packedAndCorr = packWeights(weights);
   Value packed = packedAndCorr.first, corr = packedAndCorr.second;
+  Value act = activationView();
 
   // The accumulator as [B, OH, OW, OC].
   auto initType = cast<RankedTensorType>(p.init.getType());
@@ -541,7 +617,6 @@ Value KernelBuilder::build(std::optional<ArrayRef<int64_t>> weights) {
   int64_t rows = std::min({p.ow, int64_t(8), info.rows * info.cols / cols});
   bool channelsExact = p.oc % lanes == 0;
   Value c0 = idx(0);
-  Value zeroI32 = arith::ConstantIntOp::create(b, loc, 0, 32);
   Value flipBytes;
   if (flip)
     flipBytes = splat(byteType(), b.getI8IntegerAttr(-128));
@@ -553,103 +628,159 @@ Value KernelBuilder::build(std::optional<ArrayRef<int64_t>> weights) {
 
   SmallVector<Value> result =
       loop(p.batch, 1, out4, [&](Value bi, ValueRange o0) {
-        return SmallVector<Value>(
-            loop(p.oh, 1, o0, [&](Value ohi, ValueRange o1) {
-              return SmallVector<
-                  Value>(loop(p.ow, rows, o1, [&](Value ow0, ValueRange o2) {
-                return SmallVector<Value>(
-                    loop(blocks, cols, o2, [&](Value blk0, ValueRange o3) {
-                      // Rows and blocks past the end repeat the last one: they
-                      // compute and store the same values again, which saves a
-                      // remainder loop.
-                      SmallVector<Value> rowIdx, blkIdx, chIdx;
-                      for (int64_t r = 0; r < rows; ++r)
-                        rowIdx.push_back(minIndex(
-                            b, loc, arith::AddIOp::create(b, loc, ow0, idx(r)),
-                            p.ow - 1));
-                      for (int64_t t = 0; t < cols; ++t) {
-                        blkIdx.push_back(minIndex(
-                            b, loc, arith::AddIOp::create(b, loc, blk0, idx(t)),
-                            blocks - 1));
-                        chIdx.push_back(arith::MulIOp::create(
-                            b, loc, blkIdx.back(), idx(lanes)));
-                      }
-                      TilePlace place{bi, ohi, rowIdx, chIdx, channelsExact};
-                      SmallVector<Value> accs =
-                          loadTile(b, loc, o3[0], fillValue, accType(), place);
-                      if (corr) {
-                        SmallVector<Value> cv;
-                        for (int64_t t = 0; t < cols; ++t)
-                          cv.push_back(vector::TransferReadOp::create(
-                              b, loc, accType(), corr,
-                              ValueRange{blkIdx[t], c0}, zeroI32,
-                              ArrayRef<bool>{true}));
-                        for (int64_t i = 0; i < rows * cols; ++i)
-                          accs[i] = arith::AddIOp::create(b, loc, accs[i],
-                                                          cv[i % cols]);
-                      }
+        return SmallVector<
+            Value>(loop(p.oh, 1, o0, [&](Value ohi, ValueRange o1) {
+          return SmallVector<
+              Value>(loop(p.ow, rows, o1, [&](Value ow0, ValueRange o2) {
+            return SmallVector<
+                Value>(loop(blocks, cols, o2, [&](Value blk0, ValueRange o3) {
+              // Rows and blocks past the end repeat the last one: they
+              // compute and store the same values again, which saves a
+              // remainder loop.
+              SmallVector<Value> rowIdx, blkIdx, chIdx;
+              for (int64_t r = 0; r < rows; ++r)
+                rowIdx.push_back(
+                    minIndex(b, loc, arith::AddIOp::create(b, loc, ow0, idx(r)),
+                             p.ow - 1));
+              for (int64_t t = 0; t < cols; ++t) {
+                blkIdx.push_back(minIndex(
+                    b, loc, arith::AddIOp::create(b, loc, blk0, idx(t)),
+                    blocks - 1));
+                chIdx.push_back(
+                    arith::MulIOp::create(b, loc, blkIdx.back(), idx(lanes)));
+              }
+              TilePlace place{bi, ohi, rowIdx, chIdx, channelsExact};
+              SmallVector<Value> accs =
+                  loadTile(b, loc, o3[0], fillValue, accType(), place);
+              if (corr) {
+                SmallVector<Value> cv;
+                auto corrElem =
+                    cast<RankedTensorType>(corr.getType()).getElementType();
+                for (int64_t t = 0; t < cols; ++t) {
+                  Value v = vector::TransferReadOp::create(
+                      b, loc, VectorType::get({lanes}, corrElem), corr,
+                      ValueRange{blkIdx[t], c0},
+                      arith::ConstantIntOp::create(b, loc, corrElem, 0),
+                      ArrayRef<bool>{true});
+                  if (corrElem != b.getI32Type())
+                    v = arith::ExtSIOp::create(b, loc, accType(), v);
+                  cv.push_back(v);
+                }
+                for (int64_t i = 0; i < rows * cols; ++i)
+                  accs[i] =
+                      arith::AddIOp::create(b, loc, accs[i], cv[i % cols]);
+              }
 
-                      auto kernel = [&](Value y, Value x, Value q,
-                                        ValueRange in) -> SmallVector<Value> {
-                        Value ih = windowIndex(b, loc, ohi, p.sh, y, p.dh);
-                        Value ch = arith::MulIOp::create(b, loc, q, idx(group));
-                        SmallVector<Value> wv, av, next;
-                        for (int64_t t = 0; t < cols; ++t)
-                          wv.push_back(loadWeights(
-                              packed, ValueRange{blkIdx[t], y, x, q, c0}));
-                        auto vg = VectorType::get({group}, b.getI8Type());
-                        auto vgWide = VectorType::get({group}, elemType);
-                        auto v1i32 = VectorType::get({1}, b.getI32Type());
-                        for (int64_t r = 0; r < rows; ++r) {
-                          Value iw =
-                              windowIndex(b, loc, rowIdx[r], p.sw, x, p.dw);
-                          Value four = vector::TransferReadOp::create(
-                              b, loc, vg, act, ValueRange{bi, ih, iw, ch},
-                              arith::ConstantIntOp::create(b, loc, 0, 8),
-                              ArrayRef<bool>{true});
-                          if (group != 4)
-                            four = extendInt(b, loc, vgWide, four, p.actSigned);
-                          if (group == 1) {
-                            Value one = vector::ExtractOp::create(
-                                b, loc, four, ArrayRef<int64_t>{0});
-                            av.push_back(vector::BroadcastOp::create(
-                                b, loc, byteType(), one));
-                            continue;
-                          }
-                          Value word = vector::ExtractOp::create(
-                              b, loc,
-                              vector::BitCastOp::create(b, loc, v1i32, four),
-                              ArrayRef<int64_t>{0});
-                          Value bytes = vector::BitCastOp::create(
-                              b, loc, byteType(),
-                              vector::BroadcastOp::create(b, loc, accType(),
-                                                          word));
-                          if (flip)
-                            bytes =
-                                arith::XOrIOp::create(b, loc, bytes, flipBytes);
-                          av.push_back(bytes);
-                        }
-                        for (int64_t r = 0; r < rows; ++r)
-                          for (int64_t t = 0; t < cols; ++t)
-                            next.push_back(dot(in[r * cols + t], av[r], wv[t]));
-                        return next;
-                      };
-                      SmallVector<Value> done(
-                          loop(p.kh, 1, accs, [&](Value y, ValueRange a0) {
-                            return SmallVector<Value>(
-                                loop(p.kw, 1, a0, [&](Value x, ValueRange a1) {
-                                  return SmallVector<Value>(loop(
-                                      c4, 1, a1, [&](Value q, ValueRange a2) {
-                                        return kernel(y, x, q, a2);
-                                      }));
-                                }));
-                          }));
+              // With offset weights, one more accumulator per row
+              // sums the activations (a dot product with ones).
+              bool sumActs = weightOffset != 0;
+              Value ones;
+              if (sumActs) {
+                ones = vector::BitCastOp::create(
+                    b, loc, byteType(),
+                    splat(accType(), b.getI32IntegerAttr(0x01010101)));
+                for (int64_t r = 0; r < rows; ++r)
+                  accs.push_back(splat(accType(), b.getI32IntegerAttr(0)));
+              }
 
-                      return SmallVector<Value>{
-                          storeTile(b, loc, o3[0], done, place)};
-                    }));
-              }));
+              // One step of stored weights: perByte reduction steps
+              // q = qs * perByte + k.
+              auto kernel = [&](Value y, Value x, Value qs,
+                                ValueRange in) -> SmallVector<Value> {
+                Value ih = windowIndex(b, loc, ohi, p.sh, y, p.dh);
+                SmallVector<Value> stored;
+                for (int64_t t = 0; t < cols; ++t)
+                  stored.push_back(
+                      loadWeights(packed, ValueRange{blkIdx[t], y, x, qs, c0}));
+                auto vg = VectorType::get({group}, b.getI8Type());
+                auto vgWide = VectorType::get({group}, elemType);
+                auto v1i32 = VectorType::get({1}, b.getI32Type());
+                SmallVector<Value> next(in);
+                for (int64_t k = 0; k < perByte; ++k) {
+                  Value ch = arith::MulIOp::create(
+                      b, loc,
+                      arith::AddIOp::create(
+                          b, loc,
+                          arith::MulIOp::create(b, loc, qs, idx(perByte)),
+                          idx(k)),
+                      idx(group));
+                  SmallVector<Value> wv, av;
+                  for (int64_t t = 0; t < cols; ++t)
+                    wv.push_back(unpackWeights(stored[t], k));
+                  for (int64_t r = 0; r < rows; ++r) {
+                    Value iw = windowIndex(b, loc, rowIdx[r], p.sw, x, p.dw);
+                    Value four = vector::TransferReadOp::create(
+                        b, loc, vg, act, ValueRange{bi, ih, iw, ch},
+                        arith::ConstantIntOp::create(b, loc, 0, 8),
+                        ArrayRef<bool>{true});
+                    if (group != 4) {
+                      four = extendInt(b, loc, vgWide, four, p.actSigned);
+                      if (zeroInActivations && p.actZero)
+                        four = arith::SubIOp::create(
+                            b, loc, four,
+                            splat(vgWide,
+                                  b.getIntegerAttr(elemType, p.actZero)));
+                    }
+                    if (group == 1) {
+                      Value one = vector::ExtractOp::create(
+                          b, loc, four, ArrayRef<int64_t>{0});
+                      av.push_back(
+                          vector::BroadcastOp::create(b, loc, byteType(), one));
+                      continue;
+                    }
+                    Value word = vector::ExtractOp::create(
+                        b, loc, vector::BitCastOp::create(b, loc, v1i32, four),
+                        ArrayRef<int64_t>{0});
+                    Value bytes = vector::BitCastOp::create(
+                        b, loc, byteType(),
+                        vector::BroadcastOp::create(b, loc, accType(), word));
+                    if (flip)
+                      bytes = arith::XOrIOp::create(b, loc, bytes, flipBytes);
+                    av.push_back(bytes);
+                  }
+                  for (int64_t r = 0; r < rows; ++r)
+                    for (int64_t t = 0; t < cols; ++t)
+                      next[r * cols + t] =
+                          dot(next[r * cols + t], av[r], wv[t]);
+                  if (sumActs)
+                    for (int64_t r = 0; r < rows; ++r)
+                      next[rows * cols + r] =
+                          dot(next[rows * cols + r], av[r], ones);
+                }
+                return next;
+              };
+              SmallVector<Value> done(
+                  loop(p.kh, 1, accs, [&](Value y, ValueRange a0) {
+                    return SmallVector<Value>(
+                        loop(p.kw, 1, a0, [&](Value x, ValueRange a1) {
+                          SmallVector<Value> reduced =
+                              loop(c4Stored / perByte, 1, a1,
+                                   [&](Value qs, ValueRange a2) {
+                                     return kernel(y, x, qs, a2);
+                                   });
+                          if (perByte > 1)
+                            keepRolled(reduced.front());
+                          return reduced;
+                        }));
+                  }));
+              if (sumActs) {
+                // sum a * (w + offset) - offset * sum a.
+                Value offset =
+                    splat(accType(), b.getI32IntegerAttr(weightOffset));
+                for (int64_t r = 0; r < rows; ++r) {
+                  Value fix = arith::MulIOp::create(
+                      b, loc, done[rows * cols + r], offset);
+                  for (int64_t t = 0; t < cols; ++t)
+                    done[r * cols + t] =
+                        arith::SubIOp::create(b, loc, done[r * cols + t], fix);
+                }
+                done.resize(rows * cols);
+              }
+
+              return SmallVector<Value>{storeTile(b, loc, o3[0], done, place)};
             }));
+          }));
+        }));
       });
   // Output rows, pixel tiles and channel blocks are each written by
   // disjoint iterations: --threads splits the best balanced of them.

@@ -455,13 +455,15 @@ static Value channelZeroPoints(OpBuilder &b, Location loc,
 }
 
 /// The multiply-free contraction of one integer and one binary/ternary
-/// operand: acc += addSub(int - zp, bit). `inputs` are (lhs, rhs[, zero
-/// points per output channel]); `intFirst` says whether lhs is the integer.
+/// operand: acc += addSub(int - zp, bit), or addSub(int, bit) when the
+/// caller folded -zp * sum(bit) into the epilogue offsets. `inputs` are
+/// (lhs, rhs[, zero points per output channel]); `intFirst` says whether
+/// lhs is the integer.
 static Value addSubContraction(OpBuilder &b, Location loc, ValueRange inputs,
                                Value zero, ArrayRef<AffineMap> maps,
                                ArrayRef<utils::IteratorType> iters,
                                bool intFirst, const QuantInfo &intInfo,
-                               OperandKind bitKind) {
+                               OperandKind bitKind, bool zeroPointFolded) {
   bool zpPerChannel = inputs.size() == 3;
   return linalg::GenericOp::create(
              b, loc, zero.getType(), inputs, ValueRange{zero}, maps, iters,
@@ -470,13 +472,40 @@ static Value addSubContraction(OpBuilder &b, Location loc, ValueRange inputs,
                Value iv = intFirst ? v[0] : v[1];
                Value bv = intFirst ? v[1] : v[0];
                Value ext = q.extend(iv, intInfo.isSigned);
-               Value zp = zpPerChannel ? v[2] : q.i32(intInfo.zeroPoint());
-               Value xc = arith::SubIOp::create(nb, l, ext, zp);
+               Value xc = ext;
+               if (!zeroPointFolded)
+                 xc = arith::SubIOp::create(
+                     nb, l, ext,
+                     zpPerChannel ? v[2] : q.i32(intInfo.zeroPoint()));
                Value term = addSub(nb, l, xc, bv, bitKind);
                linalg::YieldOp::create(
                    nb, l, Value(arith::AddIOp::create(nb, l, v.back(), term)));
              })
       .getResult(0);
+}
+
+/// With constant binary/ternary weights, sum (a - za) * w = sum a * w -
+/// za * sum w: the second term joins the epilogue's per-channel offsets
+/// (`channelOf` maps a stored weight's index to its output channel), so
+/// the contraction needs no zero point and the kernels no per-channel
+/// correction. Returns false (nothing changed) for weights computed at run
+/// time or a zero point of 0.
+static bool foldActivationZeroPoint(Operation *op, Value weights,
+                                    OperandKind kind, int64_t za,
+                                    function_ref<int64_t(int64_t)> channelOf,
+                                    EpilogueSpec &s) {
+  if (za == 0)
+    return false;
+  FailureOr<SmallVector<int64_t>> w = getConstantStoredValues(weights);
+  if (failed(w))
+    return false;
+  for (int64_t i = 0, e = w->size(); i < e; ++i) {
+    int64_t v = (*w)[i];
+    if (kind == OperandKind::Binary)
+      v = v < 0 ? -1 : 1;
+    s.offsets[channelOf(i)] -= za * v;
+  }
+  return true;
 }
 
 /// Transposes the last two dims.
@@ -532,8 +561,14 @@ struct BinaryMatmulLowering : public OpConversionPattern<MatmulOp> {
     SmallVector<int64_t> accShape(resultType.getShape());
 
     EpilogueSpec s = makeEpilogueSpec(op, *x, *w, *z, n, fallback);
-    if (failed(prepareBias(op, op.getBias(), adaptor.getBias(), s)) ||
-        failed(checkAccumulatorBound(op, k, s)))
+    if (failed(prepareBias(op, op.getBias(), adaptor.getBias(), s)))
+      return failure();
+    bool zeroPointFolded = ka == OperandKind::Integer && isBitKind(kw) &&
+                           !rhsBatched && x->axis < 0 &&
+                           foldActivationZeroPoint(
+                               op, op.getRhs(), kw, x->zeroPoint(),
+                               [&](int64_t i) { return i % n; }, s);
+    if (failed(checkAccumulatorBound(op, k, s)))
       return failure();
 
     // Loops (b?, m, n, r): r runs over packed words or over K.
@@ -642,7 +677,7 @@ struct BinaryMatmulLowering : public OpConversionPattern<MatmulOp> {
         }
       }
       dot = addSubContraction(rewriter, loc, inputs, zero, maps, iters,
-                              lhsIsInt, intInfo, bitKind);
+                              lhsIsInt, intInfo, bitKind, zeroPointFolded);
     }
     rewriter.replaceOp(op, buildEpilogue(rewriter, loc, dot, resultType, s));
     return success();
@@ -693,8 +728,16 @@ struct BinaryConv2DLowering : public OpConversionPattern<Conv2DOp> {
     QuantBuilder qb(rewriter, loc);
 
     EpilogueSpec s = makeEpilogueSpec(op, *x, *w, *z, o, fallback);
-    if (failed(prepareBias(op, op.getBias(), adaptor.getBias(), s)) ||
-        failed(checkAccumulatorBound(op, k, s)))
+    if (failed(prepareBias(op, op.getBias(), adaptor.getBias(), s)))
+      return failure();
+    // The input pads with its zero point, so the fold holds at padded taps
+    // too. Filters are OHWI: output channel = index / (KH * KW * C/G).
+    bool zeroPointFolded = ka == OperandKind::Integer && isBitKind(kw) &&
+                           x->axis < 0 &&
+                           foldActivationZeroPoint(
+                               op, op.getFilter(), kw, x->zeroPoint(),
+                               [&](int64_t i) { return i / k; }, s);
+    if (failed(checkAccumulatorBound(op, k, s)))
       return failure();
 
     SmallVector<AffineExpr> d;
@@ -876,7 +919,7 @@ struct BinaryConv2DLowering : public OpConversionPattern<Conv2DOp> {
                      AffineMap::get(8, 0, {d[3], d[4]}, ctx));
       }
       acc5 = addSubContraction(rewriter, loc, inputs, zero, gMaps, iters,
-                               inIsInt, intInfo, bitKind);
+                               inIsInt, intInfo, bitKind, zeroPointFolded);
       if (zeroPadBinary) {
         Value corr =
             zeroPaddingCorrection(rewriter, loc, op, adaptor, {h, wd}, {oh, ow},

@@ -15,20 +15,22 @@
 // s8 x s8 with constant weights: the weights are packed at compile time
 // (4 reduction elements of each of 16 channels per 64-byte vector, K padded
 // from 6 to 8 with zeros), the activation bytes are flipped to u8 and
-// -128 * column sums (31, 53, -95) start the accumulators. One vector of
+// -128 * column sums (31, 53, -95), stored as 16-bit values since they
+// fit, start the accumulators. One vector of
 // channels leaves registers for 8 rows: 10 rows are a tile of 8, then a
 // tail tile that repeats row 9.
 // CHECK-LABEL: func.func @mm_s8_const
 // CHECK-DAG: %[[FLIP:.*]] = arith.constant dense<-128> : vector<64xi8>
-// CHECK-DAG: %[[CORR:.*]] = arith.constant dense<{{\[\[}}-3968, -6784, 12160, 0, {{.*}}]]> : tensor<1x16xi32>
+// CHECK-DAG: %[[CORR:.*]] = arith.constant dense<{{\[\[}}-3968, -6784, 12160, 0, {{.*}}]]> : tensor<1x16xi16>
 // CHECK-DAG: %[[W:.*]] = arith.constant dense<"0x010407F6FE05080B03FA090C0000{{0*}}0D1000000E1100000F80{{0*}}"> : tensor<1x1x1x2x64xi8>
 // CHECK: %[[A:.*]] = tensor.pad %{{.*}} low[0, 0, 0, 0] high[0, 0, 0, 2]
 // CHECK: scf.for %[[M:.*]] = %c0 to %c10 step %c8 iter_args
 // CHECK: %[[ROW:.*]] = arith.minsi %[[M]], %c9 : index
-// CHECK: vector.transfer_read %[[CORR]][%c0, %c0]
+// CHECK: %[[C16:.*]] = vector.transfer_read %[[CORR]][%c0, %c0]{{.*}} : tensor<1x16xi16>, vector<16xi16>
+// CHECK: arith.extsi %[[C16]] : vector<16xi16> to vector<16xi32>
 // CHECK: scf.for %[[K:.*]] = %c0 to %c2 step %c1 iter_args(%[[ACC:[^ ]*]] = {{.*}}) -> (vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>)
-// CHECK: %[[K4:.*]] = arith.muli %[[K]], %c4 : index
 // CHECK: %[[WV:.*]] = vector.transfer_read %[[W]][%c0, %c0, %c0, %[[K]], %c0]{{.*}} : tensor<1x1x1x2x64xi8>, vector<64xi8>
+// CHECK: %[[K4:.*]] = arith.muli %[[K]], %c4 : index
 // CHECK: %[[A4:.*]] = vector.transfer_read %[[A]][%c0, %c0, %[[ROW]], %[[K4]]]{{.*}} : tensor<1x1x10x8xi8>, vector<4xi8>
 // CHECK: %[[A1:.*]] = vector.bitcast %[[A4]] : vector<4xi8> to vector<1xi32>
 // CHECK: %[[AW:.*]] = vector.extract %[[A1]][0]

@@ -1,36 +1,78 @@
 // Constant weights in the dot kernels stay small: bytes for every kernel
 // (the 16-bit SSE2 kernel sign-extends them as it loads them) and, in a
 // one-row matmul (each weight read once per call), two 4-bit values to a
-// byte: byte j of a weight vector of v values holds value j in its low
-// nibble and value j + v/2 in its high one, unpacked by mask, shift and
-// (f ^ 8) - 8. With pack-weights=never they are one to a byte.
+// byte. Two consecutive weight vectors (reduction steps q and q + 1) share
+// one stored vector: byte j holds value j of step q in its low nibble and
+// value j of step q + 1 in its high one. Signed fields are sign-extended by
+// a left shift and an arithmetic right shift; for the x86 byte
+// instructions they are stored as w + 8 (never negative, so either operand
+// of vpdpbusd takes them), unpacked by shift and mask in 32-bit lanes, and
+// 8 * sum(a), from one more dot product with ones, is subtracted at the
+// end. The reduction over packed weights keeps LLVM from unrolling it
+// (unrolled, the loads would fold into full-size constants). With
+// pack-weights=never they are one to a byte.
 // RUN: lowbit-opt %s --split-input-file --lowbit-dot-kernels=isa=neon-dotprod --canonicalize | FileCheck %s
 // RUN: lowbit-opt %s --split-input-file --lowbit-dot-kernels="isa=sse2" --canonicalize | FileCheck %s --check-prefix=SSE2
+// RUN: lowbit-opt %s --split-input-file --lowbit-dot-kernels="isa=avx512-vnni" --canonicalize | FileCheck %s --check-prefix=VNNI
 // RUN: lowbit-opt %s --split-input-file --lowbit-dot-kernels="isa=neon-dotprod pack-weights=never" --canonicalize | FileCheck %s --check-prefix=NEVER
 // RUN: not lowbit-opt %s --split-input-file --lowbit-dot-kernels="pack-weights=tight" 2>&1 | FileCheck %s --check-prefix=BAD
 
-// The first vector of the (NEON dotprod) layout holds, for channels 0-3,
-// K rows 0-3: [1, 5, 0, -1, -2, -6, 1, -2, 3, 7, 2, -3, -4, -8, 3, -4];
-// byte 0 = 1 | 3 << 4 = 49, byte 3 = 15 | 13 << 4 = 223 = -33.
+// NEON dotprod, 4 channels x 4 reduction elements per vector: step 0 is K
+// rows 0-3 of channels 0-3, [1, 5, 0, -1, -2, -6, 1, -2, ...], step 1 rows
+// 4-7, [7, -8, 1, -1, 6, -7, 1, 0, ...]; byte 0 = 1 | 7 << 4 = 113, byte 1
+// = 5 | (-8 & 15) << 4 = 133 = -123.
 // CHECK-LABEL: func.func @gemv_i4
-// CHECK-DAG: %[[HALF:.*]] = arith.constant dense<8> : vector<8xi8>
-// CHECK-DAG: %[[MASK:.*]] = arith.constant dense<15> : vector<8xi8>
-// CHECK-DAG: %[[FOUR:.*]] = arith.constant dense<4> : vector<8xi8>
-// CHECK-DAG: %[[W:.*]] = arith.constant dense<{{\[\[\[\[\[}}49, 117, 32, -33, -50, -118, 49, -50], [87, -88, 17, 31, 70, -71, 17, 0]]]]]> : tensor<1x1x1x2x8xi8>
-// CHECK: %[[B:.*]] = vector.transfer_read %[[W]]{{.*}} : tensor<1x1x1x2x8xi8>, vector<8xi8>
-// CHECK: %[[LO:.*]] = arith.andi %[[B]], %[[MASK]]
-// CHECK: %[[LOX:.*]] = arith.xori %[[LO]], %[[HALF]]
-// CHECK: %[[LOS:.*]] = arith.subi %[[LOX]], %[[HALF]]
-// CHECK: %[[HI:.*]] = arith.shrui %[[B]], %[[FOUR]]
-// CHECK: %[[HIX:.*]] = arith.xori %[[HI]], %[[HALF]]
-// CHECK: %[[HIS:.*]] = arith.subi %[[HIX]], %[[HALF]]
-// CHECK: %[[V:.*]] = vector.shuffle %[[LOS]], %[[HIS]] [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15] : vector<8xi8>, vector<8xi8>
-// CHECK: lowbit.dot4 %{{.*}}, %{{.*}}, %[[V]]
+// CHECK-DAG: %[[FOUR:.*]] = arith.constant dense<4> : vector<16xi8>
+// CHECK-DAG: %[[W:.*]] = arith.constant dense<{{\[\[\[\[\[}}113, -123, 16, -1, 110, -102, 17, 14, 83, -89, 18, 29, 76, -72, 19, 12]]]]]> : tensor<1x1x1x1x16xi8>
+// CHECK: %[[B:.*]] = vector.transfer_read %[[W]]{{.*}} : tensor<1x1x1x1x16xi8>, vector<16xi8>
+// CHECK: %[[LOU:.*]] = arith.shli %[[B]], %[[FOUR]]
+// CHECK: %[[LO:.*]] = arith.shrsi %[[LOU]], %[[FOUR]]
+// CHECK: lowbit.dot4 %{{.*}}, %{{.*}}, %[[LO]] signed_lhs
+// CHECK: %[[HI:.*]] = arith.shrsi %[[B]], %[[FOUR]]
+// CHECK: lowbit.dot4 %{{.*}}, %{{.*}}, %[[HI]] signed_lhs
 
+// With SSE2, 4 channels x 2 reduction elements per vector; step 0 = [1, 5, -2,
+// -6, ...], step 1 = [0, -1, 1, -2, ...]: byte 1 = 5 | 15 << 4 = -11. The
+// fields are taken from 16-bit lanes.
 // SSE2-LABEL: func.func @gemv_i4
-// SSE2: arith.constant dense<{{\[\[\[\[\[}}49, 117, -50, -118], [32, -33, 49, -50], [87, -88, 70, -71], [17, 31, 17, 0]]]]]> : tensor<1x1x1x4x4xi8>
-// SSE2: %[[V:.*]] = vector.shuffle %{{.*}}, %{{.*}} [0, 1, 2, 3, 4, 5, 6, 7] : vector<4xi8>, vector<4xi8>
-// SSE2: arith.extsi %[[V]] : vector<8xi8> to vector<8xi16>
+// SSE2-DAG: %[[EIGHT:.*]] = arith.constant dense<8> : vector<8xi16>
+// SSE2-DAG: %[[TWELVE:.*]] = arith.constant dense<12> : vector<8xi16>
+// SSE2-DAG: %[[W:.*]] = arith.constant dense<{{\[\[\[\[\[}}1, -11, 30, -22, 35, -41, 60, -56], [23, -8, 22, 9, 21, 26, 20, 11]]]]]> : tensor<1x1x1x2x8xi8>
+// SSE2: scf.for %[[Q:.*]] = %c0 to %c2 step %c1
+// SSE2: %[[B:.*]] = vector.transfer_read %[[W]][%c0, %c0, %c0, %[[Q]], %c0]{{.*}} : tensor<1x1x1x2x8xi8>, vector<8xi8>
+// SSE2: %[[B16:.*]] = arith.extui %[[B]] : vector<8xi8> to vector<8xi16>
+// SSE2: %[[LOU:.*]] = arith.shli %[[B16]], %[[TWELVE]]
+// SSE2: %[[LO:.*]] = arith.shrsi %[[LOU]], %[[TWELVE]]
+// SSE2: lowbit.dot2 %{{.*}}, %{{.*}}, %[[LO]]
+// SSE2: %[[HIU:.*]] = arith.shli %[[B16]], %[[EIGHT]]
+// SSE2: %[[HI:.*]] = arith.shrsi %[[HIU]], %[[TWELVE]]
+// SSE2: lowbit.dot2 %{{.*}}, %{{.*}}, %[[HI]]
+// SSE2: } {llvm.loop_annotation = #[[ROLLED:.*]]}
+
+// With AVX-512 VNNI, 16 lanes (channels 4-15 are zero, stored as 8 | 8 << 4 =
+// -120); byte 0 = (1 + 8) | (7 + 8) << 4 = 249 = -7.
+// VNNI-LABEL: func.func @gemv_i4
+// VNNI-DAG: %[[EIGHT:.*]] = arith.constant dense<8> : vector<16xi32>
+// VNNI-DAG: %[[FOUR:.*]] = arith.constant dense<4> : vector<16xi32>
+// VNNI-DAG: %[[MASK:.*]] = arith.constant dense<252645135> : vector<16xi32>
+// VNNI-DAG: %[[ONES:.*]] = arith.constant dense<16843009> : vector<16xi32>
+// VNNI-DAG: %[[W:.*]] = arith.constant dense<{{\[\[\[\[\[}}-7, 13, -104, 119, -26, 18, -103, -122, -37, 47, -102, -107, -60, 48, -101, -124, -120, {{.*}}]]]]]> : tensor<1x1x1x1x64xi8>
+// VNNI: %[[ONEB:.*]] = vector.bitcast %[[ONES]] : vector<16xi32> to vector<64xi8>
+// VNNI: %[[B:.*]] = vector.transfer_read %[[W]]
+// VNNI: %[[BW:.*]] = vector.bitcast %[[B]] : vector<64xi8> to vector<16xi32>
+// VNNI: %[[LOW:.*]] = arith.andi %[[BW]], %[[MASK]]
+// VNNI: %[[LO:.*]] = vector.bitcast %[[LOW]] : vector<16xi32> to vector<64xi8>
+// VNNI: %[[A0:.*]] = vector.bitcast %{{.*}} : vector<16xi32> to vector<64xi8>
+// VNNI: %[[D0:.*]] = lowbit.dot4 %{{.*}}, %[[LO]], %[[A0]]
+// VNNI: %[[S0:.*]] = lowbit.dot4 %{{.*}}, %[[ONEB]], %[[A0]]
+// VNNI: %[[HIS:.*]] = arith.shrui %{{.*}}, %[[FOUR]]
+// VNNI: %[[HIW:.*]] = arith.andi %[[HIS]], %[[MASK]]
+// VNNI: %[[HI:.*]] = vector.bitcast %[[HIW]] : vector<16xi32> to vector<64xi8>
+// VNNI: %[[A1:.*]] = vector.bitcast %{{.*}} : vector<16xi32> to vector<64xi8>
+// VNNI: %[[D1:.*]] = lowbit.dot4 %[[D0]], %[[HI]], %[[A1]]
+// VNNI: %[[S1:.*]] = lowbit.dot4 %[[S0]], %[[ONEB]], %[[A1]]
+// VNNI: %[[FIX:.*]] = arith.muli %[[S1]], %[[EIGHT]]
+// VNNI: arith.subi %[[D1]], %[[FIX]]
 
 // NEVER-LABEL: func.func @gemv_i4
 // NEVER: arith.constant dense<{{\[\[\[\[\[}}1, 5, 0, -1, -2, -6, 1, -2, 3, 7, 2, -3, -4, -8, 3, -4], {{.*}}> : tensor<1x1x1x2x16xi8>

@@ -279,3 +279,21 @@ func.func @float_untouched(%a: tensor<2x3xf32>, %w: tensor<3x2xf32>) -> tensor<2
   %0 = lowbit.matmul %a, %w : tensor<2x3xf32>, tensor<3x2xf32> -> tensor<2x2xf32>
   return %0 : tensor<2x2xf32>
 }
+
+// Constant ternary weights: sum (a - za) * w = sum a * w - za * sum w, and
+// -za * (column sums 1, -2) = (3, -6) joins the epilogue offsets, so the
+// contraction adds or subtracts the stored activations themselves (no zero
+// point in the loop, none for the kernels to correct).
+// CHECK-LABEL: func.func @int8_x_const_ternary(
+// CHECK:         linalg.generic {{.*}} ins(%{{.*}}, %{{.*}} : tensor<2x3xi8>, tensor<3x2xi2>)
+// CHECK-NEXT:    ^bb0(%[[X:[a-z0-9_]+]]: i8, %[[T:[a-z0-9_]+]]: i2, %[[O:[a-z0-9_]+]]: i32):
+// CHECK-NEXT:      %[[XE:.*]] = arith.extsi %[[X]] : i8 to i32
+// CHECK-NEXT:      %[[Z:.*]] = arith.constant 0 : i32
+// CHECK-NEXT:      %[[NEG:.*]] = arith.subi %[[Z]], %[[XE]] : i32
+// CHECK:           arith.select %{{.*}}, %[[NEG]], %[[XE]] : i32
+// CHECK:         arith.constant dense<[3, -6]> : tensor<2xi32>
+func.func @int8_x_const_ternary(%a: tensor<2x3x!i8a>) -> tensor<2x2x!i8o> {
+  %w = lowbit.constant dense<[[1, -1], [0, -1], [0, 0]]> : tensor<3x2xi2> as tensor<3x2x!tern>
+  %0 = lowbit.matmul %a, %w : tensor<2x3x!i8a>, tensor<3x2x!tern> -> tensor<2x2x!i8o>
+  return %0 : tensor<2x2x!i8o>
+}

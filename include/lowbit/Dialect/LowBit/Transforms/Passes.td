@@ -199,6 +199,21 @@ def LowBitArenaAliasScopes : Pass<"lowbit-arena-alias-scopes", "ModuleOp"> {
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
+def LowBitLoopAnnotations : Pass<"lowbit-loop-annotations", "ModuleOp"> {
+  let summary = "give LLVM the loop hints that scf.for loops carry";
+  let description = [{
+    Runs on the LLVM dialect. `convert-scf-to-cf` copies an `scf.for`'s
+    `llvm.loop_annotation` attribute onto the loop's back-edge branch as a
+    discardable attribute, which the translation to LLVM IR ignores; this
+    pass makes it the branch's own loop annotation (LLVM's `!llvm.loop`
+    metadata). The kernels use it to keep LLVM from fully unrolling the
+    reduction over sub-byte weights: unrolled, the loads of packed weights
+    have constant addresses and LLVM folds each unpacked vector into a
+    full-size constant, which undoes the packing.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
 def LowBitOutlineParallel : Pass<"lowbit-outline-parallel", "ModuleOp"> {
   let summary = "run large loops on several threads";
   let description = [{
