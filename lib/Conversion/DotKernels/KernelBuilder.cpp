@@ -208,6 +208,13 @@ private:
   Value loadWeights(Value packed, ValueRange indices);
   /// Weight operand `k` of the `perByte` ones that `loadWeights` read.
   Value unpackWeights(Value stored, int64_t k);
+  /// 2^bits - 1 in every `width`-bit lane of a 32-bit word.
+  uint32_t fieldMask(int64_t width) const {
+    uint32_t mask = 0;
+    for (int64_t f = 0; f < 32; f += width)
+      mask |= ((1u << (8 / perByte)) - 1) << f;
+    return mask;
+  }
   Value dot(Value acc, Value actBytes, Value weightBytes);
   void keepRolled(Value loopResult);
 
@@ -332,12 +339,10 @@ Value KernelBuilder::unpackWeights(Value stored, int64_t k) {
     part = arith::ShRUIOp::create(
         b, loc, part, splat(wordType, b.getI32IntegerAttr(bits * k)));
   // Even the top field needs the mask: the next lane's bits shift in.
-  uint32_t mask = 0;
-  for (int64_t f = 0; f < 32; f += width)
-    mask |= ((1u << bits) - 1) << f;
   part = arith::AndIOp::create(
       b, loc, part,
-      splat(wordType, b.getI32IntegerAttr(static_cast<int32_t>(mask))));
+      splat(wordType,
+            b.getI32IntegerAttr(static_cast<int32_t>(fieldMask(width)))));
   return vector::BitCastOp::create(b, loc, byteType(), part);
 }
 
@@ -671,15 +676,20 @@ Value KernelBuilder::build(std::optional<ArrayRef<int64_t>> weights) {
                       arith::AddIOp::create(b, loc, accs[i], cv[i % cols]);
               }
 
-              // With offset weights, one more accumulator per row
-              // sums the activations (a dot product with ones).
+              // With offset weights, more accumulators per row sum the
+              // activations times the field mask m = 2^bits - 1 (a dot
+              // product with the unpacking mask: no other constant). A
+              // small tile splits each row's sum over two chains, which end
+              // early enough to hide the correction's latency.
               bool sumActs = weightOffset != 0;
-              Value ones;
+              int64_t sumChains = sumActs ? (rows <= 2 ? 2 : 1) : 0;
+              Value maskBytes;
               if (sumActs) {
-                ones = vector::BitCastOp::create(
+                maskBytes = vector::BitCastOp::create(
                     b, loc, byteType(),
-                    splat(accType(), b.getI32IntegerAttr(0x01010101)));
-                for (int64_t r = 0; r < rows; ++r)
+                    splat(accType(), b.getI32IntegerAttr(
+                                         static_cast<int32_t>(fieldMask(8)))));
+                for (int64_t i = 0; i < rows * sumChains; ++i)
                   accs.push_back(splat(accType(), b.getI32IntegerAttr(0)));
               }
 
@@ -743,9 +753,10 @@ Value KernelBuilder::build(std::optional<ArrayRef<int64_t>> weights) {
                       next[r * cols + t] =
                           dot(next[r * cols + t], av[r], wv[t]);
                   if (sumActs)
-                    for (int64_t r = 0; r < rows; ++r)
-                      next[rows * cols + r] =
-                          dot(next[rows * cols + r], av[r], ones);
+                    for (int64_t r = 0; r < rows; ++r) {
+                      int64_t i = rows * cols + r * sumChains + k % sumChains;
+                      next[i] = dot(next[i], av[r], maskBytes);
+                    }
                 }
                 return next;
               };
@@ -764,12 +775,29 @@ Value KernelBuilder::build(std::optional<ArrayRef<int64_t>> weights) {
                         }));
                   }));
               if (sumActs) {
-                // sum a * (w + offset) - offset * sum a.
-                Value offset =
-                    splat(accType(), b.getI32IntegerAttr(weightOffset));
+                // sum a * (w + offset) - offset * sum a, from m * sum a:
+                // offset * sum a = (m * sum a) * (offset / m), and m is
+                // odd, so modulo 2^32 (the accumulator's arithmetic)
+                // dividing by m is multiplying by its inverse. Every lane
+                // of the sum is the same: one scalar multiply by an
+                // immediate, broadcast.
+                uint32_t m = (1u << (8 / perByte)) - 1, inverse = 1;
+                for (int i = 0; i < 5; ++i) // Newton: 5 steps reach 32 bits.
+                  inverse *= 2 - m * inverse;
+                uint32_t factor = static_cast<uint32_t>(weightOffset) * inverse;
                 for (int64_t r = 0; r < rows; ++r) {
-                  Value fix = arith::MulIOp::create(
-                      b, loc, done[rows * cols + r], offset);
+                  Value sum = done[rows * cols + r * sumChains];
+                  for (int64_t c = 1; c < sumChains; ++c)
+                    sum = arith::AddIOp::create(
+                        b, loc, sum, done[rows * cols + r * sumChains + c]);
+                  Value fix = vector::BroadcastOp::create(
+                      b, loc, accType(),
+                      arith::MulIOp::create(
+                          b, loc,
+                          vector::ExtractOp::create(b, loc, sum,
+                                                    ArrayRef<int64_t>{0}),
+                          arith::ConstantIntOp::create(
+                              b, loc, static_cast<int32_t>(factor), 32)));
                   for (int64_t t = 0; t < cols; ++t)
                     done[r * cols + t] =
                         arith::SubIOp::create(b, loc, done[r * cols + t], fix);

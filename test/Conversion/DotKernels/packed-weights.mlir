@@ -7,7 +7,7 @@
 // a left shift and an arithmetic right shift; for the x86 byte
 // instructions they are stored as w + 8 (never negative, so either operand
 // of vpdpbusd takes them), unpacked by shift and mask in 32-bit lanes, and
-// 8 * sum(a), from one more dot product with ones, is subtracted at the
+// 8 * sum(a), from more dot products with the mask, is subtracted at the
 // end. The reduction over packed weights keeps LLVM from unrolling it
 // (unrolled, the loads would fold into full-size constants). With
 // pack-weights=never they are one to a byte.
@@ -50,29 +50,33 @@
 // SSE2: } {llvm.loop_annotation = #[[ROLLED:.*]]}
 
 // With AVX-512 VNNI, 16 lanes (channels 4-15 are zero, stored as 8 | 8 << 4 =
-// -120); byte 0 = (1 + 8) | (7 + 8) << 4 = 249 = -7.
+// -120); byte 0 = (1 + 8) | (7 + 8) << 4 = 249 = -7. Two chains of dot
+// products with the mask 15 sum 15 * sum(a); 8 * sum(a) is that times
+// 8 / 15 modulo 2^32 = 8 * 0xEEEEEEEF = 2004318072.
 // VNNI-LABEL: func.func @gemv_i4
-// VNNI-DAG: %[[EIGHT:.*]] = arith.constant dense<8> : vector<16xi32>
+// VNNI-DAG: %[[FACTOR:.*]] = arith.constant 2004318072 : i32
 // VNNI-DAG: %[[FOUR:.*]] = arith.constant dense<4> : vector<16xi32>
 // VNNI-DAG: %[[MASK:.*]] = arith.constant dense<252645135> : vector<16xi32>
-// VNNI-DAG: %[[ONES:.*]] = arith.constant dense<16843009> : vector<16xi32>
 // VNNI-DAG: %[[W:.*]] = arith.constant dense<{{\[\[\[\[\[}}-7, 13, -104, 119, -26, 18, -103, -122, -37, 47, -102, -107, -60, 48, -101, -124, -120, {{.*}}]]]]]> : tensor<1x1x1x1x64xi8>
-// VNNI: %[[ONEB:.*]] = vector.bitcast %[[ONES]] : vector<16xi32> to vector<64xi8>
+// VNNI: %[[MASKB:.*]] = vector.bitcast %[[MASK]] : vector<16xi32> to vector<64xi8>
 // VNNI: %[[B:.*]] = vector.transfer_read %[[W]]
 // VNNI: %[[BW:.*]] = vector.bitcast %[[B]] : vector<64xi8> to vector<16xi32>
 // VNNI: %[[LOW:.*]] = arith.andi %[[BW]], %[[MASK]]
 // VNNI: %[[LO:.*]] = vector.bitcast %[[LOW]] : vector<16xi32> to vector<64xi8>
 // VNNI: %[[A0:.*]] = vector.bitcast %{{.*}} : vector<16xi32> to vector<64xi8>
 // VNNI: %[[D0:.*]] = lowbit.dot4 %{{.*}}, %[[LO]], %[[A0]]
-// VNNI: %[[S0:.*]] = lowbit.dot4 %{{.*}}, %[[ONEB]], %[[A0]]
+// VNNI: %[[S0:.*]] = lowbit.dot4 %{{.*}}, %[[MASKB]], %[[A0]]
 // VNNI: %[[HIS:.*]] = arith.shrui %{{.*}}, %[[FOUR]]
 // VNNI: %[[HIW:.*]] = arith.andi %[[HIS]], %[[MASK]]
 // VNNI: %[[HI:.*]] = vector.bitcast %[[HIW]] : vector<16xi32> to vector<64xi8>
 // VNNI: %[[A1:.*]] = vector.bitcast %{{.*}} : vector<16xi32> to vector<64xi8>
 // VNNI: %[[D1:.*]] = lowbit.dot4 %[[D0]], %[[HI]], %[[A1]]
-// VNNI: %[[S1:.*]] = lowbit.dot4 %[[S0]], %[[ONEB]], %[[A1]]
-// VNNI: %[[FIX:.*]] = arith.muli %[[S1]], %[[EIGHT]]
-// VNNI: arith.subi %[[D1]], %[[FIX]]
+// VNNI: %[[S1:.*]] = lowbit.dot4 %{{.*}}, %[[MASKB]], %[[A1]]
+// VNNI: %[[S:.*]] = arith.addi %[[S0]], %[[S1]]
+// VNNI: %[[S15:.*]] = vector.extract %[[S]][0]
+// VNNI: %[[FIX:.*]] = arith.muli %[[S15]], %[[FACTOR]] : i32
+// VNNI: %[[FIXV:.*]] = vector.broadcast %[[FIX]] : i32 to vector<16xi32>
+// VNNI: arith.subi %[[D1]], %[[FIXV]]
 
 // NEVER-LABEL: func.func @gemv_i4
 // NEVER: arith.constant dense<{{\[\[\[\[\[}}1, 5, 0, -1, -2, -6, 1, -2, 3, 7, 2, -3, -4, -8, 3, -4], {{.*}}> : tensor<1x1x1x2x16xi8>

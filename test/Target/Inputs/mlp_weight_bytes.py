@@ -3,7 +3,7 @@ batch 1) with int8, int4, int2 and ternary weights for one target and
 prints each object's read-only data (.rodata*) and its ratio to int8's;
 exits with status 1 if a ratio exceeds its limit (NAME=RATIO arguments).
 
-    mlp_weight_bytes.py LOWBIT-COMPILE TRIPLE WORKDIR [NAME=RATIO ...]
+    mlp_weight_bytes.py LOWBIT-COMPILE TRIPLE[:CPU] WORKDIR [NAME=RATIO ...]
 """
 import os
 import random
@@ -48,8 +48,9 @@ def main(compiler, triple, work, *limits):
         with open(src, "w") as f:
             f.write(model("mlp_" + name, wtype, lo, hi, random.Random(5)))
         obj = os.path.join(work, name + ".o")
-        subprocess.run([compiler, src, "-O2", "--target=" + triple, "-o",
-                        obj], check=True)
+        target, _, cpu = triple.partition(":")
+        subprocess.run([compiler, src, "-O2", "--target=" + target, "-o",
+                        obj] + (["--mcpu=" + cpu] if cpu else []), check=True)
         sizes[name] = rodata(obj)
     failed = False
     bounds = dict(l.split("=") for l in limits)
