@@ -26,6 +26,8 @@ tools = [
     "lowbit-opt",
     "lowbit-compile",
     "lowbit-translate",
+    "lowbit-calibration-check",
+    "lowbit-quantize",
     "mlir-runner",
     ToolSubst("%python", "/usr/bin/python3", unresolved="ignore"),
     ToolSubst("lowbit-fuzz-ir", unresolved="ignore"),

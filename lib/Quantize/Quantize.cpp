@@ -1,0 +1,709 @@
+//===- Quantize.cpp - post-training quantization of float models ---------===//
+//
+// Part of the lowbit project.
+//
+// 1. Every float tensor of the model's public function (its arguments and
+//    the results of its top-level ops) becomes an extra result of a copy of
+//    the function, which the lowbit pipeline lowers and MLIR's execution
+//    engine JIT-compiles; running it on each calibration sample feeds the
+//    statistics of every tensor (a second run fills the histograms when a
+//    method needs them).
+// 2. The model is rewritten into quantize/dequantize form: each activation
+//    a layer reads or writes goes through quantize + dequantize with the
+//    type its statistics choose, each weight tensor becomes a quantized
+//    constant (int8/int4/int2 per channel, ternary as TWN, binary as
+//    XNOR-Net) and each bias an int32 constant at scale s_x * s_w.
+// 3. --lowbit-fuse-qdq folds that form into quantized matmul, conv2d, add,
+//    mul and max_pool2d ops, exactly as for a QDQ model from an exporter.
+//
+//===----------------------------------------------------------------------===//
+
+#include "lowbit/Quantize/Quantize.h"
+
+#include "lowbit/Dialect/LowBit/IR/LowBitAttrs.h"
+#include "lowbit/Dialect/LowBit/IR/LowBitOps.h"
+#include "lowbit/Dialect/LowBit/IR/LowBitTypes.h"
+#include "lowbit/Dialect/LowBit/Transforms/Passes.h"
+#include "lowbit/Pipelines/Pipelines.h"
+#include "lowbit/Target/ObjectEmitter.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/ExecutionEngine/ExecutionEngine.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Transforms/Passes.h"
+
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/Support/Error.h"
+
+#include <cmath>
+#include <set>
+
+using namespace mlir;
+using namespace mlir::lowbit;
+namespace cal = ::lowbit::calibration;
+
+std::optional<WeightKind> mlir::lowbit::parseWeightKind(StringRef name) {
+  return llvm::StringSwitch<std::optional<WeightKind>>(name)
+      .Case("int8", WeightKind::Int8)
+      .Case("int4", WeightKind::Int4)
+      .Case("int2", WeightKind::Int2)
+      .Case("ternary", WeightKind::Ternary)
+      .Case("binary", WeightKind::Binary)
+      .Default(std::nullopt);
+}
+
+const char *mlir::lowbit::weightKindName(WeightKind kind) {
+  switch (kind) {
+  case WeightKind::Int8:
+    return "int8";
+  case WeightKind::Int4:
+    return "int4";
+  case WeightKind::Int2:
+    return "int2";
+  case WeightKind::Ternary:
+    return "ternary";
+  case WeightKind::Binary:
+    return "binary";
+  }
+  return "?";
+}
+
+namespace {
+
+bool isFloatTensor(Type type) {
+  auto t = dyn_cast<RankedTensorType>(type);
+  return t && t.hasStaticShape() && t.getElementType().isF32();
+}
+
+/// The single public function with a body.
+FailureOr<func::FuncOp> getEntry(ModuleOp module) {
+  func::FuncOp entry;
+  for (auto func : module.getOps<func::FuncOp>()) {
+    if (func.isPrivate() || func.isExternal())
+      continue;
+    if (entry) {
+      func.emitError() << "lowbit-quantize takes a model with one public "
+                          "function; '"
+                       << entry.getSymName() << "' is another";
+      return failure();
+    }
+    entry = func;
+  }
+  if (!entry) {
+    module.emitError() << "the model has no public function to quantize";
+    return failure();
+  }
+  for (Type t : entry.getArgumentTypes())
+    if (!isFloatTensor(t)) {
+      entry.emitError() << "input of type " << t
+                        << " is not a statically shaped f32 tensor; "
+                           "lowbit-quantize takes float models";
+      return failure();
+    }
+  return entry;
+}
+
+/// The tensors whose statistics are gathered: the arguments, then the f32
+/// results of the top-level ops (not constants), in program order.
+SmallVector<Value> observedValues(func::FuncOp func) {
+  SmallVector<Value> values;
+  for (BlockArgument arg : func.getArguments())
+    values.push_back(arg);
+  for (Operation &op : func.getBody().front()) {
+    if (op.hasTrait<OpTrait::ConstantLike>() ||
+        isa<tensor::EmptyOp, func::ReturnOp>(op))
+      continue;
+    for (Value result : op.getResults())
+      if (isFloatTensor(result.getType()))
+        values.push_back(result);
+  }
+  return values;
+}
+
+int64_t numElements(Value v) {
+  return cast<RankedTensorType>(v.getType()).getNumElements();
+}
+
+/// The float model with every observed tensor as a result, JIT-compiled.
+class CalibrationRunner {
+public:
+  static FailureOr<std::unique_ptr<CalibrationRunner>>
+  create(ModuleOp module, func::FuncOp entry) {
+    auto runner = std::make_unique<CalibrationRunner>();
+    OwningOpRef<ModuleOp> copy = module.clone();
+    auto func = copy->lookupSymbol<func::FuncOp>(entry.getSymName());
+    SmallVector<Value> values = observedValues(func);
+    for (BlockArgument arg : func.getArguments())
+      runner->inputSizes.push_back(numElements(arg));
+    for (Value v : values)
+      runner->outputSizes.push_back(numElements(v));
+    Operation *ret = func.getBody().front().getTerminator();
+    OpBuilder b(ret);
+    func::ReturnOp::create(b, ret->getLoc(), values);
+    ret->erase();
+    SmallVector<Type> types;
+    for (Value v : values)
+      types.push_back(v.getType());
+    func.setFunctionType(
+        FunctionType::get(module.getContext(), func.getArgumentTypes(), types));
+    // Private helpers of the model stay; other public functions were
+    // rejected by getEntry.
+    runner->name = func.getSymName().str();
+
+    PassManager pm(module.getContext());
+    LowBitToLLVMOptions options;
+    options.cABI = true;
+    options.dotKernels = "none";
+    options.popcountKernels = "none";
+    buildLowBitToLLVMPipeline(pm, options);
+    if (failed(pm.run(*copy))) {
+      entry.emitError() << "the float model could not be compiled for "
+                           "calibration";
+      return failure();
+    }
+    initializeLLVMTargets();
+    ExecutionEngineOptions engineOptions;
+    runner->transformer = makeOptimizingTransformer(2, 0, nullptr);
+    engineOptions.transformer = runner->transformer;
+    auto engine = ExecutionEngine::create(*copy, engineOptions);
+    if (!engine) {
+      entry.emitError() << "the float model could not be JIT-compiled: "
+                        << llvm::toString(engine.takeError());
+      return failure();
+    }
+    runner->engine = std::move(*engine);
+    return runner;
+  }
+
+  /// Runs one sample; `outputs` receives every observed tensor.
+  LogicalResult run(const Sample &sample,
+                    std::vector<std::vector<float>> &outputs) {
+    outputs.resize(outputSizes.size());
+    SmallVector<void *> pointers;
+    for (const std::vector<float> &in : sample)
+      pointers.push_back(const_cast<float *>(in.data()));
+    for (size_t i = 0; i < outputSizes.size(); ++i) {
+      outputs[i].assign(outputSizes[i], 0.0f);
+      pointers.push_back(outputs[i].data());
+    }
+    int32_t status = 0;
+    SmallVector<void *> args;
+    for (void *&p : pointers)
+      args.push_back(&p);
+    args.push_back(&status);
+    if (llvm::Error error = engine->invokePacked(name, args)) {
+      llvm::consumeError(std::move(error));
+      return failure();
+    }
+    return success(status == 0);
+  }
+
+  SmallVector<int64_t> inputSizes, outputSizes;
+
+private:
+  // Kept alive for the engine, which may compile lazily.
+  std::function<llvm::Error(llvm::Module *)> transformer;
+  std::unique_ptr<ExecutionEngine> engine;
+  std::string name;
+};
+
+/// A quantized activation type.
+Type activationType(MLIRContext *ctx, const cal::TensorStats &stats,
+                    const LayerConfig &config, double percentile) {
+  int bits = config.activationBits;
+  Type f32 = Float32Type::get(ctx);
+  cal::QuantParams params;
+  bool isSigned = true;
+  if (cal::isSymmetric(config.method)) {
+    // Non-negative data (e.g. after ReLU) uses the whole unsigned range:
+    // 2^bits levels over [0, t], which the threshold search must assume
+    // too (one more bit than a signed type's 2^(bits-1) levels per side).
+    if (stats.min() >= 0 && bits == 8) {
+      isSigned = false;
+      double t =
+          cal::symmetricThreshold(stats, config.method, bits + 1, percentile);
+      params = cal::chooseParams(0, t, bits, false, true);
+    } else {
+      double t =
+          cal::symmetricThreshold(stats, config.method, bits, percentile);
+      params = cal::chooseParams(-t, t, bits, true, true);
+    }
+  } else {
+    params = cal::chooseParams(stats.min(), stats.max(), bits, true, false);
+  }
+  int64_t qmin = isSigned ? -(int64_t(1) << (bits - 1)) : 0;
+  int64_t qmax =
+      isSigned ? (int64_t(1) << (bits - 1)) - 1 : (int64_t(1) << bits) - 1;
+  return quant::UniformQuantizedType::get(
+      isSigned ? quant::QuantizationFlags::Signed : 0,
+      IntegerType::get(ctx, bits), f32, params.scale, params.zeroPoint, qmin,
+      qmax);
+}
+
+/// Weights quantized for one layer.
+struct QuantizedWeights {
+  Type elementType; // the quantized (or binary) element type
+  Type storageType; // the integer storage of the constant
+  SmallVector<APInt> values;
+  SmallVector<double> scales; // per channel, or one
+  int64_t bits = 8;
+};
+
+/// Quantizes `w` (row-major, `shape`) along output-channel axis `axis`.
+QuantizedWeights quantizeWeights(MLIRContext *ctx, ArrayRef<float> w,
+                                 ArrayRef<int64_t> shape, int32_t axis,
+                                 const LayerConfig &config) {
+  int64_t n = w.size();
+  int64_t channels = config.perChannel ? shape[axis] : 1;
+  int64_t inner = 1;
+  for (size_t i = axis + 1; i < shape.size(); ++i)
+    inner *= shape[i];
+  auto channelOf = [&](int64_t i) -> int64_t {
+    return config.perChannel ? (i / inner) % shape[axis] : 0;
+  };
+  // Per channel: the values' indices.
+  std::vector<std::vector<int64_t>> members(channels);
+  for (int64_t i = 0; i < n; ++i)
+    members[channelOf(i)].push_back(i);
+
+  QuantizedWeights out;
+  SmallVector<int64_t> q(n, 0);
+  Type f32 = Float32Type::get(ctx);
+  auto roundClamp = [](double v, int64_t lo, int64_t hi) {
+    return std::clamp<int64_t>(static_cast<int64_t>(std::nearbyint(v)), lo, hi);
+  };
+  switch (config.weights) {
+  case WeightKind::Int8:
+  case WeightKind::Int4:
+  case WeightKind::Int2: {
+    int64_t bits = config.weights == WeightKind::Int8   ? 8
+                   : config.weights == WeightKind::Int4 ? 4
+                                                        : 2;
+    int64_t qmin = -(int64_t(1) << (bits - 1)), qmax = -qmin - 1;
+    for (const std::vector<int64_t> &idx : members) {
+      double absMax = 0;
+      for (int64_t i : idx)
+        absMax = std::max(absMax, std::fabs(double(w[i])));
+      double best = absMax > 0 ? absMax / std::max<int64_t>(qmax, 1) : 1.0;
+      if (bits < 8 && absMax > 0) {
+        // Few levels: the scale minimizing the squared error over a grid
+        // (clipping the largest weights usually pays).
+        double bestErr = INFINITY;
+        for (int k = 20; k <= 100; ++k) {
+          double s = absMax * k / 100.0 / std::max<int64_t>(qmax, 1);
+          double err = 0;
+          for (int64_t i : idx) {
+            double d = w[i] - s * roundClamp(w[i] / s, qmin, qmax);
+            err += d * d;
+          }
+          if (err < bestErr) {
+            bestErr = err;
+            best = s;
+          }
+        }
+      }
+      out.scales.push_back(best);
+      for (int64_t i : idx)
+        q[i] = roundClamp(w[i] / best, qmin, qmax);
+    }
+    out.bits = bits;
+    out.storageType = IntegerType::get(ctx, bits);
+    SmallVector<int64_t> zeros(out.scales.size(), 0);
+    if (config.perChannel)
+      out.elementType = quant::UniformQuantizedPerAxisType::get(
+          quant::QuantizationFlags::Signed, out.storageType, f32, out.scales,
+          zeros, axis, qmin, qmax);
+    else
+      out.elementType = quant::UniformQuantizedType::get(
+          quant::QuantizationFlags::Signed, out.storageType, f32,
+          out.scales.front(), 0, qmin, qmax);
+    break;
+  }
+  case WeightKind::Ternary: {
+    // TWN: delta = 0.7 * mean|w|, alpha = mean |w| over |w| > delta.
+    for (const std::vector<int64_t> &idx : members) {
+      double sum = 0;
+      for (int64_t i : idx)
+        sum += std::fabs(double(w[i]));
+      double delta = idx.empty() ? 0 : 0.7 * sum / idx.size();
+      double kept = 0;
+      int64_t count = 0;
+      for (int64_t i : idx)
+        if (std::fabs(double(w[i])) > delta) {
+          kept += std::fabs(double(w[i]));
+          ++count;
+        }
+      double alpha = count ? kept / count : 1.0;
+      out.scales.push_back(alpha);
+      for (int64_t i : idx)
+        q[i] = std::fabs(double(w[i])) > delta ? (w[i] < 0 ? -1 : 1) : 0;
+    }
+    out.bits = 2;
+    out.storageType = IntegerType::get(ctx, 2);
+    SmallVector<int64_t> zeros(out.scales.size(), 0);
+    if (config.perChannel)
+      out.elementType = quant::UniformQuantizedPerAxisType::get(
+          quant::QuantizationFlags::Signed, out.storageType, f32, out.scales,
+          zeros, axis, -1, 1);
+    else
+      out.elementType = quant::UniformQuantizedType::get(
+          quant::QuantizationFlags::Signed, out.storageType, f32,
+          out.scales.front(), 0, -1, 1);
+    break;
+  }
+  case WeightKind::Binary: {
+    // XNOR-Net: alpha = mean|w|; bit 1 stores -1.
+    for (const std::vector<int64_t> &idx : members) {
+      double sum = 0;
+      for (int64_t i : idx)
+        sum += std::fabs(double(w[i]));
+      double alpha = idx.empty() || sum == 0 ? 1.0 : sum / idx.size();
+      out.scales.push_back(alpha);
+      for (int64_t i : idx)
+        q[i] = w[i] < 0 ? -1 : 1;
+    }
+    // Binary constants are written as -1 / +1 bytes (stored as bits).
+    out.bits = 1;
+    out.storageType = IntegerType::get(ctx, 8);
+    out.elementType = BinaryType::get(cast<FloatType>(f32), out.scales,
+                                      config.perChannel ? axis : -1);
+    break;
+  }
+  }
+  unsigned width = out.storageType.getIntOrFloatBitWidth();
+  for (int64_t v : q)
+    out.values.push_back(
+        APInt(width, static_cast<uint64_t>(v), /*isSigned=*/true));
+  return out;
+}
+
+/// The float values of a constant f32 tensor operand, or none.
+std::optional<SmallVector<float>> constantFloats(Value v) {
+  DenseElementsAttr attr;
+  if (!matchPattern(v, m_Constant(&attr)) || !attr.getElementType().isF32())
+    return std::nullopt;
+  return SmallVector<float>(attr.getValues<float>());
+}
+
+std::string layerName(Operation *op, int64_t index) {
+  if (auto name = dyn_cast<NameLoc>(op->getLoc()))
+    return name.getName().str();
+  if (auto fused = dyn_cast<FusedLoc>(op->getLoc()))
+    for (Location l : fused.getLocations())
+      if (auto name = dyn_cast<NameLoc>(l))
+        return name.getName().str();
+  return "#" + std::to_string(index);
+}
+
+double elementScale(Type element, int64_t channel) {
+  if (auto t = dyn_cast<quant::UniformQuantizedType>(element))
+    return t.getScale();
+  if (auto t = dyn_cast<quant::UniformQuantizedPerAxisType>(element))
+    return t.getScales()[channel];
+  if (auto t = dyn_cast<BinaryType>(element))
+    return t.isPerTensor() ? t.getScale() : t.getScales()[channel];
+  return 1.0;
+}
+
+} // namespace
+
+FailureOr<SmallVector<int64_t>> mlir::lowbit::getInputSizes(ModuleOp module) {
+  FailureOr<func::FuncOp> entry = getEntry(module);
+  if (failed(entry))
+    return failure();
+  SmallVector<int64_t> sizes;
+  for (BlockArgument arg : entry->getArguments())
+    sizes.push_back(numElements(arg));
+  return sizes;
+}
+
+LogicalResult mlir::lowbit::quantizeModule(ModuleOp module,
+                                           ArrayRef<Sample> samples,
+                                           const QuantizeOptions &options,
+                                           std::vector<LayerInfo> &layers,
+                                           const ProgressFn &progress) {
+  MLIRContext *ctx = module.getContext();
+  FailureOr<func::FuncOp> entryOr = getEntry(module);
+  if (failed(entryOr))
+    return failure();
+  func::FuncOp entry = *entryOr;
+  if (samples.empty())
+    return entry.emitError() << "no calibration samples";
+
+  // Layers and their settings.
+  SmallVector<Operation *> layerOps;
+  for (Operation &op : entry.getBody().front())
+    if (isa<MatmulOp, Conv2DOp>(op))
+      layerOps.push_back(&op);
+  if (layerOps.empty())
+    return entry.emitError() << "the model has no matmul or conv2d to quantize";
+  llvm::DenseMap<Operation *, LayerConfig> configOf;
+  std::set<std::string> used;
+  layers.clear();
+  for (auto [i, op] : llvm::enumerate(layerOps)) {
+    LayerConfig config = options.defaults;
+    bool edge = i == 0 || i + 1 == layerOps.size();
+    if (edge && !options.lowBitFirstLast) {
+      config.weights = WeightKind::Int8;
+      config.activationBits = std::max(config.activationBits, 8);
+    }
+    std::string name = layerName(op, i);
+    for (const std::string &key : {name, "#" + std::to_string(i)})
+      if (auto it = options.overrides.find(key);
+          it != options.overrides.end()) {
+        config = it->second;
+        used.insert(key);
+      }
+    configOf[op] = config;
+    LayerInfo info;
+    info.name = name;
+    info.op = op->getName().stripDialect().str();
+    info.config = config;
+    info.sqnr = NAN;
+    layers.push_back(info);
+  }
+  for (const auto &[key, config] : options.overrides)
+    if (!used.count(key))
+      return entry.emitError()
+             << "the layer configuration names '" << key
+             << "', which is no layer of the model (layers are named by "
+                "their location, e.g. the ONNX node name, or #N)";
+
+  // Calibration.
+  FailureOr<std::unique_ptr<CalibrationRunner>> runner =
+      CalibrationRunner::create(module, entry);
+  if (failed(runner))
+    return failure();
+  SmallVector<Value> observed = observedValues(entry);
+  std::vector<cal::TensorStats> stats(observed.size());
+  bool needHistogram = false;
+  for (const auto &[op, config] : configOf)
+    needHistogram |= config.method != cal::Method::MinMax &&
+                     config.method != cal::Method::MinMaxSymmetric;
+  int64_t passes = needHistogram ? 2 : 1;
+  std::vector<std::vector<float>> outputs;
+  for (int64_t pass = 0; pass < passes; ++pass) {
+    for (auto [s, sample] : llvm::enumerate(samples)) {
+      if (sample.size() != (*runner)->inputSizes.size())
+        return entry.emitError()
+               << "calibration sample " << s << " has " << sample.size()
+               << " inputs; the model takes " << (*runner)->inputSizes.size();
+      if (failed((*runner)->run(sample, outputs)))
+        return entry.emitError()
+               << "the float model failed on calibration sample " << s;
+      for (size_t v = 0; v < observed.size(); ++v) {
+        const std::vector<float> &data = outputs[v];
+        if (pass == 0) {
+          if (!stats[v].observeRange(data.data(), data.size()))
+            return observed[v].getLoc() == entry.getLoc()
+                       ? entry.emitError() << "calibration sample " << s
+                                           << " holds a NaN or an infinity"
+                       : emitError(observed[v].getLoc())
+                             << "this tensor is NaN or infinite on "
+                                "calibration sample "
+                             << s;
+        } else {
+          stats[v].observeHistogram(data.data(), data.size());
+        }
+      }
+      if (progress)
+        progress(pass * samples.size() + s + 1, passes * samples.size());
+    }
+  }
+  llvm::DenseMap<Value, const cal::TensorStats *> statsOf;
+  for (auto [v, s] : llvm::zip(observed, stats))
+    statsOf[v] = &s;
+
+  // The settings an activation is quantized with: those of the layer that
+  // produces it, else of the first layer that reads it.
+  auto configFor = [&](Value v) -> LayerConfig {
+    if (Operation *def = v.getDefiningOp())
+      if (auto it = configOf.find(def); it != configOf.end())
+        return it->second;
+    for (Operation *user : v.getUsers())
+      if (auto it = configOf.find(user); it != configOf.end())
+        return it->second;
+    return options.defaults.activationBits == 8
+               ? options.defaults
+               : LayerConfig{WeightKind::Int8, options.defaults.activationBits,
+                             options.defaults.method, true};
+  };
+
+  // Rewrite into quantize/dequantize form.
+  llvm::DenseMap<Value, Value> dequantized; // float value -> its QDQ copy
+  auto qdq = [&](Value v, Type element) -> Value {
+    auto it = dequantized.find(v);
+    if (it != dequantized.end())
+      return it->second;
+    OpBuilder b(ctx);
+    if (auto arg = dyn_cast<BlockArgument>(v))
+      b.setInsertionPointToStart(arg.getOwner());
+    else
+      b.setInsertionPointAfter(v.getDefiningOp());
+    auto type = cast<RankedTensorType>(v.getType());
+    Value q = QuantizeOp::create(b, v.getLoc(), type.clone(element), v);
+    Value d = DequantizeOp::create(b, v.getLoc(), type, q);
+    // Every use but the function's results reads the quantized copy.
+    v.replaceUsesWithIf(d, [&](OpOperand &use) {
+      return use.getOwner() != q.getDefiningOp() &&
+             !isa<func::ReturnOp>(use.getOwner());
+    });
+    dequantized[v] = d;
+    dequantized[d] = d;
+    return d;
+  };
+  auto quantizedElement = [](Value v) -> Type {
+    auto dq = v.getDefiningOp<DequantizeOp>();
+    return dq ? getElementTypeOrSelf(dq.getInput().getType()) : Type();
+  };
+  auto activation = [&](Value v) -> Type {
+    // A tensor read only by max_pool2d shares the pool's quantized type;
+    // the values that reach the next layer are the pool's, so they choose
+    // it (a layer output before pooling has many more small values).
+    while (v.hasOneUse() && isa<MaxPool2DOp>(*v.getUsers().begin()))
+      v = v.getUsers().begin()->getResult(0);
+    const cal::TensorStats *s = statsOf.lookup(v);
+    assert(s && "every f32 tensor of the function is observed");
+    return activationType(ctx, *s, configFor(v), options.percentile);
+  };
+  // `v` read through quantize/dequantize (once per value). A reshape or
+  // transpose of a quantized tensor keeps its type, so the quantize cancels
+  // against the dequantize before it.
+  auto quantizedRead = [&](Value v) -> Value {
+    if (v.getDefiningOp<DequantizeOp>())
+      return v;
+    if (auto it = dequantized.find(v); it != dequantized.end())
+      return it->second;
+    Value source = v;
+    while (Operation *def = source.getDefiningOp()) {
+      if (!isa<tensor::CollapseShapeOp, tensor::ExpandShapeOp,
+               linalg::TransposeOp>(def))
+        break;
+      source = def->getOperand(0);
+    }
+    if (source != v)
+      if (Type element = quantizedElement(source);
+          element && !isa<quant::UniformQuantizedPerAxisType>(element))
+        return qdq(v, element);
+    return qdq(v, activation(v));
+  };
+
+  SmallVector<Operation *> ops;
+  for (Operation &op : entry.getBody().front())
+    ops.push_back(&op);
+  for (Operation *op : ops) {
+    OpBuilder b(op);
+    if (isa<MatmulOp, Conv2DOp>(op)) {
+      const LayerConfig &config = configOf[op];
+      Value x = op->getOperand(0), w = op->getOperand(1);
+      Value bias = op->getNumOperands() > 2 ? op->getOperand(2) : Value();
+      Value xq = quantizedRead(x);
+      op->setOperand(0, xq);
+      std::optional<SmallVector<float>> wf = constantFloats(w);
+      if (!wf)
+        return op->emitError() << "the weights of this layer are not a "
+                                  "constant; lowbit-quantize needs constant "
+                                  "weights";
+      auto wType = cast<RankedTensorType>(w.getType());
+      int32_t axis = isa<Conv2DOp>(op) ? 0 : wType.getRank() - 1;
+      QuantizedWeights qw =
+          quantizeWeights(ctx, *wf, wType.getShape(), axis, config);
+      auto storage = RankedTensorType::get(wType.getShape(), qw.storageType);
+      Value wc = ConstantOp::create(
+          b, op->getLoc(), wType.clone(qw.elementType),
+          DenseElementsAttr::get(storage, ArrayRef<APInt>(qw.values)));
+      op->setOperand(1, DequantizeOp::create(b, op->getLoc(), wType, wc));
+      layers[llvm::find(layerOps, op) - layerOps.begin()].weightBytes =
+          (wType.getNumElements() * qw.bits + 7) / 8;
+      if (bias) {
+        std::optional<SmallVector<float>> bf = constantFloats(bias);
+        if (!bf)
+          return op->emitError() << "the bias of this layer is not a "
+                                    "constant; lowbit-quantize needs "
+                                    "constant biases";
+        Type xElement = quantizedElement(xq);
+        double sx = elementScale(xElement, 0);
+        int64_t channels = bf->size();
+        SmallVector<double> scales;
+        SmallVector<APInt> values;
+        for (int64_t c = 0; c < channels; ++c) {
+          double s =
+              sx * elementScale(qw.elementType, qw.scales.size() > 1 ? c : 0);
+          scales.push_back(s);
+          double q = std::nearbyint((*bf)[c] / s);
+          if (!(std::fabs(q) <= INT32_MAX))
+            return op->emitError() << "bias " << (*bf)[c] << " of channel " << c
+                                   << " does not fit in int32 at scale " << s;
+          values.push_back(APInt(32, static_cast<uint64_t>(int64_t(q)),
+                                 /*isSigned=*/true));
+        }
+        auto bType = cast<RankedTensorType>(bias.getType());
+        Type f32 = Float32Type::get(ctx);
+        // Per channel exactly when the weights are (the verifier wants
+        // the bias scale to be s_x * s_w in the same form).
+        Type bElement = qw.scales.size() > 1
+                            ? Type(quant::UniformQuantizedPerAxisType::get(
+                                  quant::QuantizationFlags::Signed,
+                                  IntegerType::get(ctx, 32), f32, scales,
+                                  SmallVector<int64_t>(channels, 0), 0,
+                                  INT32_MIN, INT32_MAX))
+                            : Type(quant::UniformQuantizedType::get(
+                                  quant::QuantizationFlags::Signed,
+                                  IntegerType::get(ctx, 32), f32,
+                                  scales.front(), 0, INT32_MIN, INT32_MAX));
+        Value bc = ConstantOp::create(
+            b, op->getLoc(), bType.clone(bElement),
+            DenseElementsAttr::get(
+                RankedTensorType::get(bType.getShape(),
+                                      IntegerType::get(ctx, 32)),
+                ArrayRef<APInt>(values)));
+        op->setOperand(2, DequantizeOp::create(b, op->getLoc(), bType, bc));
+      }
+    } else if (isa<AddOp, MulOp>(op)) {
+      for (OpOperand &operand : op->getOpOperands())
+        if (isFloatTensor(operand.get().getType()))
+          operand.set(quantizedRead(operand.get()));
+    } else if (auto pool = dyn_cast<MaxPool2DOp>(op)) {
+      // Max commutes with quantization: the result keeps the input's type.
+      if (Type element = quantizedElement(pool.getInput()))
+        qdq(pool.getResult(), element);
+      continue;
+    } else {
+      continue;
+    }
+    // The result of a layer, add or mul is quantized unless only the
+    // function returns it: a last layer keeps a float output.
+    Value result = op->getResult(0);
+    bool onlyReturned = llvm::all_of(result.getUsers(), [](Operation *user) {
+      return isa<func::ReturnOp>(user);
+    });
+    if (!onlyReturned)
+      qdq(result, activation(result));
+  }
+
+  module->setAttr(kRequantModeAttrName,
+                  RequantModeAttr::get(ctx, options.requantMode == "float"
+                                                ? RequantMode::Float
+                                                : RequantMode::FixedPoint));
+  PassManager pm(ctx);
+  pm.addPass(createLowBitFuseQDQ());
+  pm.addPass(createCanonicalizerPass());
+  if (failed(pm.run(module)))
+    return failure();
+  // Every layer must now compute on integers.
+  for (Operation &op : entry.getBody().front())
+    if (isa<MatmulOp, Conv2DOp>(op) &&
+        llvm::any_of(op.getOperandTypes(),
+                     [](Type t) { return getElementTypeOrSelf(t).isF32(); }))
+      return op.emitError() << "this layer could not be quantized (its "
+                               "quantized form does not verify, e.g. the "
+                               "int32 accumulator could overflow)";
+  return success();
+}
