@@ -131,15 +131,17 @@ int64_t numElements(Value v) {
   return cast<RankedTensorType>(v.getType()).getNumElements();
 }
 
-/// The float model with every observed tensor as a result, JIT-compiled.
-class CalibrationRunner {
+/// A copy of the model whose function returns the values `outputsOf`
+/// picks in the copy (adding ops if needed), JIT-compiled.
+class ModelRunner {
 public:
-  static FailureOr<std::unique_ptr<CalibrationRunner>>
-  create(ModuleOp module, func::FuncOp entry) {
-    auto runner = std::make_unique<CalibrationRunner>();
+  static FailureOr<std::unique_ptr<ModelRunner>>
+  create(ModuleOp module, func::FuncOp entry, StringRef what,
+         function_ref<SmallVector<Value>(func::FuncOp)> outputsOf) {
+    auto runner = std::make_unique<ModelRunner>();
     OwningOpRef<ModuleOp> copy = module.clone();
     auto func = copy->lookupSymbol<func::FuncOp>(entry.getSymName());
-    SmallVector<Value> values = observedValues(func);
+    SmallVector<Value> values = outputsOf(func);
     for (BlockArgument arg : func.getArguments())
       runner->inputSizes.push_back(numElements(arg));
     for (Value v : values)
@@ -164,8 +166,7 @@ public:
     options.popcountKernels = "none";
     buildLowBitToLLVMPipeline(pm, options);
     if (failed(pm.run(*copy))) {
-      entry.emitError() << "the float model could not be compiled for "
-                           "calibration";
+      entry.emitError() << "the " << what << " could not be compiled";
       return failure();
     }
     initializeLLVMTargets();
@@ -174,7 +175,7 @@ public:
     engineOptions.transformer = runner->transformer;
     auto engine = ExecutionEngine::create(*copy, engineOptions);
     if (!engine) {
-      entry.emitError() << "the float model could not be JIT-compiled: "
+      entry.emitError() << "the " << what << " could not be JIT-compiled: "
                         << llvm::toString(engine.takeError());
       return failure();
     }
@@ -182,7 +183,7 @@ public:
     return runner;
   }
 
-  /// Runs one sample; `outputs` receives every observed tensor.
+  /// Runs one sample; `outputs` receives every returned tensor.
   LogicalResult run(const Sample &sample,
                     std::vector<std::vector<float>> &outputs) {
     outputs.resize(outputSizes.size());
@@ -427,8 +428,10 @@ FailureOr<SmallVector<int64_t>> mlir::lowbit::getInputSizes(ModuleOp module) {
 LogicalResult mlir::lowbit::quantizeModule(ModuleOp module,
                                            ArrayRef<Sample> samples,
                                            const QuantizeOptions &options,
-                                           std::vector<LayerInfo> &layers,
+                                           QuantizeReport &report,
                                            const ProgressFn &progress) {
+  std::vector<LayerInfo> &layers = report.layers;
+  report.samples = samples.size();
   MLIRContext *ctx = module.getContext();
   FailureOr<func::FuncOp> entryOr = getEntry(module);
   if (failed(entryOr))
@@ -477,8 +480,8 @@ LogicalResult mlir::lowbit::quantizeModule(ModuleOp module,
                 "their location, e.g. the ONNX node name, or #N)";
 
   // Calibration.
-  FailureOr<std::unique_ptr<CalibrationRunner>> runner =
-      CalibrationRunner::create(module, entry);
+  FailureOr<std::unique_ptr<ModelRunner>> runner = ModelRunner::create(
+      module, entry, "float model (for calibration)", observedValues);
   if (failed(runner))
     return failure();
   SmallVector<Value> observed = observedValues(entry);
@@ -536,6 +539,27 @@ LogicalResult mlir::lowbit::quantizeModule(ModuleOp module,
                              options.defaults.method, true};
   };
 
+  // Layers are tagged (the fusion keeps the attribute) so that the
+  // quantized model's layer outputs can be found again; their float
+  // counterparts are observed values.
+  constexpr llvm::StringLiteral kLayerAttr = "quantize_layer_index";
+  SmallVector<int64_t> floatIndex;
+  for (auto [i, op] : llvm::enumerate(layerOps)) {
+    op->setAttr(kLayerAttr, IntegerAttr::get(IntegerType::get(ctx, 64), i));
+    floatIndex.push_back(llvm::find(observed, op->getResult(0)) -
+                         observed.begin());
+  }
+
+  llvm::DenseSet<Value> recorded;
+  auto valueName = [&](Value v) -> std::string {
+    if (auto arg = dyn_cast<BlockArgument>(v))
+      return "input " + std::to_string(arg.getArgNumber());
+    Operation *def = v.getDefiningOp();
+    std::string name = layerName(def, -1);
+    return (name == "#-1" ? std::string() : name + " ") +
+           def->getName().getStringRef().str();
+  };
+
   // Rewrite into quantize/dequantize form.
   llvm::DenseMap<Value, Value> dequantized; // float value -> its QDQ copy
   auto qdq = [&](Value v, Type element) -> Value {
@@ -571,7 +595,25 @@ LogicalResult mlir::lowbit::quantizeModule(ModuleOp module,
       v = v.getUsers().begin()->getResult(0);
     const cal::TensorStats *s = statsOf.lookup(v);
     assert(s && "every f32 tensor of the function is observed");
-    return activationType(ctx, *s, configFor(v), options.percentile);
+    LayerConfig config = configFor(v);
+    Type type = activationType(ctx, *s, config, options.percentile);
+    if (recorded.insert(v).second) {
+      TensorInfo info;
+      info.name = valueName(v);
+      info.min = s->min();
+      info.max = s->max();
+      info.method = config.method;
+      info.bits = config.activationBits;
+      auto q = cast<quant::UniformQuantizedType>(type);
+      info.lo = q.getScale() * (q.getStorageTypeMin() - q.getZeroPoint());
+      info.hi = q.getScale() * (q.getStorageTypeMax() - q.getZeroPoint());
+      info.histogram = s->histogram();
+      info.binWidth = s->binWidth();
+      llvm::raw_string_ostream os(info.type);
+      type.print(os);
+      report.tensors.push_back(std::move(info));
+    }
+    return type;
   };
   // `v` read through quantize/dequantize (once per value). A reshape or
   // transpose of a quantized tensor keeps its type, so the quantize cancels
@@ -705,5 +747,84 @@ LogicalResult mlir::lowbit::quantizeModule(ModuleOp module,
       return op.emitError() << "this layer could not be quantized (its "
                                "quantized form does not verify, e.g. the "
                                "int32 accumulator could overflow)";
+
+  // The result must compile (e.g. an int32 accumulator that could
+  // overflow is only found by the lowering): lower a copy.
+  {
+    OwningOpRef<ModuleOp> copy = module.clone();
+    PassManager lower(ctx);
+    LowBitToLLVMOptions lowering;
+    lowering.cABI = true;
+    lowering.dotKernels = "none";
+    lowering.popcountKernels = "none";
+    buildLowBitToLLVMPipeline(lower, lowering);
+    // Only the first error says why (the rest is the conversion failing).
+    std::optional<std::pair<Location, std::string>> first;
+    LogicalResult lowered = success();
+    {
+      ScopedDiagnosticHandler capture(ctx, [&](Diagnostic &diag) {
+        if (diag.getSeverity() == DiagnosticSeverity::Error && !first)
+          first.emplace(diag.getLocation(), diag.str());
+        return success();
+      });
+      lowered = lower.run(*copy);
+    }
+    if (failed(lowered)) {
+      InFlightDiagnostic diag =
+          first ? emitError(first->first)
+                      << "the quantized layer does not compile: "
+                      << first->second
+                : entry.emitError() << "the quantized model does not compile";
+      diag.attachNote() << "choose narrower activations or weights for this "
+                           "layer (--config)";
+      return diag;
+    }
+  }
+  if (options.measureSqnr) {
+    FailureOr<std::unique_ptr<ModelRunner>> quantized = ModelRunner::create(
+        module, entry, "quantized model (for the report)",
+        [&](func::FuncOp func) {
+          SmallVector<Value> outputs(layerOps.size());
+          func.walk([&](Operation *op) {
+            auto tag = op->getAttrOfType<IntegerAttr>(kLayerAttr);
+            if (!tag)
+              return;
+            Value r = op->getResult(0);
+            if (!getElementTypeOrSelf(r.getType()).isF32()) {
+              OpBuilder b(op->getContext());
+              b.setInsertionPointAfter(op);
+              r = DequantizeOp::create(
+                  b, op->getLoc(),
+                  cast<RankedTensorType>(r.getType())
+                      .clone(Float32Type::get(op->getContext())),
+                  r);
+            }
+            outputs[tag.getInt()] = r;
+          });
+          return outputs;
+        });
+    if (failed(quantized))
+      return failure();
+    std::vector<double> signal(layerOps.size()), noise(layerOps.size());
+    std::vector<std::vector<float>> floats, quants;
+    for (auto [s, sample] : llvm::enumerate(samples)) {
+      if (failed((*runner)->run(sample, floats)) ||
+          failed((*quantized)->run(sample, quants)))
+        return entry.emitError()
+               << "the model failed on calibration sample " << s
+               << " while measuring the quantization error";
+      for (size_t l = 0; l < layerOps.size(); ++l) {
+        const std::vector<float> &f = floats[floatIndex[l]], &q = quants[l];
+        for (size_t i = 0; i < f.size(); ++i) {
+          signal[l] += double(f[i]) * f[i];
+          noise[l] += (double(q[i]) - f[i]) * (double(q[i]) - f[i]);
+        }
+      }
+    }
+    for (size_t l = 0; l < layerOps.size(); ++l)
+      layers[l].sqnr =
+          noise[l] == 0 ? INFINITY : 10 * std::log10(signal[l] / noise[l]);
+  }
+  entry.walk([&](Operation *op) { op->removeAttr(kLayerAttr); });
   return success();
 }

@@ -29,7 +29,9 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
@@ -104,10 +106,21 @@ static cl::opt<std::string>
                          "(integer only, TFLite; default) or float (ONNX, "
                          "PyTorch)"),
                 cl::init("fixed"), cl::cat(category));
-static cl::opt<bool> report("report",
-                            cl::desc("print a table of the layers: widths, "
-                                     "calibration method, weight bytes"),
-                            cl::init(false), cl::cat(category));
+static cl::opt<bool> report(
+    "report",
+    cl::desc("print a table of the layers: widths, calibration method, "
+             "weight bytes and the SQNR of their outputs against the float "
+             "model on the calibration set"),
+    cl::init(false), cl::cat(category));
+static cl::opt<std::string> reportFile(
+    "report-file",
+    cl::desc("also write that table as JSON (.json) or CSV (any other name)"),
+    cl::value_desc("file"), cl::cat(category));
+static cl::opt<std::string> statsFile(
+    "stats-file",
+    cl::desc("write every calibrated activation as JSON: range, method, "
+             "histogram of |x|, chosen interval and type"),
+    cl::value_desc("file"), cl::cat(category));
 static cl::opt<bool> quiet("quiet", cl::desc("no progress indicator"),
                            cl::init(false), cl::cat(category));
 
@@ -368,7 +381,14 @@ int main(int argc, char **argv) {
     SmallVector<StringRef> lines;
     buffer->getBuffer().split(lines, '\n');
     for (auto [n, line] : llvm::enumerate(lines)) {
-      line = line.take_until([](char c) { return c == '#'; }).trim();
+      // '#' starts a comment unless a digit follows (#N names a layer).
+      for (size_t at = line.find('#'); at != StringRef::npos;
+           at = line.find('#', at + 1))
+        if (at + 1 >= line.size() || !isDigit(line[at + 1])) {
+          line = line.take_front(at);
+          break;
+        }
+      line = line.trim();
       if (line.empty())
         continue;
       auto [layer, rest] = line.split(' ');
@@ -443,34 +463,107 @@ int main(int argc, char **argv) {
       errs() << "\n";
   };
 
-  std::vector<mlir::lowbit::LayerInfo> layers;
+  options.measureSqnr = report || !reportFile.empty();
+  for (const std::string &path :
+       {std::string(reportFile), std::string(statsFile)})
+    if (!path.empty() && mlir::lowbit::isSameFile(inputFile, path))
+      return fail("the report '" + path + "' is the input model");
+  mlir::lowbit::QuantizeReport result;
   bool ok = false;
   mlir::lowbit::setToolStage("quantizing");
   if (!mlir::lowbit::runCrashGuarded("lowbit-quantize", inputFile, [&] {
         ok = succeeded(mlir::lowbit::quantizeModule(*module, samples, options,
-                                                    layers, progress));
+                                                    result, progress));
       }))
     std::_Exit(1);
   if (!ok)
     return 1;
 
+  const std::vector<mlir::lowbit::LayerInfo> &layers = result.layers;
+  auto widths = [](const mlir::lowbit::LayerInfo &layer) {
+    return std::make_pair(
+        std::string(mlir::lowbit::weightKindName(layer.config.weights)),
+        std::string(layer.config.activationBits == 8 ? "int8" : "int16"));
+  };
   if (report) {
-    outs() << "layers (" << samples.size() << " calibration samples):\n";
-    outs() << format("  %-3s %-24s %-8s %-8s %-12s %-17s %10s\n", "#", "layer",
-                     "op", "weights", "activations", "method", "weight B");
-    for (auto [i, layer] : llvm::enumerate(layers))
-      outs() << format("  %-3d %-24s %-8s %-8s %-12s %-17s %10lld\n", int(i),
-                       layer.name.c_str(), layer.op.c_str(),
-                       mlir::lowbit::weightKindName(layer.config.weights),
-                       layer.config.activationBits == 8 ? "int8" : "int16",
-                       cal::methodName(layer.config.method),
-                       static_cast<long long>(layer.weightBytes));
+    outs() << "layers (SQNR of each output against the float model on "
+           << result.samples << " calibration samples):\n";
+    outs() << format("  %-3s %-20s %-7s %-8s %-11s %-17s %9s %9s\n", "#",
+                     "layer", "op", "weights", "activations", "method",
+                     "weight B", "SQNR dB");
+    for (auto [i, layer] : llvm::enumerate(layers)) {
+      auto [w, a] = widths(layer);
+      outs() << format("  %-3d %-20s %-7s %-8s %-11s %-17s %9lld %9.2f\n",
+                       int(i), layer.name.c_str(), layer.op.c_str(), w.c_str(),
+                       a.c_str(), cal::methodName(layer.config.method),
+                       static_cast<long long>(layer.weightBytes), layer.sqnr);
+    }
+  }
+  std::string reportText, statsText;
+  if (!reportFile.empty()) {
+    raw_string_ostream os(reportText);
+    if (StringRef(reportFile).ends_with(".json")) {
+      json::Array rows;
+      for (const mlir::lowbit::LayerInfo &layer : layers) {
+        auto [w, a] = widths(layer);
+        rows.push_back(json::Object{
+            {"layer", layer.name},
+            {"op", layer.op},
+            {"weights", w},
+            {"activations", a},
+            {"method", cal::methodName(layer.config.method)},
+            {"weight_bytes", layer.weightBytes},
+            {"sqnr_db", std::isfinite(layer.sqnr) ? json::Value(layer.sqnr)
+                                                  : json::Value(nullptr)}});
+      }
+      os << formatv("{0:2}", json::Value(json::Object{
+                                 {"calibration_samples", result.samples},
+                                 {"layers", std::move(rows)}}))
+         << "\n";
+    } else {
+      os << "layer,op,weights,activations,method,weight_bytes,sqnr_db\n";
+      for (const mlir::lowbit::LayerInfo &layer : layers) {
+        auto [w, a] = widths(layer);
+        os << layer.name << "," << layer.op << "," << w << "," << a << ","
+           << cal::methodName(layer.config.method) << "," << layer.weightBytes
+           << "," << format("%.4f", layer.sqnr) << "\n";
+      }
+    }
+  }
+  if (!statsFile.empty()) {
+    json::Array tensors;
+    for (const mlir::lowbit::TensorInfo &t : result.tensors) {
+      json::Array histogram;
+      for (uint64_t c : t.histogram)
+        histogram.push_back(static_cast<int64_t>(c));
+      tensors.push_back(json::Object{{"tensor", t.name},
+                                     {"min", t.min},
+                                     {"max", t.max},
+                                     {"method", cal::methodName(t.method)},
+                                     {"bits", t.bits},
+                                     {"lo", t.lo},
+                                     {"hi", t.hi},
+                                     {"type", t.type},
+                                     {"bin_width", t.binWidth},
+                                     {"histogram", std::move(histogram)}});
+    }
+    raw_string_ostream os(statsText);
+    os << json::Value(json::Object{{"calibration_samples", result.samples},
+                                   {"tensors", std::move(tensors)}})
+       << "\n";
   }
 
   std::string text;
   raw_string_ostream os(text);
   module->print(os);
+  // The model, then the reports: every file is complete or absent.
   if (failed(mlir::lowbit::writeOutputFile(outputFile, text, error)))
+    return fail(error);
+  if (!reportFile.empty() &&
+      failed(mlir::lowbit::writeOutputFile(reportFile, reportText, error)))
+    return fail(error);
+  if (!statsFile.empty() &&
+      failed(mlir::lowbit::writeOutputFile(statsFile, statsText, error)))
     return fail(error);
   return 0;
 }

@@ -52,6 +52,9 @@ struct QuantizeOptions {
   double percentile = 99.99;
   /// "fixed" or "float" (the module's lowbit.requant_mode).
   std::string requantMode = "fixed";
+  /// Run the quantized model on the calibration samples too and measure
+  /// each layer's SQNR against the float model.
+  bool measureSqnr = false;
 };
 
 /// One calibration sample: a flat float vector per model input.
@@ -68,6 +71,28 @@ struct LayerInfo {
   double sqnr = 0;
 };
 
+/// One calibrated activation, for the statistics dump.
+struct TensorInfo {
+  std::string name;
+  double min = 0, max = 0;
+  ::lowbit::calibration::Method method = ::lowbit::calibration::Method::MinMax;
+  int bits = 8;
+  /// The chosen interval [lo, hi] (lo = 0 for unsigned types).
+  double lo = 0, hi = 0;
+  /// The |x| histogram (empty for the min-max methods) and its bin width.
+  std::vector<uint64_t> histogram;
+  double binWidth = 0;
+  /// The quantized type, as MLIR prints it.
+  std::string type;
+};
+
+/// What quantizeModule reports.
+struct QuantizeReport {
+  std::vector<LayerInfo> layers;
+  std::vector<TensorInfo> tensors;
+  int64_t samples = 0;
+};
+
 /// Calls back with (samples done, total) while calibrating.
 using ProgressFn = std::function<void(int64_t, int64_t)>;
 
@@ -75,7 +100,7 @@ using ProgressFn = std::function<void(int64_t, int64_t)>;
 /// reported as diagnostics (at the op they concern) and return failure.
 LogicalResult quantizeModule(ModuleOp module, ArrayRef<Sample> samples,
                              const QuantizeOptions &options,
-                             std::vector<LayerInfo> &layers,
+                             QuantizeReport &report,
                              const ProgressFn &progress = nullptr);
 
 /// The flat sizes of the single public function's inputs (for reading
