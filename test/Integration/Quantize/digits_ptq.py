@@ -7,6 +7,12 @@
 # accuracy table of docs/Quantize.md and fails if an int8 model (any
 # method) is more than 1 point below the float model or below PyTorch's own
 # PTQ of the same model (qnnpack, examples/digits/data/accuracy.json).
+# It also checks, on the CNN calibrated with --method=entropy, that every
+# entropy threshold equals the one an independent numpy implementation of
+# TensorRT's algorithm (test/Quantize/entropy_reference.py) picks on the
+# same real activation histograms (--stats-file), and that the reported
+# SQNR of the last layer (--report-file) equals numpy's SQNR between the
+# compiled quantized and float models' outputs on the calibration set.
 #
 # RUN: %python %s %t lowbit-quantize lowbit-compile
 
@@ -108,6 +114,70 @@ def accuracy(model, name, work, tag, compile_tool, x_test, y_test):
     return float(np.mean(np.argmax(logits, axis=1) == y_test))
 
 
+def run_model(model, name, work, tag, compile_tool, x):
+    """Compiles `model` and returns its logits on the images `x`."""
+    obj = os.path.join(work, tag + ".o")
+    sh([compile_tool, model, "-O2", "-o", obj,
+        "--header=" + os.path.join(work, "model.h")])
+    with open(os.path.join(work, "driver.c"), "w") as f:
+        f.write(DRIVER % {"name": name})
+    exe = os.path.join(work, tag)
+    sh(["cc", "-O1", "-I" + work, os.path.join(work, "driver.c"), obj, "-o",
+        exe, "-lm"])
+    x_path, y_path = os.path.join(work, "x.bin"), os.path.join(work, "y.bin")
+    x.astype(np.float32).tofile(x_path)
+    sh([exe, str(len(x)), x_path, y_path])
+    return np.fromfile(y_path, dtype=np.float32).reshape(len(x), 10)
+
+
+def check_entropy_and_sqnr(work, quantize_tool, compile_tool, calib):
+    """The entropy thresholds and the last layer's SQNR of the CNN, against
+    numpy; returns the failures."""
+    sys.path.insert(0, os.path.join(ROOT, "test", "Quantize"))
+    import entropy_reference
+    model = os.path.join(DIGITS, "cnn_float.onnx")
+    out = os.path.join(work, "cnn_entropy.mlir")
+    stats, report = (os.path.join(work, "stats.json"),
+                     os.path.join(work, "report.json"))
+    sh([quantize_tool, model, "--calibration=" + calib, "--method=entropy",
+        "--quiet", "--stats-file=" + stats, "--report-file=" + report, "-o",
+        out])
+    failed = []
+    checked = 0
+    with open(stats) as f:
+        tensors = json.load(f)["tensors"]
+    for t in tensors:
+        hist = np.array(t["histogram"], dtype=np.int64)
+        if t["method"] != "entropy" or hist.size == 0:
+            continue
+        # Unsigned types (non-negative data) have 2^bits levels over
+        # [0, t], signed ones 2^(bits-1) per side.
+        unsigned = t["lo"] == 0 and t["min"] >= 0
+        levels = 1 << (t["bits"] if unsigned else t["bits"] - 1)
+        want = entropy_reference.reference_bin(hist, levels) * t["bin_width"]
+        got = t["hi"]
+        checked += 1
+        if abs(got - want) > 1e-6 * max(1.0, want):
+            failed.append("entropy threshold of %s: lowbit %.9g, numpy %.9g"
+                          % (t["tensor"], got, want))
+    if checked < 3:
+        failed.append("only %d entropy-calibrated tensors" % checked)
+    x = np.load(calib)
+    q = run_model(out, "cnn_float", work, "cnn_entropy", compile_tool, x)
+    f = run_model(model, "cnn_float", work, "cnn_float_calib", compile_tool, x)
+    f64 = f.astype(np.float64)
+    want = 10 * np.log10(np.sum(f64 ** 2) /
+                         np.sum((q.astype(np.float64) - f64) ** 2))
+    with open(report) as fh:
+        got = json.load(fh)["layers"][-1]["sqnr_db"]
+    if abs(got - want) > 0.01:
+        failed.append("SQNR of the last layer: reported %.4f dB, numpy %.4f"
+                      % (got, want))
+    print("entropy thresholds of %d tensors equal numpy's; last-layer SQNR "
+          "%.3f dB (numpy %.3f dB)" % (checked, got, want))
+    return failed
+
+
 def main(work, quantize_tool, compile_tool):
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
@@ -152,6 +222,7 @@ def main(work, quantize_tool, compile_tool):
     for label in labels:
         print("| %s | %.1f%% | %.1f%% |" % (
             label, 100 * table[("mlp", label)], 100 * table[("cnn", label)]))
+    failed += check_entropy_and_sqnr(work, quantize_tool, compile_tool, calib)
     if failed:
         print("\n".join("FAILED: " + f for f in failed))
         return 1
