@@ -30,6 +30,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
@@ -826,5 +827,238 @@ LogicalResult mlir::lowbit::quantizeModule(ModuleOp module,
           noise[l] == 0 ? INFINITY : 10 * std::log10(signal[l] / noise[l]);
   }
   entry.walk([&](Operation *op) { op->removeAttr(kLayerAttr); });
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Dynamic quantization
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// A linalg.generic over `shape` with identity maps for `inputs` of that
+/// shape and `scalars` (0-d tensors) broadcast, producing `resultElement`.
+Value elementwise(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
+                  ValueRange inputs, ValueRange scalars, Type resultElement,
+                  function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
+  MLIRContext *ctx = b.getContext();
+  unsigned rank = shape.size();
+  SmallVector<AffineMap> maps;
+  SmallVector<Value> operands;
+  for (Value v : inputs) {
+    operands.push_back(v);
+    auto t = cast<RankedTensorType>(v.getType());
+    if (t.getRank() == static_cast<int64_t>(rank))
+      maps.push_back(AffineMap::getMultiDimIdentityMap(rank, ctx));
+    else // a per-channel vector along the last dimension
+      maps.push_back(AffineMap::get(rank, 0, getAffineDimExpr(rank - 1, ctx)));
+  }
+  for (Value v : scalars) {
+    operands.push_back(v);
+    maps.push_back(AffineMap::get(rank, 0, ctx));
+  }
+  maps.push_back(AffineMap::getMultiDimIdentityMap(rank, ctx));
+  Value init = tensor::EmptyOp::create(b, loc, shape, resultElement);
+  return linalg::GenericOp::create(
+             b, loc, init.getType(), operands, ValueRange{init}, maps,
+             SmallVector<utils::IteratorType>(rank,
+                                              utils::IteratorType::parallel),
+             [&](OpBuilder &nb, Location l, ValueRange args) {
+               linalg::YieldOp::create(nb, l, body(nb, l, args.drop_back()));
+             })
+      .getResult(0);
+}
+
+/// min(0, min(x)) or max(0, max(x)) over every element, as a 0-d tensor.
+Value reduceAll(OpBuilder &b, Location loc, Value x, bool isMax) {
+  MLIRContext *ctx = b.getContext();
+  auto t = cast<RankedTensorType>(x.getType());
+  unsigned rank = t.getRank();
+  Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
+  Value init =
+      linalg::FillOp::create(b, loc, zero,
+                             ValueRange{tensor::EmptyOp::create(
+                                 b, loc, ArrayRef<int64_t>{}, b.getF32Type())})
+          .getResult(0);
+  return linalg::GenericOp::create(
+             b, loc, init.getType(), ValueRange{x}, ValueRange{init},
+             ArrayRef<AffineMap>{AffineMap::getMultiDimIdentityMap(rank, ctx),
+                                 AffineMap::get(rank, 0, ctx)},
+             SmallVector<utils::IteratorType>(rank,
+                                              utils::IteratorType::reduction),
+             [&](OpBuilder &nb, Location l, ValueRange args) {
+               Value r = isMax ? Value(arith::MaximumFOp::create(nb, l, args[0],
+                                                                 args[1]))
+                               : Value(arith::MinimumFOp::create(nb, l, args[0],
+                                                                 args[1]));
+               linalg::YieldOp::create(nb, l, r);
+             })
+      .getResult(0);
+}
+
+LogicalResult dynamicMatmul(MatmulOp op, LayerInfo &info) {
+  MLIRContext *ctx = op.getContext();
+  Location loc = op.getLoc();
+  auto xType = dyn_cast<RankedTensorType>(op.getLhs().getType());
+  auto wType = dyn_cast<RankedTensorType>(op.getRhs().getType());
+  auto yType = dyn_cast<RankedTensorType>(op.getResult().getType());
+  if (!xType || !wType || !yType || xType.getRank() != 2 ||
+      wType.getRank() != 2)
+    return op.emitError() << "dynamic quantization takes matmuls of a "
+                             "[M, K] input and [K, N] weights";
+  if (op.getActivation() != Activation::none &&
+      op.getActivation() != Activation::relu)
+    return op.emitError() << "dynamic quantization takes matmuls with no "
+                             "fused activation or relu";
+  std::optional<SmallVector<float>> wf = constantFloats(op.getRhs());
+  if (!wf)
+    return op.emitError() << "the weights of this layer are not a constant; "
+                             "lowbit-quantize needs constant weights";
+  std::optional<SmallVector<float>> bf;
+  if (op.getBias()) {
+    bf = constantFloats(op.getBias());
+    if (!bf)
+      return op.emitError() << "the bias of this layer is not a constant";
+  }
+  int64_t m = xType.getDimSize(0), k = xType.getDimSize(1),
+          n = wType.getDimSize(1);
+  LayerConfig config;
+  QuantizedWeights qw =
+      quantizeWeights(ctx, *wf, wType.getShape(), /*axis=*/1, config);
+  // Column sums of the stored weights: sum_k (xq - zp) w = sum_k xq w - zp
+  // * colsum (the int8 kernels take the first form).
+  SmallVector<int32_t> colsum(n, 0);
+  for (int64_t i = 0; i < k * n; ++i)
+    colsum[i % n] += static_cast<int32_t>(qw.values[i].getSExtValue());
+  SmallVector<float> wScale;
+  for (double s : qw.scales)
+    wScale.push_back(static_cast<float>(s));
+  info.weightBytes = k * n;
+
+  OpBuilder b(op);
+  Type f32 = b.getF32Type(), i32 = b.getI32Type(), i8 = b.getI8Type();
+  auto f32c = [&](OpBuilder &nb, Location l, float v) -> Value {
+    return arith::ConstantOp::create(nb, l, nb.getF32FloatAttr(v));
+  };
+  // DynamicQuantizeLinear: scale = (max(0, max x) - min(0, min x)) / 255,
+  // zero point = saturate(round(0 - min / scale)); all-zero input: scale
+  // 1, zero point 0.
+  Value lo = reduceAll(b, loc, op.getLhs(), false);
+  Value hi = reduceAll(b, loc, op.getLhs(), true);
+  Value scale = elementwise(
+      b, loc, {}, {}, {lo, hi}, f32,
+      [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
+        Value range = arith::SubFOp::create(nb, l, a[1], a[0]);
+        Value s = arith::DivFOp::create(nb, l, range, f32c(nb, l, 255.0f));
+        Value isZero = arith::CmpFOp::create(nb, l, arith::CmpFPredicate::OEQ,
+                                             s, f32c(nb, l, 0.0f));
+        return arith::SelectOp::create(nb, l, isZero, f32c(nb, l, 1.0f), s);
+      });
+  Value zp = elementwise(
+      b, loc, {}, {}, {lo, scale}, f32,
+      [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
+        Value z = arith::SubFOp::create(
+            nb, l, f32c(nb, l, 0.0f), arith::DivFOp::create(nb, l, a[0], a[1]));
+        z = math::RoundEvenOp::create(nb, l, z);
+        z = arith::MaximumFOp::create(nb, l, z, f32c(nb, l, 0.0f));
+        return arith::MinimumFOp::create(nb, l, z, f32c(nb, l, 255.0f));
+      });
+  // xq = saturate(round(x / scale) + zp), uint8 in i8 storage.
+  Value xq = elementwise(
+      b, loc, xType.getShape(), {op.getLhs()}, {scale, zp}, i8,
+      [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
+        Value q = math::RoundEvenOp::create(
+            nb, l, arith::DivFOp::create(nb, l, a[0], a[1]));
+        q = arith::AddFOp::create(nb, l, q, a[2]);
+        q = arith::MaximumFOp::create(nb, l, q, f32c(nb, l, 0.0f));
+        q = arith::MinimumFOp::create(nb, l, q, f32c(nb, l, 255.0f));
+        return arith::FPToUIOp::create(nb, l, i8, q);
+      });
+  // acc = sum_k xq * w on integers (the form the int8 kernels take).
+  auto wStorage = RankedTensorType::get(wType.getShape(), i8);
+  Value w = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(wStorage, ArrayRef<APInt>(qw.values)));
+  Value zeroI = arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(0));
+  Value accInit =
+      linalg::FillOp::create(b, loc, zeroI,
+                             ValueRange{tensor::EmptyOp::create(
+                                 b, loc, ArrayRef<int64_t>{m, n}, i32)})
+          .getResult(0);
+  AffineExpr dm = getAffineDimExpr(0, ctx), dn = getAffineDimExpr(1, ctx),
+             dk = getAffineDimExpr(2, ctx);
+  Value acc =
+      linalg::GenericOp::create(
+          b, loc, accInit.getType(), ValueRange{xq, w}, ValueRange{accInit},
+          ArrayRef<AffineMap>{AffineMap::get(3, 0, {dm, dk}, ctx),
+                              AffineMap::get(3, 0, {dk, dn}, ctx),
+                              AffineMap::get(3, 0, {dm, dn}, ctx)},
+          ArrayRef<utils::IteratorType>{utils::IteratorType::parallel,
+                                        utils::IteratorType::parallel,
+                                        utils::IteratorType::reduction},
+          [&](OpBuilder &nb, Location l, ValueRange a) {
+            Value xa = arith::ExtUIOp::create(nb, l, i32, a[0]);
+            Value wa = arith::ExtSIOp::create(nb, l, i32, a[1]);
+            Value p = arith::MulIOp::create(nb, l, xa, wa);
+            linalg::YieldOp::create(
+                nb, l, Value(arith::AddIOp::create(nb, l, a[2], p)));
+          })
+          .getResult(0);
+  // y = float(acc - zp * colsum) * (scale * wscale[n]) (+ bias[n]) (relu).
+  auto vecI = [&](ArrayRef<int32_t> v) -> Value {
+    return arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(RankedTensorType::get({n}, i32), v));
+  };
+  auto vecF = [&](ArrayRef<float> v) -> Value {
+    return arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(RankedTensorType::get({n}, f32), v));
+  };
+  SmallVector<Value> perChannel = {acc, vecI(colsum), vecF(wScale)};
+  if (bf)
+    perChannel.push_back(vecF(*bf));
+  bool relu = op.getActivation() == Activation::relu;
+  bool hasBias = bf.has_value();
+  Value y = elementwise(
+      b, loc, yType.getShape(), perChannel, {scale, zp}, f32,
+      [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
+        unsigned s = hasBias ? 4 : 3;
+        Value zpI = arith::FPToSIOp::create(nb, l, i32, a[s + 1]);
+        Value centered = arith::SubIOp::create(
+            nb, l, a[0], arith::MulIOp::create(nb, l, zpI, a[1]));
+        Value multiplier = arith::MulFOp::create(nb, l, a[s], a[2]);
+        Value r = arith::MulFOp::create(
+            nb, l, arith::SIToFPOp::create(nb, l, f32, centered), multiplier);
+        if (hasBias)
+          r = arith::AddFOp::create(nb, l, r, a[3]);
+        if (relu)
+          r = arith::MaximumFOp::create(nb, l, r, f32c(nb, l, 0.0f));
+        return r;
+      });
+  op.getResult().replaceAllUsesWith(y);
+  op.erase();
+  return success();
+}
+
+} // namespace
+
+LogicalResult mlir::lowbit::dynamicQuantizeModule(ModuleOp module,
+                                                  QuantizeReport &report) {
+  FailureOr<func::FuncOp> entry = getEntry(module);
+  if (failed(entry))
+    return failure();
+  SmallVector<MatmulOp> matmuls;
+  for (Operation &op : entry->getBody().front())
+    if (auto mm = dyn_cast<MatmulOp>(op))
+      matmuls.push_back(mm);
+  if (matmuls.empty())
+    return entry->emitError() << "dynamic quantization found no matmul";
+  for (auto [i, mm] : llvm::enumerate(matmuls)) {
+    LayerInfo info;
+    info.name = layerName(mm, i);
+    info.op = "matmul";
+    info.sqnr = NAN;
+    if (failed(dynamicMatmul(mm, info)))
+      return failure();
+    report.layers.push_back(info);
+  }
   return success();
 }

@@ -121,6 +121,12 @@ static cl::opt<std::string> statsFile(
     cl::desc("write every calibrated activation as JSON: range, method, "
              "histogram of |x|, chosen interval and type"),
     cl::value_desc("file"), cl::cat(category));
+static cl::opt<bool> dynamic(
+    "dynamic",
+    cl::desc("dynamic quantization: int8 weights for every matmul, its input "
+             "quantized at run time from each call's own min and max (ONNX "
+             "DynamicQuantizeLinear); needs no calibration data"),
+    cl::init(false), cl::cat(category));
 static cl::opt<bool> quiet("quiet", cl::desc("no progress indicator"),
                            cl::init(false), cl::cat(category));
 
@@ -365,9 +371,12 @@ int main(int argc, char **argv) {
     return fail("unknown --requant-mode '" + requantMode +
                 "'; expected fixed or float");
   options.requantMode = requantMode;
-  if (calibrationData.empty())
+  if (calibrationData.empty() && !dynamic)
     return fail("no calibration data; give --calibration=FILE.npy or a "
                 "directory of .npy files");
+  if (dynamic && !calibrationData.empty())
+    return fail("--dynamic quantizes activations at run time; it takes no "
+                "--calibration data");
   if (outputFile != "-" && mlir::lowbit::isSameFile(inputFile, outputFile))
     return fail("the output '" + outputFile +
                 "' is the input model; choose "
@@ -438,12 +447,14 @@ int main(int argc, char **argv) {
       mlir::lowbit::getInputSizes(*module);
   if (failed(inputSizes))
     return 1;
-  if (inputSizes->size() != 1)
-    return fail("lowbit-quantize calibrates models with one input; '" +
-                inputFile + "' has " + Twine(inputSizes->size()));
   std::vector<mlir::lowbit::Sample> samples;
-  if (!readCalibration(inputSizes->front(), samples, error))
-    return fail(error);
+  if (!dynamic) {
+    if (inputSizes->size() != 1)
+      return fail("lowbit-quantize calibrates models with one input; '" +
+                  inputFile + "' has " + Twine(inputSizes->size()));
+    if (!readCalibration(inputSizes->front(), samples, error))
+      return fail(error);
+  }
 
   // Progress on a terminal, for runs longer than a second.
   bool showProgress = !quiet && sys::Process::StandardErrIsDisplayed();
@@ -472,8 +483,10 @@ int main(int argc, char **argv) {
   bool ok = false;
   mlir::lowbit::setToolStage("quantizing");
   if (!mlir::lowbit::runCrashGuarded("lowbit-quantize", inputFile, [&] {
-        ok = succeeded(mlir::lowbit::quantizeModule(*module, samples, options,
-                                                    result, progress));
+        ok = dynamic ? succeeded(
+                           mlir::lowbit::dynamicQuantizeModule(*module, result))
+                     : succeeded(mlir::lowbit::quantizeModule(
+                           *module, samples, options, result, progress));
       }))
     std::_Exit(1);
   if (!ok)
@@ -486,8 +499,11 @@ int main(int argc, char **argv) {
         std::string(layer.config.activationBits == 8 ? "int8" : "int16"));
   };
   if (report) {
-    outs() << "layers (SQNR of each output against the float model on "
-           << result.samples << " calibration samples):\n";
+    if (dynamic)
+      outs() << "layers (dynamic: inputs quantized at run time):\n";
+    else
+      outs() << "layers (SQNR of each output against the float model on "
+             << result.samples << " calibration samples):\n";
     outs() << format("  %-3s %-20s %-7s %-8s %-11s %-17s %9s %9s\n", "#",
                      "layer", "op", "weights", "activations", "method",
                      "weight B", "SQNR dB");
@@ -495,7 +511,9 @@ int main(int argc, char **argv) {
       auto [w, a] = widths(layer);
       outs() << format("  %-3d %-20s %-7s %-8s %-11s %-17s %9lld %9.2f\n",
                        int(i), layer.name.c_str(), layer.op.c_str(), w.c_str(),
-                       a.c_str(), cal::methodName(layer.config.method),
+                       dynamic ? "uint8" : a.c_str(),
+                       dynamic ? "run time"
+                               : cal::methodName(layer.config.method),
                        static_cast<long long>(layer.weightBytes), layer.sqnr);
     }
   }

@@ -103,6 +103,13 @@ LogicalResult quantizeModule(ModuleOp module, ArrayRef<Sample> samples,
                              QuantizeReport &report,
                              const ProgressFn &progress = nullptr);
 
+/// Dynamic quantization (PyTorch's quantize_dynamic, ONNX's
+/// DynamicQuantizeLinear + MatMulInteger): every matmul with constant
+/// weights gets int8 weights (symmetric, per output channel) and quantizes
+/// its input at run time to uint8 from that call's own min and max; the
+/// int32 product is rescaled to float. Needs no calibration data.
+LogicalResult dynamicQuantizeModule(ModuleOp module, QuantizeReport &report);
+
 /// The flat sizes of the single public function's inputs (for reading
 /// calibration files), or failure with a diagnostic.
 FailureOr<SmallVector<int64_t>> getInputSizes(ModuleOp module);

@@ -70,6 +70,8 @@ CONFIGS = [
     ("binary weights + int8 activations (all layers)",
      ["--weights=binary", "--quantize-first-last"], False),
     ("mixed: int4 first layer, int8 last", ["--config=@MIXED@"], False),
+    ("dynamic (matmuls: int8 weights, inputs quantized at run time)",
+     ["--dynamic"], False),
 ]
 
 
@@ -204,8 +206,8 @@ def main(work, quantize_tool, compile_tool):
         for label, flags, checked in CONFIGS:
             flags = [fl.replace("@MIXED@", mixed) for fl in flags]
             out = os.path.join(work, "%s_%d.mlir" % (model, len(table)))
-            sh([quantize_tool, onnx_path, "--calibration=" + calib, "-o", out,
-                "--quiet"] + flags)
+            data = [] if "--dynamic" in flags else ["--calibration=" + calib]
+            sh([quantize_tool, onnx_path, "-o", out, "--quiet"] + data + flags)
             acc = accuracy(out, name, work, "%s_%d" % (model, len(table)),
                            compile_tool, x_test, y_test)
             table[(model, label)] = acc
