@@ -1062,3 +1062,61 @@ LogicalResult mlir::lowbit::dynamicQuantizeModule(ModuleOp module,
   }
   return success();
 }
+
+//===----------------------------------------------------------------------===//
+// Half precision
+//===----------------------------------------------------------------------===//
+
+LogicalResult mlir::lowbit::float16Module(ModuleOp module,
+                                          QuantizeReport &report) {
+  FailureOr<func::FuncOp> entry = getEntry(module);
+  if (failed(entry))
+    return failure();
+  SmallVector<Operation *> layerOps;
+  for (Operation &op : entry->getBody().front())
+    if (isa<MatmulOp, Conv2DOp>(op))
+      layerOps.push_back(&op);
+  if (layerOps.empty())
+    return entry->emitError() << "the model has no matmul or conv2d";
+  MLIRContext *ctx = module.getContext();
+  Type f16 = Float16Type::get(ctx);
+  for (auto [i, op] : llvm::enumerate(layerOps)) {
+    OpBuilder b(op);
+    Location loc = op->getLoc();
+    LayerInfo info;
+    info.name = layerName(op, i);
+    info.op = op->getName().stripDialect().str();
+    info.sqnr = NAN;
+    for (OpOperand &operand : op->getOpOperands()) {
+      auto type = cast<RankedTensorType>(operand.get().getType());
+      if (!type.getElementType().isF32())
+        return op->emitError() << "half precision takes f32 layers";
+      auto half = type.clone(f16);
+      if (std::optional<SmallVector<float>> values =
+              constantFloats(operand.get())) {
+        // Constants are rounded here (to nearest even).
+        SmallVector<APFloat> rounded;
+        for (float v : *values) {
+          APFloat h(v);
+          bool lost;
+          h.convert(APFloat::IEEEhalf(), APFloat::rmNearestTiesToEven, &lost);
+          rounded.push_back(h);
+        }
+        operand.set(arith::ConstantOp::create(
+            b, loc, DenseElementsAttr::get(half, rounded)));
+        if (operand.getOperandNumber() == 1)
+          info.weightBytes = 2 * type.getNumElements();
+      } else {
+        operand.set(QuantizeOp::create(b, loc, half, operand.get()));
+      }
+    }
+    Value result = op->getResult(0);
+    auto type = cast<RankedTensorType>(result.getType());
+    result.setType(type.clone(f16));
+    b.setInsertionPointAfter(op);
+    auto wide = DequantizeOp::create(b, loc, type, result);
+    result.replaceAllUsesExcept(wide, wide);
+    report.layers.push_back(info);
+  }
+  return success();
+}

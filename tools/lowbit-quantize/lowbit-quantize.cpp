@@ -127,6 +127,11 @@ static cl::opt<bool> dynamic(
              "quantized at run time from each call's own min and max (ONNX "
              "DynamicQuantizeLinear); needs no calibration data"),
     cl::init(false), cl::cat(category));
+static cl::opt<bool> float16(
+    "float16",
+    cl::desc("half precision instead of integers: every matmul and conv2d "
+             "computes on f16; needs no calibration data"),
+    cl::init(false), cl::cat(category));
 static cl::opt<bool> quiet("quiet", cl::desc("no progress indicator"),
                            cl::init(false), cl::cat(category));
 
@@ -371,12 +376,15 @@ int main(int argc, char **argv) {
     return fail("unknown --requant-mode '" + requantMode +
                 "'; expected fixed or float");
   options.requantMode = requantMode;
-  if (calibrationData.empty() && !dynamic)
+  if (dynamic && float16)
+    return fail("--dynamic and --float16 exclude each other");
+  bool needsData = !dynamic && !float16;
+  if (calibrationData.empty() && needsData)
     return fail("no calibration data; give --calibration=FILE.npy or a "
                 "directory of .npy files");
-  if (dynamic && !calibrationData.empty())
-    return fail("--dynamic quantizes activations at run time; it takes no "
-                "--calibration data");
+  if (!needsData && !calibrationData.empty())
+    return fail(std::string(dynamic ? "--dynamic" : "--float16") +
+                " needs no --calibration data");
   if (outputFile != "-" && mlir::lowbit::isSameFile(inputFile, outputFile))
     return fail("the output '" + outputFile +
                 "' is the input model; choose "
@@ -448,7 +456,7 @@ int main(int argc, char **argv) {
   if (failed(inputSizes))
     return 1;
   std::vector<mlir::lowbit::Sample> samples;
-  if (!dynamic) {
+  if (needsData) {
     if (inputSizes->size() != 1)
       return fail("lowbit-quantize calibrates models with one input; '" +
                   inputFile + "' has " + Twine(inputSizes->size()));
@@ -483,10 +491,13 @@ int main(int argc, char **argv) {
   bool ok = false;
   mlir::lowbit::setToolStage("quantizing");
   if (!mlir::lowbit::runCrashGuarded("lowbit-quantize", inputFile, [&] {
-        ok = dynamic ? succeeded(
-                           mlir::lowbit::dynamicQuantizeModule(*module, result))
-                     : succeeded(mlir::lowbit::quantizeModule(
-                           *module, samples, options, result, progress));
+        if (dynamic)
+          ok = succeeded(mlir::lowbit::dynamicQuantizeModule(*module, result));
+        else if (float16)
+          ok = succeeded(mlir::lowbit::float16Module(*module, result));
+        else
+          ok = succeeded(mlir::lowbit::quantizeModule(*module, samples, options,
+                                                      result, progress));
       }))
     std::_Exit(1);
   if (!ok)

@@ -110,6 +110,11 @@ LogicalResult quantizeModule(ModuleOp module, ArrayRef<Sample> samples,
 /// int32 product is rescaled to float. Needs no calibration data.
 LogicalResult dynamicQuantizeModule(ModuleOp module, QuantizeReport &report);
 
+/// Half precision: every matmul and conv2d computes on f16 (weights and
+/// biases rounded to nearest even, inputs converted, results widened back
+/// to f32 for the ops between layers). Needs no calibration data.
+LogicalResult float16Module(ModuleOp module, QuantizeReport &report);
+
 /// The flat sizes of the single public function's inputs (for reading
 /// calibration files), or failure with a diagnostic.
 FailureOr<SmallVector<int64_t>> getInputSizes(ModuleOp module);

@@ -54,6 +54,7 @@ int main(int argc, char **argv) {
 
 # (row label, lowbit-quantize flags, int8 row checked against the bounds).
 CONFIGS = [
+    ("f16 (every layer)", ["--float16"], False),
     ("int8, minmax", ["--method=minmax"], True),
     ("int8, minmax-symmetric", ["--method=minmax-symmetric"], True),
     ("int8, percentile 99.99", ["--method=percentile"], True),
@@ -206,7 +207,8 @@ def main(work, quantize_tool, compile_tool):
         for label, flags, checked in CONFIGS:
             flags = [fl.replace("@MIXED@", mixed) for fl in flags]
             out = os.path.join(work, "%s_%d.mlir" % (model, len(table)))
-            data = [] if "--dynamic" in flags else ["--calibration=" + calib]
+            needs_data = not {"--dynamic", "--float16"} & set(flags)
+            data = ["--calibration=" + calib] if needs_data else []
             sh([quantize_tool, onnx_path, "-o", out, "--quiet"] + data + flags)
             acc = accuracy(out, name, work, "%s_%d" % (model, len(table)),
                            compile_tool, x_test, y_test)
