@@ -83,13 +83,16 @@ bool TensorStats::observeRange(const float *values, int64_t n) {
   if (n <= 0)
     return true;
   float batchLo = values[0], batchHi = values[0];
+  double batchAbs = 0;
   for (int64_t i = 0; i < n; ++i) {
     float v = values[i];
     if (!std::isfinite(v))
       return false;
     batchLo = std::min(batchLo, v);
     batchHi = std::max(batchHi, v);
+    batchAbs += std::fabs(static_cast<double>(v));
   }
+  sumAbs += batchAbs;
   if (count == 0) {
     lo = batchLo;
     hi = batchHi;

@@ -221,6 +221,10 @@ Type activationType(MLIRContext *ctx, const cal::TensorStats &stats,
                     const LayerConfig &config, double percentile) {
   int bits = config.activationBits;
   Type f32 = Float32Type::get(ctx);
+  // Binary: sign(x) at scale mean|x|, the L2-optimal one.
+  if (bits == 1)
+    return BinaryType::get(cast<FloatType>(f32),
+                           {stats.meanAbs() > 0 ? stats.meanAbs() : 1.0}, -1);
   cal::QuantParams params;
   bool isSigned = true;
   if (cal::isSymmetric(config.method)) {
@@ -527,17 +531,21 @@ LogicalResult mlir::lowbit::quantizeModule(ModuleOp module,
 
   // The settings an activation is quantized with: those of the layer that
   // produces it, else of the first layer that reads it.
+  // Binary activations are a layer's input: what it produces is int8.
   auto configFor = [&](Value v) -> LayerConfig {
+    auto outputConfig = [](LayerConfig config) {
+      if (config.activationBits == 1)
+        config.activationBits = 8;
+      return config;
+    };
     if (Operation *def = v.getDefiningOp())
       if (auto it = configOf.find(def); it != configOf.end())
-        return it->second;
+        return outputConfig(it->second);
     for (Operation *user : v.getUsers())
       if (auto it = configOf.find(user); it != configOf.end())
-        return it->second;
-    return options.defaults.activationBits == 8
-               ? options.defaults
-               : LayerConfig{WeightKind::Int8, options.defaults.activationBits,
-                             options.defaults.method, true};
+        return it->second.activationBits == 1 ? outputConfig(it->second)
+                                              : it->second;
+    return outputConfig(options.defaults);
   };
 
   // Layers are tagged (the fusion keeps the attribute) so that the
@@ -605,9 +613,14 @@ LogicalResult mlir::lowbit::quantizeModule(ModuleOp module,
       info.max = s->max();
       info.method = config.method;
       info.bits = config.activationBits;
-      auto q = cast<quant::UniformQuantizedType>(type);
-      info.lo = q.getScale() * (q.getStorageTypeMin() - q.getZeroPoint());
-      info.hi = q.getScale() * (q.getStorageTypeMax() - q.getZeroPoint());
+      if (auto q = dyn_cast<quant::UniformQuantizedType>(type)) {
+        info.lo = q.getScale() * (q.getStorageTypeMin() - q.getZeroPoint());
+        info.hi = q.getScale() * (q.getStorageTypeMax() - q.getZeroPoint());
+      } else {
+        double scale = cast<BinaryType>(type).getScale();
+        info.lo = -scale;
+        info.hi = scale;
+      }
       info.histogram = s->histogram();
       info.binWidth = s->binWidth();
       llvm::raw_string_ostream os(info.type);
@@ -648,6 +661,31 @@ LogicalResult mlir::lowbit::quantizeModule(ModuleOp module,
       Value x = op->getOperand(0), w = op->getOperand(1);
       Value bias = op->getNumOperands() > 2 ? op->getOperand(2) : Value();
       Value xq = quantizedRead(x);
+      if (config.activationBits == 1 &&
+          !isa<BinaryType>(quantizedElement(xq))) {
+        // sign(x) of the (possibly already quantized) input, at scale
+        // mean|x| of the float input.
+        LayerConfig binary = config;
+        // The statistics are those of the float tensor behind any
+        // quantize/dequantize pair already inserted.
+        Value source = x;
+        while (auto dq = source.getDefiningOp<DequantizeOp>()) {
+          auto q = dq.getInput().getDefiningOp<QuantizeOp>();
+          if (!q)
+            break;
+          source = q.getInput();
+        }
+        const cal::TensorStats *s = statsOf.lookup(source);
+        if (!s)
+          return op->emitError() << "no calibration statistics for this "
+                                    "layer's input";
+        auto type = cast<RankedTensorType>(x.getType());
+        Value q = QuantizeOp::create(
+            b, op->getLoc(),
+            type.clone(activationType(ctx, *s, binary, options.percentile)),
+            xq);
+        xq = DequantizeOp::create(b, op->getLoc(), type, q);
+      }
       op->setOperand(0, xq);
       std::optional<SmallVector<float>> wf = constantFloats(w);
       if (!wf)

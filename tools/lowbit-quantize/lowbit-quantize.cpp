@@ -27,6 +27,7 @@
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -84,7 +85,11 @@ static cl::opt<std::string>
                      "ternary (TWN) or binary (XNOR-Net scales)"),
             cl::init("int8"), cl::cat(category));
 static cl::opt<std::string>
-    activations("activations", cl::desc("activations: int8 (default) or int16"),
+    activations("activations",
+                cl::desc("activations: int8 (default), int16, or binary (a "
+                         "layer's input as sign(x) at scale mean|x|; the "
+                         "first and last layers keep int8 unless "
+                         "--quantize-first-last)"),
                 cl::init("int8"), cl::cat(category));
 static cl::opt<bool> perTensorWeights(
     "per-tensor-weights",
@@ -301,6 +306,18 @@ bool readCalibration(int64_t inputSize,
   return true;
 }
 
+std::optional<int> parseActivations(StringRef name) {
+  return llvm::StringSwitch<std::optional<int>>(name)
+      .Case("int8", 8)
+      .Case("int16", 16)
+      .Case("binary", 1)
+      .Default(std::nullopt);
+}
+
+const char *activationsName(int bits) {
+  return bits == 1 ? "binary" : bits == 16 ? "int16" : "int8";
+}
+
 bool parseLayerConfig(StringRef text, const mlir::lowbit::LayerConfig &base,
                       mlir::lowbit::LayerConfig &config, std::string &error) {
   config = base;
@@ -317,12 +334,13 @@ bool parseLayerConfig(StringRef text, const mlir::lowbit::LayerConfig &base,
       }
       config.weights = *kind;
     } else if (key == "activations") {
-      if (value != "int8" && value != "int16") {
-        error =
-            "unknown activations '" + value.str() + "'; expected int8 or int16";
+      std::optional<int> bits = parseActivations(value);
+      if (!bits) {
+        error = "unknown activations '" + value.str() +
+                "'; expected int8, int16 or binary";
         return false;
       }
-      config.activationBits = value == "int8" ? 8 : 16;
+      config.activationBits = *bits;
     } else if (key == "method") {
       auto m = cal::parseMethod(value.str());
       if (!m) {
@@ -356,10 +374,11 @@ int main(int argc, char **argv) {
     return fail("unknown --weights '" + weights +
                 "'; expected int8, int4, int2, ternary or binary");
   options.defaults.weights = *kind;
-  if (activations != "int8" && activations != "int16")
+  std::optional<int> activationBits = parseActivations(activations);
+  if (!activationBits)
     return fail("unknown --activations '" + activations +
-                "'; expected int8 or int16");
-  options.defaults.activationBits = activations == "int8" ? 8 : 16;
+                "'; expected int8, int16 or binary");
+  options.defaults.activationBits = *activationBits;
   auto m = cal::parseMethod(method);
   if (!m)
     return fail("unknown --method '" + method +
@@ -507,7 +526,7 @@ int main(int argc, char **argv) {
   auto widths = [](const mlir::lowbit::LayerInfo &layer) {
     return std::make_pair(
         std::string(mlir::lowbit::weightKindName(layer.config.weights)),
-        std::string(layer.config.activationBits == 8 ? "int8" : "int16"));
+        std::string(activationsName(layer.config.activationBits)));
   };
   if (report) {
     if (dynamic)

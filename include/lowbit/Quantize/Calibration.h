@@ -54,12 +54,14 @@ public:
   double max() const { return hi; }
   double absMax() const;
   int64_t size() const { return count; }
+  /// mean|x| (the L2-optimal scale of sign(x)).
+  double meanAbs() const { return count ? sumAbs / count : 0.0; }
   /// Empty until observeHistogram() was called.
   const std::vector<uint64_t> &histogram() const { return bins; }
   double binWidth() const { return absMax() / kHistogramBins; }
 
 private:
-  double lo = 0, hi = 0;
+  double lo = 0, hi = 0, sumAbs = 0;
   int64_t count = 0;
   std::vector<uint64_t> bins;
 };
