@@ -165,7 +165,7 @@ use_sanitized_build() {
   fi
 }
 
-# Fuzzes both targets for SECONDS each, from the IR files of the tests and
+# Fuzzes both targets for SECONDS, at once, from the IR files of the tests and
 # examples, with every lowbit library instrumented for coverage and ASan +
 # UBSan. Crashes are written to build-fuzz/crashes/.
 run_fuzz() {
@@ -179,16 +179,33 @@ run_fuzz() {
   fi
   ninja -C "$fuzz" -j "$JOBS" lowbit-fuzz-ir lowbit-fuzz-compile
   export ASAN_OPTIONS="detect_leaks=0:allow_user_poisoning=0:${ASAN_OPTIONS:-}"
-  local rc=0
+  local rc=0 pids=() target
+  mkdir -p "$fuzz/crashes" "$fuzz/logs"
+  # Both targets run at once, one per core; seeds are named by their
+  # content, so reruns add no duplicates.
   for target in lowbit-fuzz-ir lowbit-fuzz-compile; do
     local corpus="$fuzz/corpus/$target"
-    mkdir -p "$corpus" "$fuzz/crashes"
-    find "$ROOT/test" "$ROOT/examples" -name '*.mlir' -size -32k \
-      -exec cp --backup=numbered -t "$corpus" {} +
-    log "$target: $seconds s"
+    mkdir -p "$corpus"
+    find "$ROOT/test" "$ROOT/examples" -name '*.mlir' -size -32k -print0 |
+      while IFS= read -r -d '' seed; do
+        local hash
+        hash="$(sha1sum <"$seed" | cut -c1-16)"
+        [ -e "$corpus/seed-$hash" ] || cp "$seed" "$corpus/seed-$hash"
+      done
+    log "$target: $seconds s (log: $fuzz/logs/$target.log)"
     "$fuzz/bin/$target" -max_total_time="$seconds" -max_len=16384 \
-      -timeout=30 -dict="$ROOT/tools/lowbit-fuzz/lowbit.dict" \
-      -artifact_prefix="$fuzz/crashes/$target-" "$corpus" || rc=1
+      -timeout=30 -print_final_stats=1 \
+      -dict="$ROOT/tools/lowbit-fuzz/lowbit.dict" \
+      -artifact_prefix="$fuzz/crashes/$target-" "$corpus" \
+      >"$fuzz/logs/$target.log" 2>&1 &
+    pids+=("$!")
+  done
+  for target in 0 1; do
+    wait "${pids[$target]}" || rc=1
+  done
+  for target in lowbit-fuzz-ir lowbit-fuzz-compile; do
+    grep -E '^stat::number_of_executed_units|^Done|ERROR|crash-' \
+      "$fuzz/logs/$target.log" | sed "s/^/$target: /"
   done
   return "$rc"
 }
