@@ -282,6 +282,17 @@ QuantizedWeights quantizeWeights(MLIRContext *ctx, ArrayRef<float> w,
   QuantizedWeights out;
   SmallVector<int64_t> q(n, 0);
   Type f32 = Float32Type::get(ctx);
+  // Signed, zero point 0, one scale per channel or per tensor.
+  auto symmetricType = [&](Type storage, ArrayRef<double> scales, int64_t qmin,
+                           int64_t qmax) -> Type {
+    if (config.perChannel)
+      return quant::UniformQuantizedPerAxisType::get(
+          quant::QuantizationFlags::Signed, storage, f32, scales,
+          SmallVector<int64_t>(scales.size(), 0), axis, qmin, qmax);
+    return quant::UniformQuantizedType::get(quant::QuantizationFlags::Signed,
+                                            storage, f32, scales.front(), 0,
+                                            qmin, qmax);
+  };
   auto roundClamp = [](double v, int64_t lo, int64_t hi) {
     return std::clamp<int64_t>(static_cast<int64_t>(std::nearbyint(v)), lo, hi);
   };
@@ -321,15 +332,7 @@ QuantizedWeights quantizeWeights(MLIRContext *ctx, ArrayRef<float> w,
     }
     out.bits = bits;
     out.storageType = IntegerType::get(ctx, bits);
-    SmallVector<int64_t> zeros(out.scales.size(), 0);
-    if (config.perChannel)
-      out.elementType = quant::UniformQuantizedPerAxisType::get(
-          quant::QuantizationFlags::Signed, out.storageType, f32, out.scales,
-          zeros, axis, qmin, qmax);
-    else
-      out.elementType = quant::UniformQuantizedType::get(
-          quant::QuantizationFlags::Signed, out.storageType, f32,
-          out.scales.front(), 0, qmin, qmax);
+    out.elementType = symmetricType(out.storageType, out.scales, qmin, qmax);
     break;
   }
   case WeightKind::Ternary: {
@@ -353,15 +356,7 @@ QuantizedWeights quantizeWeights(MLIRContext *ctx, ArrayRef<float> w,
     }
     out.bits = 2;
     out.storageType = IntegerType::get(ctx, 2);
-    SmallVector<int64_t> zeros(out.scales.size(), 0);
-    if (config.perChannel)
-      out.elementType = quant::UniformQuantizedPerAxisType::get(
-          quant::QuantizationFlags::Signed, out.storageType, f32, out.scales,
-          zeros, axis, -1, 1);
-    else
-      out.elementType = quant::UniformQuantizedType::get(
-          quant::QuantizationFlags::Signed, out.storageType, f32,
-          out.scales.front(), 0, -1, 1);
+    out.elementType = symmetricType(out.storageType, out.scales, -1, 1);
     break;
   }
   case WeightKind::Binary: {

@@ -102,18 +102,7 @@ def calibration_set(work):
 def accuracy(model, name, work, tag, compile_tool, x_test, y_test):
     """Compiles `model` (.onnx or .mlir, entry function `name`) and returns
     its test accuracy."""
-    obj = os.path.join(work, tag + ".o")
-    sh([compile_tool, model, "-O2", "-o", obj,
-        "--header=" + os.path.join(work, "model.h")])
-    with open(os.path.join(work, "driver.c"), "w") as f:
-        f.write(DRIVER % {"name": name})
-    exe = os.path.join(work, tag)
-    sh(["cc", "-O1", "-I" + work, os.path.join(work, "driver.c"), obj, "-o",
-        exe, "-lm"])
-    x_path, y_path = os.path.join(work, "x.bin"), os.path.join(work, "y.bin")
-    x_test.astype(np.float32).tofile(x_path)
-    sh([exe, str(len(x_test)), x_path, y_path])
-    logits = np.fromfile(y_path, dtype=np.float32).reshape(len(x_test), 10)
+    logits = run_model(model, name, work, tag, compile_tool, x_test)
     return float(np.mean(np.argmax(logits, axis=1) == y_test))
 
 
