@@ -304,3 +304,42 @@ LogicalResult mlir::lowbit::writeOutputFile(StringRef path, StringRef data,
   }
   return success();
 }
+
+static std::string &toolName() {
+  static std::string name = "lowbit";
+  return name;
+}
+
+void mlir::lowbit::setToolName(llvm::StringRef name) {
+  toolName() = name.str();
+}
+
+bool mlir::lowbit::reportOptionValueError(llvm::StringRef option,
+                                          llvm::StringRef value,
+                                          llvm::StringRef what) {
+  llvm::errs() << toolName() << ": error: invalid value '" << value
+               << "' for --" << option << ": expected " << what << "\n";
+  return true;
+}
+
+bool mlir::lowbit::parseCommandLine(int argc, const char *const *argv,
+                                    llvm::StringRef overview) {
+  std::string parseErrors;
+  llvm::raw_string_ostream parseStream(parseErrors);
+  if (llvm::cl::ParseCommandLineOptions(argc, argv, overview, &parseStream))
+    return true;
+  llvm::SmallVector<llvm::StringRef> lines;
+  llvm::StringRef(parseErrors).split(lines, '\n', -1, /*KeepEmpty=*/false);
+  for (llvm::StringRef line : lines) {
+    line = line.trim();
+    // LLVM prefixes its messages with the program name.
+    size_t colon = line.find(": ");
+    if (colon != llvm::StringRef::npos &&
+        line.take_front(colon).ends_with(toolName()))
+      line = line.drop_front(colon + 2);
+    llvm::errs() << toolName() << ": "
+                 << (line.starts_with("Did you mean") ? "note: " : "error: ")
+                 << line << "\n";
+  }
+  return false;
+}

@@ -77,15 +77,18 @@ static cl::opt<std::string> optLevel("O",
                                               "(default 2)"),
                                      cl::Prefix, cl::init("2"),
                                      cl::cat(category));
-static cl::opt<lowbit::EmitKind> emitKind(
-    "emit", cl::desc("what to write"), cl::init(lowbit::EmitKind::Object),
-    cl::values(clEnumValN(lowbit::EmitKind::MLIR, "mlir",
-                          "the model lowered to the LLVM dialect"),
-               clEnumValN(lowbit::EmitKind::LLVM, "llvm", "LLVM IR"),
-               clEnumValN(lowbit::EmitKind::Assembly, "asm", "assembly"),
-               clEnumValN(lowbit::EmitKind::Object, "obj",
-                          "an object file (default)")),
-    cl::cat(category));
+static cl::opt<lowbit::EmitKind, false,
+               lowbit::DiagnosticParser<lowbit::EmitKind>>
+    emitKind("emit", cl::desc("what to write"),
+             cl::init(lowbit::EmitKind::Object),
+             cl::values(clEnumValN(lowbit::EmitKind::MLIR, "mlir",
+                                   "the model lowered to the LLVM dialect"),
+                        clEnumValN(lowbit::EmitKind::LLVM, "llvm", "LLVM IR"),
+                        clEnumValN(lowbit::EmitKind::Assembly, "asm",
+                                   "assembly"),
+                        clEnumValN(lowbit::EmitKind::Object, "obj",
+                                   "an object file (default)")),
+             cl::cat(category));
 static cl::opt<std::string>
     headerFile("header",
                cl::desc("C header to write (default with "
@@ -129,14 +132,16 @@ static cl::opt<std::string> packWeightsFlag(
              "(one to a byte)"),
     cl::init("auto"), cl::cat(category));
 
-static cl::opt<int64_t> maxTensorBytes(
-    "max-tensor-bytes",
-    cl::desc("refuse a model holding a tensor larger than this many bytes "
-             "(default 4 GiB)"),
-    cl::init(int64_t(1) << 32), cl::cat(category));
+static cl::opt<long long, false, lowbit::DiagnosticParser<long long>>
+    maxTensorBytes(
+        "max-tensor-bytes",
+        cl::desc("refuse a model holding a tensor larger than this many bytes "
+                 "(default 4 GiB)"),
+        cl::init(1LL << 32), cl::cat(category));
 
 /// --threads, registered in main (see there).
-static cl::opt<unsigned> *threadsFlag;
+static cl::opt<unsigned, false, lowbit::DiagnosticParser<unsigned>>
+    *threadsFlag;
 
 static cl::opt<bool> reportFlag(
     "report",
@@ -186,6 +191,7 @@ static int fail(const Twine &message) {
 
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
+  lowbit::setToolName("lowbit-compile");
   // Passes are registered so textual pipelines can name them.
   registerAllPasses();
   lowbit::registerLowBitPasses();
@@ -197,7 +203,7 @@ int main(int argc, char **argv) {
   // another one).
   if (cl::Option *llvmThreads = cl::getRegisteredOptions().lookup("threads"))
     llvmThreads->setArgStr("llvm-threads");
-  static cl::opt<unsigned> threads(
+  static cl::opt<unsigned, false, lowbit::DiagnosticParser<unsigned>> threads(
       "threads",
       cl::desc("split each large layer's loop over output rows, channel "
                "blocks or elements across N threads (default 1); the object "
@@ -207,29 +213,12 @@ int main(int argc, char **argv) {
   cl::HideUnrelatedOptions({&category, &lowbit::getONNXImportCLCategory()});
   // Command-line errors read like every other diagnostic:
   // "lowbit-compile: error: ...", one per line, exit status 1.
-  std::string parseErrors;
-  llvm::raw_string_ostream parseStream(parseErrors);
-  if (!cl::ParseCommandLineOptions(
+  if (!lowbit::parseCommandLine(
           argc, argv,
           "lowbit-compile: ahead-of-time compiler for quantized models\n\n"
           "  lowbit-compile model.mlir --target=aarch64-linux-gnu "
-          "--mattr=+dotprod -O3 -o model.o\n",
-          &parseStream)) {
-    SmallVector<StringRef> lines;
-    StringRef(parseErrors).split(lines, '\n', -1, /*KeepEmpty=*/false);
-    for (StringRef line : lines) {
-      line = line.trim();
-      // LLVM prefixes its messages with the program name.
-      size_t colon = line.find(": ");
-      if (colon != StringRef::npos &&
-          line.take_front(colon).ends_with("lowbit-compile"))
-        line = line.drop_front(colon + 2);
-      errs() << "lowbit-compile: "
-             << (line.starts_with("Did you mean") ? "note: " : "error: ")
-             << line << "\n";
-    }
+          "--mattr=+dotprod -O3 -o model.o\n"))
     return 1;
-  }
 
   if (optLevel.size() != 1 || optLevel[0] < '0' || optLevel[0] > '3')
     return fail("invalid optimization level -O" + optLevel +

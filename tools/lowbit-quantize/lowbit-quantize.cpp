@@ -65,7 +65,7 @@ static cl::list<std::string> calibrationData(
              "of them, or raw little-endian float32 files; comma-separated "
              "or repeated"),
     cl::value_desc("path"), cl::CommaSeparated, cl::cat(category));
-static cl::opt<unsigned>
+static cl::opt<unsigned, false, mlir::lowbit::DiagnosticParser<unsigned>>
     maxSamples("max-samples",
                cl::desc("use at most this many calibration samples (0: all)"),
                cl::init(0), cl::cat(category));
@@ -74,11 +74,12 @@ static cl::opt<std::string>
            cl::desc("activation calibration: minmax (asymmetric, default), "
                     "minmax-symmetric, percentile, entropy or mse"),
            cl::init("minmax"), cl::cat(category));
-static cl::opt<double> percentile(
-    "percentile",
-    cl::desc("the percentile of |x| kept by --method=percentile (default "
-             "99.99)"),
-    cl::init(99.99), cl::cat(category));
+static cl::opt<double, false, mlir::lowbit::DiagnosticParser<double>>
+    percentile(
+        "percentile",
+        cl::desc("the percentile of |x| kept by --method=percentile (default "
+                 "99.99)"),
+        cl::init(99.99), cl::cat(category));
 static cl::opt<std::string>
     weights("weights",
             cl::desc("weights of the layers: int8 (default), int4, int2, "
@@ -363,10 +364,12 @@ bool parseLayerConfig(StringRef text, const mlir::lowbit::LayerConfig &base,
 
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
+  mlir::lowbit::setToolName("lowbit-quantize");
   cl::HideUnrelatedOptions(category);
-  cl::ParseCommandLineOptions(
-      argc, argv,
-      "lowbit-quantize: post-training quantization of a float model\n");
+  if (!mlir::lowbit::parseCommandLine(
+          argc, argv,
+          "lowbit-quantize: post-training quantization of a float model\n"))
+    return 1;
 
   mlir::lowbit::QuantizeOptions options;
   auto kind = mlir::lowbit::parseWeightKind(weights);

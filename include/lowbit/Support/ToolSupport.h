@@ -13,6 +13,7 @@
 #include "mlir/Support/LLVM.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/ADT/Twine.h"
+#include "llvm/Support/CommandLine.h"
 
 #include <string>
 
@@ -60,6 +61,58 @@ LogicalResult writeOutputFile(llvm::StringRef path, llvm::StringRef data,
 
 /// True if `a` and `b` name the same existing file.
 bool isSameFile(llvm::StringRef a, llvm::StringRef b);
+
+/// The name command-line errors start with ("lowbit-compile"); set by each
+/// tool's main before it parses its options.
+void setToolName(llvm::StringRef name);
+
+/// cl::ParseCommandLineOptions whose errors read like every other
+/// diagnostic ("<tool>: error: ...", suggestions as "<tool>: note: ...").
+/// Returns false after printing them.
+bool parseCommandLine(int argc, const char *const *argv,
+                      llvm::StringRef overview);
+
+/// Prints "<tool>: error: invalid value '<value>' for --<option>:
+/// expected <what>" (LLVM's own parsers print their message without the
+/// "error:" every other diagnostic has) and returns true, as a cl::parser
+/// does on failure.
+bool reportOptionValueError(llvm::StringRef option, llvm::StringRef value,
+                            llvm::StringRef what);
+
+/// cl::parser for numeric and enum options whose errors read like every
+/// other diagnostic: cl::opt<unsigned, false, DiagnosticParser<unsigned>>.
+template <typename T> class DiagnosticParser : public llvm::cl::parser<T> {
+public:
+  using llvm::cl::parser<T>::parser;
+
+  bool parse(llvm::cl::Option &, llvm::StringRef argName, llvm::StringRef arg,
+             T &value) {
+    if constexpr (std::is_enum_v<T>) {
+      // The generic parser's table of named values.
+      std::string names;
+      for (size_t i = 0, e = this->Values.size(); i != e; ++i) {
+        if (this->Values[i].Name == arg) {
+          value = this->Values[i].V.getValue();
+          return false;
+        }
+        names += (i == 0 ? "" : i + 1 == e ? " or " : ", ");
+        names += this->Values[i].Name.str();
+      }
+      return reportOptionValueError(argName, arg, names);
+    } else if constexpr (std::is_floating_point_v<T>) {
+      double v;
+      if (arg.trim().getAsDouble(v))
+        return reportOptionValueError(argName, arg, "a number");
+      value = static_cast<T>(v);
+    } else {
+      if (arg.getAsInteger(0, value))
+        return reportOptionValueError(
+            argName, arg,
+            std::is_signed_v<T> ? "an integer" : "a non-negative integer");
+    }
+    return false;
+  }
+};
 
 } // namespace lowbit
 } // namespace mlir
