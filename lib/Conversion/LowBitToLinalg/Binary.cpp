@@ -48,6 +48,21 @@ static OperandKind getKind(Type element) {
   return OperandKind::Integer;
 }
 
+/// A result with no elements (M, N, a batch or a spatial size of 0) is an
+/// empty tensor: nothing to compute, and the packed views of the operands
+/// would be zero-sized subviews that memref rejects.
+static bool replaceEmptyResult(Operation *op, const TypeConverter *converter,
+                               ConversionPatternRewriter &rewriter) {
+  auto type = cast<RankedTensorType>(op->getResult(0).getType());
+  if (type.getNumElements() != 0)
+    return false;
+  auto converted = cast<RankedTensorType>(
+      converter->convertType(op->getResult(0).getType()));
+  rewriter.replaceOpWithNewOp<tensor::EmptyOp>(op, converted.getShape(),
+                                               converted.getElementType());
+  return true;
+}
+
 static bool isBitKind(OperandKind k) {
   return k == OperandKind::Binary || k == OperandKind::Ternary;
 }
@@ -539,6 +554,8 @@ struct BinaryMatmulLowering : public OpConversionPattern<MatmulOp> {
                   ConversionPatternRewriter &rewriter) const override {
     if (!isBinaryLoweringOp(op) || isBitSerialOp(op))
       return failure();
+    if (replaceEmptyResult(op, getTypeConverter(), rewriter))
+      return success();
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
     RankedTensorType lhsT = op.getLhs().getType(), rhsT = op.getRhs().getType();
@@ -699,6 +716,8 @@ struct BinaryConv2DLowering : public OpConversionPattern<Conv2DOp> {
                   ConversionPatternRewriter &rewriter) const override {
     if (!isBinaryLoweringOp(op) || isBitSerialOp(op))
       return failure();
+    if (replaceEmptyResult(op, getTypeConverter(), rewriter))
+      return success();
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
     RankedTensorType inT = op.getInput().getType(),
