@@ -21,6 +21,7 @@ PACKAGES=(
   libclang-rt-22-dev
   libgtest-dev libgemmlowp-dev
   libonnx-dev libprotobuf-dev protobuf-compiler libonnx-testdata python3-onnx
+  python3-sklearn
   gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
 )
 
