@@ -17,6 +17,8 @@
 #include "mlir/Dialect/Func/Transforms/FuncConversions.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Transforms/DialectConversion.h"
 
 namespace mlir {
@@ -660,9 +662,9 @@ struct TransposeTypeConversion
                   ConversionPatternRewriter &rewriter) const override {
     if (op->getNumResults() != 1)
       return failure();
-    auto converted = linalg::TransposeOp::create(
-        rewriter, op.getLoc(), adaptor.getInput(), adaptor.getInit(),
-        op.getPermutation());
+    auto converted =
+        linalg::TransposeOp::create(rewriter, op.getLoc(), adaptor.getInput(),
+                                    adaptor.getInit(), op.getPermutation());
     rewriter.replaceOp(op, converted->getResults());
     return success();
   }
@@ -750,9 +752,12 @@ struct LowerBinaryPass
     populateStorageTypeConversion(converter);
 
     ConversionTarget target(*ctx);
+    // scf and vector: the threshold that packs its own output is built as
+    // vector code (see packedFromThreshold).
     target.addLegalDialect<arith::ArithDialect, linalg::LinalgDialect,
                            math::MathDialect, tensor::TensorDialect,
-                           LowBitDialect, func::FuncDialect>();
+                           LowBitDialect, func::FuncDialect, scf::SCFDialect,
+                           vector::VectorDialect>();
     target.addLegalOp<UnrealizedConversionCastOp>();
     target.addDynamicallyLegalDialect<LowBitDialect>(
         [](Operation *op) { return !isBinaryLoweringOp(op); });
