@@ -239,11 +239,24 @@ static Planes packOperand(OpBuilder &b, Location loc, Value storage,
   return {packBits(b, loc, sign, word), packBits(b, loc, mask, word)};
 }
 
+namespace {
+Value pooledWords(ConversionPatternRewriter &rewriter, MaxPool2DOp op,
+                  Value input);
+} // namespace
+
 /// When `v` was unpacked from 64-bit words in the same layout (a binary
 /// tensor that arrives packed, e.g. from a previous layer), the words are
 /// used as they are instead of unpacking and packing again.
 static Planes packedSource(ConversionPatternRewriter &rewriter, Value v,
                            OperandKind kind) {
+  // A binary max pool's result stays packed for its consumer: its words
+  // are pooled here (the unpacked copy the pool's own lowering makes is
+  // then dead, unless something else reads it).
+  if (auto pool = v.getDefiningOp<MaxPool2DOp>())
+    if (kind == OperandKind::Binary && isBinaryLoweringOp(pool))
+      return {pooledWords(rewriter, pool,
+                          rewriter.getRemappedValue(pool.getInput())),
+              Value()};
   auto unpack = v.getDefiningOp<UnpackOp>();
   if (!unpack)
     return {};
@@ -1163,6 +1176,73 @@ struct BinaryConv2DLowering : public OpConversionPattern<Conv2DOp> {
 // max_pool2d on packed words
 //===----------------------------------------------------------------------===//
 
+/// The pooled words [N, OH, OW, Cw] of a binary max pool (see below).
+Value pooledWords(ConversionPatternRewriter &rewriter, MaxPool2DOp op,
+                  Value input) {
+  Location loc = op.getLoc();
+  MLIRContext *ctx = rewriter.getContext();
+  RankedTensorType inT = op.getInput().getType();
+  auto resultType = op.getResult().getType();
+  int64_t n = inT.getDimSize(0), h = inT.getDimSize(1), w = inT.getDimSize(2);
+  int64_t cw = llvm::divideCeil(inT.getDimSize(3), kWordBits);
+  IntegerType word = rewriter.getIntegerType(kWordBits);
+  // Words [N, H, W, Cw]: from a threshold, from packed input, or packed.
+  Value words;
+  if (Value fromThreshold = packedFromThreshold(rewriter, op.getInput(), 1))
+    words = fromThreshold;
+  else if (Value packed =
+               packedSource(rewriter, op.getInput(), OperandKind::Binary).sign)
+    words = packed;
+  else
+    words = packBits(rewriter, loc, input, word);
+  if (cast<RankedTensorType>(words.getType()).getRank() == 5)
+    words = tensor::CollapseShapeOp::create(
+        rewriter, loc, RankedTensorType::get({n, h, w, cw}, word), words,
+        ArrayRef<ReassociationIndices>{{0}, {1}, {2}, {3, 4}});
+  SmallVector<int64_t, 4> pad = op.getPaddingValues();
+  SmallVector<int64_t, 2> st = op.getStrideValues();
+  ArrayRef<int64_t> kernel = op.getKernel();
+  Value allOnes = arith::ConstantIntOp::create(rewriter, loc, word, -1);
+  if (llvm::any_of(pad, [](int64_t p) { return p != 0; })) {
+    SmallVector<OpFoldResult> lo = {
+        rewriter.getIndexAttr(0), rewriter.getIndexAttr(pad[0]),
+        rewriter.getIndexAttr(pad[2]), rewriter.getIndexAttr(0)};
+    SmallVector<OpFoldResult> hi = {
+        rewriter.getIndexAttr(0), rewriter.getIndexAttr(pad[1]),
+        rewriter.getIndexAttr(pad[3]), rewriter.getIndexAttr(0)};
+    words = tensor::PadOp::create(
+        rewriter, loc,
+        RankedTensorType::get({n, h + pad[0] + pad[1], w + pad[2] + pad[3], cw},
+                              word),
+        words, lo, hi, allOnes);
+  }
+  int64_t oh = resultType.getDimSize(1), ow = resultType.getDimSize(2);
+  Value init = filledTensor(rewriter, loc, {n, oh, ow, cw}, allOnes);
+  Value window =
+      tensor::EmptyOp::create(rewriter, loc, kernel, rewriter.getI1Type());
+  SmallVector<AffineExpr> d;
+  for (int i = 0; i < 6; ++i)
+    d.push_back(getAffineDimExpr(i, ctx));
+  SmallVector<utils::IteratorType> iters(4, utils::IteratorType::parallel);
+  iters.append(2, utils::IteratorType::reduction);
+  return linalg::GenericOp::create(
+             rewriter, loc, init.getType(), ValueRange{words, window},
+             ValueRange{init},
+             ArrayRef<AffineMap>{
+                 AffineMap::get(
+                     6, 0,
+                     {d[0], d[1] * st[0] + d[4], d[2] * st[1] + d[5], d[3]},
+                     ctx),
+                 AffineMap::get(6, 0, {d[4], d[5]}, ctx),
+                 AffineMap::get(6, 0, {d[0], d[1], d[2], d[3]}, ctx)},
+             iters,
+             [&](OpBuilder &b, Location l, ValueRange a) {
+               linalg::YieldOp::create(
+                   b, l, Value(arith::AndIOp::create(b, l, a[2], a[0])));
+             })
+      .getResult(0);
+}
+
 /// The maximum of -1/+1 values is +1 unless every value is -1: with bit 1 =
 /// -1 it is the AND of the bits, 64 channels per instruction. Padding taps
 /// are all-ones words (-1, so they never win).
@@ -1175,74 +1255,11 @@ struct BinaryMaxPoolLowering : public OpConversionPattern<MaxPool2DOp> {
                   ConversionPatternRewriter &rewriter) const override {
     if (!isBinaryLoweringOp(op))
       return failure();
-    Location loc = op.getLoc();
-    MLIRContext *ctx = rewriter.getContext();
-    RankedTensorType inT = op.getInput().getType();
     auto resultType = cast<RankedTensorType>(
         getTypeConverter()->convertType(op.getResult().getType()));
-    int64_t n = inT.getDimSize(0), h = inT.getDimSize(1), w = inT.getDimSize(2);
-    int64_t cw = llvm::divideCeil(inT.getDimSize(3), kWordBits);
-    IntegerType word = rewriter.getIntegerType(kWordBits);
-    // Words [N, H, W, Cw]: from a threshold, from packed input, or packed.
-    Value words;
-    if (Value fromThreshold = packedFromThreshold(rewriter, op.getInput(), 1))
-      words = fromThreshold;
-    else if (Value packed =
-                 packedSource(rewriter, op.getInput(), OperandKind::Binary)
-                     .sign)
-      words = packed;
-    else
-      words = packBits(rewriter, loc, adaptor.getInput(), word);
-    if (cast<RankedTensorType>(words.getType()).getRank() == 5)
-      words = tensor::CollapseShapeOp::create(
-          rewriter, loc, RankedTensorType::get({n, h, w, cw}, word), words,
-          ArrayRef<ReassociationIndices>{{0}, {1}, {2}, {3, 4}});
-    SmallVector<int64_t, 4> pad = op.getPaddingValues();
-    SmallVector<int64_t, 2> st = op.getStrideValues();
-    ArrayRef<int64_t> kernel = op.getKernel();
-    Value allOnes = arith::ConstantIntOp::create(rewriter, loc, word, -1);
-    if (llvm::any_of(pad, [](int64_t p) { return p != 0; })) {
-      SmallVector<OpFoldResult> lo = {
-          rewriter.getIndexAttr(0), rewriter.getIndexAttr(pad[0]),
-          rewriter.getIndexAttr(pad[2]), rewriter.getIndexAttr(0)};
-      SmallVector<OpFoldResult> hi = {
-          rewriter.getIndexAttr(0), rewriter.getIndexAttr(pad[1]),
-          rewriter.getIndexAttr(pad[3]), rewriter.getIndexAttr(0)};
-      words = tensor::PadOp::create(
-          rewriter, loc,
-          RankedTensorType::get(
-              {n, h + pad[0] + pad[1], w + pad[2] + pad[3], cw}, word),
-          words, lo, hi, allOnes);
-    }
-    int64_t oh = resultType.getDimSize(1), ow = resultType.getDimSize(2);
-    Value init = filledTensor(rewriter, loc, {n, oh, ow, cw}, allOnes);
-    Value window =
-        tensor::EmptyOp::create(rewriter, loc, kernel, rewriter.getI1Type());
-    SmallVector<AffineExpr> d;
-    for (int i = 0; i < 6; ++i)
-      d.push_back(getAffineDimExpr(i, ctx));
-    SmallVector<utils::IteratorType> iters(4, utils::IteratorType::parallel);
-    iters.append(2, utils::IteratorType::reduction);
-    Value
-        pooled =
-            linalg::GenericOp::create(
-                rewriter, loc, init.getType(), ValueRange{words, window},
-                ValueRange{init},
-                ArrayRef<AffineMap>{
-                    AffineMap::get(
-                        6, 0,
-                        {d[0], d[1] * st[0] + d[4], d[2] * st[1] + d[5], d[3]},
-                        ctx),
-                    AffineMap::get(6, 0, {d[4], d[5]}, ctx),
-                    AffineMap::get(6, 0, {d[0], d[1], d[2], d[3]}, ctx)},
-                iters,
-                [&](OpBuilder &b, Location l, ValueRange a) {
-                  linalg::YieldOp::create(
-                      b, l, Value(arith::AndIOp::create(b, l, a[2], a[0])));
-                })
-                .getResult(0);
+    Value pooled = pooledWords(rewriter, op, adaptor.getInput());
     rewriter.replaceOp(op,
-                       unpackBits(rewriter, loc, pooled,
+                       unpackBits(rewriter, op.getLoc(), pooled,
                                   RankedTensorType::get(resultType.getShape(),
                                                         rewriter.getI1Type())));
     return success();
