@@ -68,9 +68,11 @@ def LowBitLowerBinary : Pass<"lowbit-lower-binary", "ModuleOp"> {
 
     A binary operand produced by `lowbit.threshold` (e.g. after
     `--lowbit-fuse-thresholds`) is packed straight from the integer
-    accumulator, so activations between binary layers are never stored
-    unpacked; an operand produced by `lowbit.unpack` of 64-bit words is used
-    as it is.
+    accumulator, 64 channels per vector comparison whose lanes become the
+    word's bits, so activations between binary layers are never stored
+    unpacked; the pooled words of a binary max_pool2d go to the next binary
+    layer as they are, and an operand produced by `lowbit.unpack` of 64-bit
+    words is used as it is.
 
     conv2d honours `pad_value`: `one` padding costs nothing; `zero` padding
     subtracts a per-position correction computed from the weights. Constant
