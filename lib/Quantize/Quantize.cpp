@@ -108,6 +108,29 @@ FailureOr<func::FuncOp> getEntry(ModuleOp module) {
                            "lowbit-quantize takes float models";
       return failure();
     }
+  // A model that already holds quantized values (a QDQ or QONNX export)
+  // is compiled as it is.
+  Operation *quantized = nullptr;
+  entry.walk([&](Operation *op) {
+    auto isQuantizedType = [](Type t) {
+      Type e = getElementTypeOrSelf(t);
+      return isa<quant::QuantizedType, BinaryType>(e);
+    };
+    if (isa<QuantizeOp, DequantizeOp>(op) ||
+        llvm::any_of(op->getResultTypes(), isQuantizedType)) {
+      quantized = op;
+      return WalkResult::interrupt();
+    }
+    return WalkResult::advance();
+  });
+  if (quantized) {
+    InFlightDiagnostic diag =
+        quantized->emitError()
+        << "the model is already quantized; lowbit-quantize takes float "
+           "models";
+    diag.attachNote() << "compile it with lowbit-compile as it is";
+    return failure();
+  }
   return entry;
 }
 
