@@ -130,3 +130,21 @@ func.func @float_producer(%x: tensor<2x4xf32>) -> tensor<2x2x!lowbit.binary> {
   %2 = lowbit.sign %1 : tensor<2x2xf32> -> tensor<2x2x!lowbit.binary>
   return %2 : tensor<2x2x!lowbit.binary>
 }
+
+// -----
+
+// sign(max_pool(x)) becomes max_pool(sign(x)) (sign is monotone), and the
+// sign of per-tensor integers becomes a threshold at the zero point
+// (x >= -3 means real >= 0, +1), which the binary lowering packs with vector
+// comparisons; the pool then runs on packed bits.
+// CHECK-LABEL: func.func @sign_after_pool
+// CHECK: %[[T:.*]] = arith.constant dense<-3> : tensor<1x1xi32>
+// CHECK: %[[B:.*]] = lowbit.threshold %arg0, %[[T]] : tensor<1x8x8x4x!quant.uniform<i8:f32, 1.000000e-01:-3>>, tensor<1x1xi32> -> tensor<1x8x8x4x!lowbit.binary>
+// CHECK: %[[P:.*]] = lowbit.max_pool2d %[[B]] kernel [3, 3] strides [2, 2] padding [1, 1, 1, 1] : tensor<1x8x8x4x!lowbit.binary> -> tensor<1x4x4x4x!lowbit.binary>
+// CHECK: return %[[P]]
+// CHECK-NOT: lowbit.sign
+func.func @sign_after_pool(%x: tensor<1x8x8x4x!quant.uniform<i8:f32, 0.1:-3>>) -> tensor<1x4x4x4x!lowbit.binary> {
+  %p = lowbit.max_pool2d %x kernel [3, 3] strides [2, 2] padding [1, 1, 1, 1] : tensor<1x8x8x4x!quant.uniform<i8:f32, 0.1:-3>> -> tensor<1x4x4x4x!quant.uniform<i8:f32, 0.1:-3>>
+  %s = lowbit.sign %p : tensor<1x4x4x4x!quant.uniform<i8:f32, 0.1:-3>> -> tensor<1x4x4x4x!lowbit.binary>
+  return %s : tensor<1x4x4x4x!lowbit.binary>
+}

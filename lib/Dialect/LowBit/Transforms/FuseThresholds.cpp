@@ -85,6 +85,54 @@ float floatOf(std::optional<APFloat> v) {
 struct FuseThresholdsPass
     : public mlir::lowbit::impl::LowBitFuseThresholdsBase<FuseThresholdsPass> {
   void runOnOperation() override {
+    // sign(max_pool(x)) -> max_pool(sign(x)): sign is monotone, so it
+    // commutes with max (the pool's padding, the smallest value of x's
+    // type, becomes -1, the smallest binary value, which never wins unless
+    // every value is -1 anyway). The pool then runs on packed bits and the
+    // sign packs the wider tensor as a threshold.
+    SmallVector<SignOp> signs;
+    getOperation().walk([&](SignOp op) { signs.push_back(op); });
+    for (SignOp sign : signs) {
+      auto pool = sign.getInput().getDefiningOp<MaxPool2DOp>();
+      if (!pool || !pool->hasOneUse())
+        continue;
+      OpBuilder b(pool);
+      auto inType = pool.getInput().getType();
+      auto bits = SignOp::create(
+          b, sign.getLoc(),
+          inType.clone(getElementTypeOrSelf(sign.getResult().getType())),
+          pool.getInput());
+      auto pooled =
+          MaxPool2DOp::create(b, pool.getLoc(), sign.getResult().getType(),
+                              bits, pool.getKernelAttr(), pool.getStridesAttr(),
+                              pool.getDilationsAttr(), pool.getPaddingAttr());
+      sign.getResult().replaceAllUsesWith(pooled.getResult());
+      sign->erase();
+      pool->erase();
+    }
+    // sign(x) of per-tensor integers: x >= zero point, an integer threshold
+    // (which the binary lowering packs 64 channels per vector comparison).
+    signs.clear();
+    getOperation().walk([&](SignOp op) { signs.push_back(op); });
+    for (SignOp sign : signs) {
+      auto q = dyn_cast<quant::UniformQuantizedType>(
+          getElementTypeOrSelf(sign.getInput().getType()));
+      if (!q || !isa<BinaryType>(getElementTypeOrSelf(sign.getResult())) ||
+          isTernary(q))
+        continue;
+      OpBuilder b(sign);
+      auto tauType = RankedTensorType::get({1, 1}, b.getI32Type());
+      Value tau = arith::ConstantOp::create(
+          b, sign.getLoc(),
+          DenseIntElementsAttr::get(
+              tauType,
+              ArrayRef<int32_t>{static_cast<int32_t>(q.getZeroPoint())}));
+      Value fused = ThresholdOp::create(
+          b, sign.getLoc(), sign.getResult().getType(), sign.getInput(), tau);
+      sign.getResult().replaceAllUsesWith(fused);
+      sign->erase();
+    }
+
     SmallVector<Operation *> ends;
     getOperation().walk([&](Operation *op) {
       if (isa<SignOp, ThresholdOp>(op))
