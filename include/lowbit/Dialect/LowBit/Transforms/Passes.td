@@ -109,6 +109,13 @@ def LowBitFuseThresholds : Pass<"lowbit-fuse-thresholds", "ModuleOp"> {
     one. A channel whose function decreases has its weights negated at
     compile time; a channel whose output never changes gets a threshold of
     INT32_MIN (always on) or INT32_MAX (never on).
+
+    Before that, `lowbit.sign` of a `lowbit.max_pool2d` becomes the pool of
+    the sign (sign is monotone, so it commutes with max; the pool's padding,
+    the smallest value of its type, maps to -1, which never wins), so the
+    pool runs on packed bits; and the sign of per-tensor quantized integers
+    becomes `lowbit.threshold` at the zero point (stored x >= zp is real
+    x >= 0).
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect"];
 }
