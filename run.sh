@@ -170,7 +170,12 @@ use_sanitized_build() {
 # examples, with every lowbit library instrumented for coverage and ASan +
 # UBSan. Crashes are written to build-fuzz/crashes/.
 run_fuzz() {
-  local seconds="$1" fuzz="$ROOT/build-fuzz"
+  local seconds="$1" fuzz="$ROOT/build-fuzz" targets
+  case "${2:-both}" in
+    both) targets=(lowbit-fuzz-ir lowbit-fuzz-compile) ;;
+    ir | compile) targets=("lowbit-fuzz-$2") ;;
+    *) echo "fuzz: unknown target '$2' (ir, compile or both)" >&2; return 2 ;;
+  esac
   if [ ! -f "$fuzz/build.ninja" ]; then
     log "configuring the fuzzing build in $fuzz"
     cmake -G Ninja -S "$ROOT" -B "$fuzz" -DCMAKE_BUILD_TYPE=Release \
@@ -182,9 +187,9 @@ run_fuzz() {
   export ASAN_OPTIONS="detect_leaks=0:allow_user_poisoning=0:${ASAN_OPTIONS:-}"
   local rc=0 pids=() target
   mkdir -p "$fuzz/crashes" "$fuzz/logs"
-  # Both targets run at once, one per core; seeds are named by their
+  # The targets run at once, one per core; seeds are named by their
   # content, so reruns add no duplicates.
-  for target in lowbit-fuzz-ir lowbit-fuzz-compile; do
+  for target in "${targets[@]}"; do
     local corpus="$fuzz/corpus/$target"
     mkdir -p "$corpus"
     find "$ROOT/test" "$ROOT/examples" -name '*.mlir' -size -32k -print0 |
@@ -201,10 +206,10 @@ run_fuzz() {
       >"$fuzz/logs/$target.log" 2>&1 &
     pids+=("$!")
   done
-  for target in 0 1; do
-    wait "${pids[$target]}" || rc=1
+  for target in "${pids[@]}"; do
+    wait "$target" || rc=1
   done
-  for target in lowbit-fuzz-ir lowbit-fuzz-compile; do
+  for target in "${targets[@]}"; do
     grep -E '^stat::number_of_executed_units|^Done|ERROR|crash-' \
       "$fuzz/logs/$target.log" | sed "s/^/$target: /"
   done
@@ -217,6 +222,6 @@ case "${1:-}" in
     install_packages
     if [ "${2:-}" = --sanitize ]; then use_sanitized_build; fi
     build; run_tests ;;
-  fuzz) install_packages; run_fuzz "${2:-60}" ;;
-  *) echo "usage: $0 example | test [--sanitize] | fuzz [seconds]" >&2; exit 2 ;;
+  fuzz) install_packages; run_fuzz "${2:-60}" "${3:-both}" ;;
+  *) echo "usage: $0 example | test [--sanitize] | fuzz [seconds] [ir|compile|both]" >&2; exit 2 ;;
 esac

@@ -10,7 +10,8 @@ convolutions are where the time goes.
 
   int8:   every stage conv int8 x int8 (per-channel weights, int32 bias,
           requantized with ReLU);
-  binary: the stem's output binarized (lowbit.sign), every stage conv
+  binary: the stem (without its ReLU, whose output would always have
+          sign +1) binarized (lowbit.sign), every stage conv
           binary x binary with its batch norm and sign as a per-channel
           mul/add + lowbit.sign (fused into integer thresholds, so the
           activations stay packed between layers).
@@ -32,20 +33,23 @@ def t(shape, elt):
     return "tensor<%s>" % "x".join([str(d) for d in shape] + [elt])
 
 
-def stem(lines, image):
-    """7x7 s2 conv 3->64 + ReLU, then 3x3 s2 max pool: int8 [1,56,56,64]."""
+def stem(lines, image, act):
+    """7x7 s2 conv 3->64 (+ ReLU), then 3x3 s2 max pool: int8 [1,56,56,64]."""
     x8 = "!quant.uniform<i8:f32, 0.02>"
     w = [rng.randint(-127, 127) for _ in range(64 * 7 * 7 * 3)]
     wt = "!quant.uniform<i8:f32, 0.003>"
     bt = "!quant.uniform<i32:f32, 6.0e-05>"
-    o8 = "!quant.uniform<i8:f32, 0.05:-128>"
+    # After a ReLU the output's range is [0, 12.75]; without one, symmetric.
+    o8 = ("!quant.uniform<i8:f32, 0.05:-128>" if act else
+          "!quant.uniform<i8:f32, 0.05>")
     lines.append('    %%ws = lowbit.constant dense<"0x%s"> : %s as %s' % (
         hexbytes(w), t([64, 7, 7, 3], "i8"), t([64, 7, 7, 3], wt)))
     lines.append("    %%bs = lowbit.constant dense<%d> : %s as %s" % (
         100, t([64], "i32"), t([64], bt)))
     lines.append("    %%c0 = lowbit.conv2d %s, %%ws bias %%bs strides [2, 2] "
-                 "padding [3, 3, 3, 3] act(relu) : %s, %s, %s -> %s" % (
-                     image, t([1, 224, 224, 3], x8), t([64, 7, 7, 3], wt),
+                 "padding [3, 3, 3, 3]%s : %s, %s, %s -> %s" % (
+                     image, " act(relu)" if act else "",
+                     t([1, 224, 224, 3], x8), t([64, 7, 7, 3], wt),
                      t([64], bt), t([1, 112, 112, 64], o8)))
     lines.append("    %%p0 = lowbit.max_pool2d %%c0 kernel [3, 3] strides "
                  "[2, 2] padding [1, 1, 1, 1] : %s -> %s" % (
@@ -67,7 +71,7 @@ def layers():
 def int8_model():
     lines = []
     x8 = "!quant.uniform<i8:f32, 0.02>"
-    cur, ct = stem(lines, "%image")
+    cur, ct = stem(lines, "%image", act=True)
     for n, (cin, cout, si, so, s) in enumerate(layers()):
         scales = ", ".join("%.5f" % rng.uniform(0.002, 0.01)
                            for _ in range(cout))
@@ -97,7 +101,7 @@ def int8_model():
 def binary_model():
     lines = []
     x8 = "!quant.uniform<i8:f32, 0.02>"
-    cur, ct = stem(lines, "%image")
+    cur, ct = stem(lines, "%image", act=False)
     lines.append("    %%s0 = lowbit.sign %s : %s -> %s" % (
         cur, t([1, 56, 56, 64], ct), t([1, 56, 56, 64], "!lowbit.binary")))
     cur = "%s0"

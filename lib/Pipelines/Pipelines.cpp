@@ -46,7 +46,9 @@ LogicalResult mlir::lowbit::buildLowBitToLLVMPipeline(
   // by the ops' definition that is the quantized op.
   pm.addPass(createLowBitFuseQDQ());
   // Exact by construction (same output bits), so always on.
-  pm.addPass(createLowBitFuseThresholds());
+  LowBitFuseThresholdsOptions thresholds;
+  thresholds.requantMode = options.requantMode;
+  pm.addPass(createLowBitFuseThresholds(thresholds));
   LowBitLowerBinaryOptions binary;
   binary.requantMode = options.requantMode;
   pm.addPass(createLowBitLowerBinary(binary));

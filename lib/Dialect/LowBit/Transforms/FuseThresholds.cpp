@@ -7,6 +7,8 @@
 #include "lowbit/Dialect/LowBit/IR/LowBitOps.h"
 #include "lowbit/Dialect/LowBit/Transforms/Passes.h"
 
+#include "lowbit/Numerics/FixedPoint.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Matchers.h"
@@ -23,6 +25,7 @@ namespace lowbit {
 
 using namespace mlir;
 using namespace mlir::lowbit;
+namespace numerics = ::lowbit::numerics;
 
 namespace {
 
@@ -82,9 +85,36 @@ float floatOf(std::optional<APFloat> v) {
   return v ? static_cast<float>(v->convertToDouble()) : 0.0f;
 }
 
+/// The integer elements of an arith.constant or lowbit.constant (stored
+/// values), as int64.
+FailureOr<SmallVector<int64_t>> intConstant(Value v) {
+  DenseIntElementsAttr attr;
+  if (auto c = v.getDefiningOp<ConstantOp>())
+    attr = dyn_cast<DenseIntElementsAttr>(c.getValue());
+  else if (!matchPattern(v, m_Constant(&attr)))
+    return failure();
+  if (!attr)
+    return failure();
+  SmallVector<int64_t> out;
+  for (const APInt &i : attr.getValues<APInt>())
+    out.push_back(i.getSExtValue());
+  return out;
+}
+
+/// Scale of a quantized type rounded to float32, as every reference (and
+/// the lowering) stores it.
+double f32Scale(double s) { return static_cast<double>(static_cast<float>(s)); }
+
 struct FuseThresholdsPass
     : public mlir::lowbit::impl::LowBitFuseThresholdsBase<FuseThresholdsPass> {
+  using LowBitFuseThresholdsBase::LowBitFuseThresholdsBase;
+
   void runOnOperation() override {
+    if (requantMode != "fixed-point" && requantMode != "float") {
+      getOperation().emitError("unknown requant-mode '")
+          << requantMode << "'; expected fixed-point or float";
+      return signalPassFailure();
+    }
     // sign(max_pool(x)) -> max_pool(sign(x)): sign is monotone, so it
     // commutes with max (the pool's padding, the smallest value of x's
     // type, becomes -1, the smallest binary value, which never wins unless
@@ -138,8 +168,250 @@ struct FuseThresholdsPass
       if (isa<SignOp, ThresholdOp>(op))
         ends.push_back(op);
     });
-    for (Operation *end : ends)
-      (void)fuse(end);
+    for (Operation *end : ends) {
+      if (auto t = dyn_cast<ThresholdOp>(end);
+          t && isa<quant::UniformQuantizedType>(
+                   getElementTypeOrSelf(t.getInput().getType())))
+        (void)fuseInteger(t);
+      else
+        (void)fuse(end);
+    }
+  }
+
+  /// threshold(requantize(integer dot product)) -> threshold(dot product):
+  /// a matmul/conv2d on integer operands (an int8 first layer whose output
+  /// is binarized, or a layer feeding a multi-threshold) is compared on
+  /// its exact int32 accumulator instead of being requantized, narrowed and
+  /// compared. Requantization (fixed point or float, then the zero point
+  /// and the activation's clamp) is monotonic non-decreasing in the
+  /// accumulator, so each stored threshold T becomes the smallest
+  /// accumulator whose requantized value reaches T, found by bisection on
+  /// the same arithmetic the lowering emits (lowbit/Numerics/FixedPoint.h).
+  LogicalResult fuseInteger(ThresholdOp end) {
+    auto outType = cast<RankedTensorType>(end.getInput().getType());
+    auto qz = cast<quant::UniformQuantizedType>(outType.getElementType());
+    if (isTernary(qz))
+      return failure();
+    int64_t channels = outType.getDimSize(outType.getRank() - 1);
+    Operation *producer = end.getInput().getDefiningOp();
+    if (!producer || !producer->hasOneUse() ||
+        !isa<MatmulOp, Conv2DOp>(producer))
+      return failure();
+    bool isConv = isa<Conv2DOp>(producer);
+    Value input = producer->getOperand(0), weights = producer->getOperand(1);
+    auto wType = cast<RankedTensorType>(weights.getType());
+    if (!isConv && wType.getRank() != 2)
+      return failure();
+    auto qx = dyn_cast<quant::UniformQuantizedType>(
+        getElementTypeOrSelf(input.getType()));
+    Type wElement = wType.getElementType();
+    if (!qx || isTernary(qx) || isTernary(wElement) ||
+        !isa<quant::UniformQuantizedType, quant::UniformQuantizedPerAxisType>(
+            wElement))
+      return failure();
+    auto wq = cast<quant::QuantizedType>(wElement);
+    auto wConst = weights.getDefiningOp<ConstantOp>();
+    if (!wConst || !isa<DenseIntElementsAttr>(wConst.getValue()))
+      return failure();
+    SmallVector<double> wScales;
+    SmallVector<int64_t> wZeroPoints;
+    if (auto t = dyn_cast<quant::UniformQuantizedType>(wElement)) {
+      wScales.push_back(f32Scale(t.getScale()));
+      wZeroPoints.push_back(t.getZeroPoint());
+    } else {
+      auto pa = cast<quant::UniformQuantizedPerAxisType>(wElement);
+      for (double sc : pa.getScales())
+        wScales.push_back(f32Scale(sc));
+      wZeroPoints.assign(pa.getZeroPoints().begin(), pa.getZeroPoints().end());
+    }
+    // The unscaled weights keep one zero point.
+    if (!llvm::all_equal(wZeroPoints))
+      return failure();
+
+    // Thresholds on the stored output: [C or 1, L] integers.
+    auto thresholdType = cast<RankedTensorType>(end.getThresholds().getType());
+    FailureOr<SmallVector<int64_t>> stored = intConstant(end.getThresholds());
+    if (failed(stored) || thresholdType.getRank() != 2)
+      return failure();
+    int64_t numLevels = thresholdType.getDimSize(1);
+    bool perChannelLevels = thresholdType.getDimSize(0) != 1;
+
+    Activation act;
+    float clampLo, clampHi;
+    Value bias;
+    if (auto m = dyn_cast<MatmulOp>(producer)) {
+      act = m.getActivation();
+      clampLo = floatOf(m.getClampMin());
+      clampHi = floatOf(m.getClampMax());
+      bias = m.getBias();
+    } else {
+      auto c = cast<Conv2DOp>(producer);
+      act = c.getActivation();
+      clampLo = floatOf(c.getClampMin());
+      clampHi = floatOf(c.getClampMax());
+      bias = c.getBias();
+    }
+    SmallVector<int64_t> biasValues(1, 0);
+    if (bias) {
+      FailureOr<SmallVector<int64_t>> b = intConstant(bias);
+      if (failed(b) ||
+          (b->size() != 1 && static_cast<int64_t>(b->size()) != channels))
+        return failure();
+      biasValues = *b;
+    }
+    auto biasAt = [&](int64_t c) {
+      return biasValues[biasValues.size() == 1 ? 0 : c];
+    };
+
+    // The accumulator lies in [-bound, bound]; with the bias it must stay
+    // in int32 (the lowering refuses the layer otherwise).
+    int64_t k =
+        isConv ? wType.getDimSize(1) * wType.getDimSize(2) * wType.getDimSize(3)
+               : wType.getDimSize(0);
+    int64_t maxX =
+        std::max(std::abs(qx.getStorageTypeMin() - qx.getZeroPoint()),
+                 std::abs(qx.getStorageTypeMax() - qx.getZeroPoint()));
+    int64_t maxW =
+        std::max(std::abs(wq.getStorageTypeMin() - wZeroPoints.front()),
+                 std::abs(wq.getStorageTypeMax() - wZeroPoints.front()));
+    __int128 bound128 = static_cast<__int128>(k) * maxX * maxW;
+    int64_t maxBias = 0;
+    for (int64_t b : biasValues)
+      maxBias = std::max(maxBias, std::abs(b));
+    if (bound128 + maxBias >= std::numeric_limits<int32_t>::max())
+      return failure();
+    int64_t bound = static_cast<int64_t>(bound128);
+
+    // The lowering's epilogue, evaluated at compile time (buildEpilogue in
+    // lib/Conversion/LowBitToLinalg/Contraction.cpp does the same at run
+    // time): acc + bias, then requantization, the zero point and the
+    // activation's range.
+    bool isFloatMode = requantMode == "float";
+    for (Operation *p = producer; p; p = p->getParentOp())
+      if (auto mode = p->getAttrOfType<RequantModeAttr>(kRequantModeAttrName)) {
+        isFloatMode = mode.getValue() == RequantMode::Float;
+        break;
+      }
+    double sx = f32Scale(qx.getScale()), sz = f32Scale(qz.getScale());
+    SmallVector<double> real;
+    SmallVector<float> realF;
+    for (int64_t c = 0; c < channels; ++c) {
+      double sw = wScales[wScales.size() == 1 ? 0 : c];
+      real.push_back(sx * sw / sz);
+      realF.push_back(static_cast<float>(sx) * static_cast<float>(sw) /
+                      static_cast<float>(sz));
+    }
+    bool identity = llvm::all_of(real, [](double m) { return m == 1.0; });
+    numerics::ActivationKind kind = numerics::ActivationKind::None;
+    if (act == Activation::relu)
+      kind = numerics::ActivationKind::Relu;
+    else if (act == Activation::relu6)
+      kind = numerics::ActivationKind::Relu6;
+    else if (act == Activation::clamp)
+      kind = numerics::ActivationKind::Clamp;
+    int32_t zp = qz.getZeroPoint();
+    std::pair<int32_t, int32_t> range = numerics::activationRange(
+        kind, static_cast<float>(sz), zp,
+        static_cast<int32_t>(qz.getStorageTypeMin()),
+        static_cast<int32_t>(qz.getStorageTypeMax()), clampLo, clampHi);
+    int32_t lo = range.first, hi = range.second;
+    // The requantized value before the zero point and the clamp (int64;
+    // the lowering adds the zero point in int32, checked not to wrap).
+    auto scaled = [&](int64_t c, int64_t acc) -> int64_t {
+      int32_t v = static_cast<int32_t>(acc + biasAt(c));
+      if (identity)
+        return v;
+      return numerics::multiplyByQuantizedMultiplier(
+          v, numerics::quantizeMultiplier(real[c]));
+    };
+    SmallVector<int32_t> taus(channels * numLevels);
+    for (int64_t c = 0; c < channels; ++c) {
+      if (!isFloatMode) {
+        // A left shift that could wrap, or a sum with the zero point
+        // outside int32, would make the function non-monotonic.
+        numerics::QuantizedMultiplier qm =
+            numerics::quantizeMultiplier(real[c]);
+        if (!identity && qm.shift > 0 &&
+            bound + maxBias > (std::numeric_limits<int32_t>::max() >> qm.shift))
+          return failure();
+        if (scaled(c, -bound) + zp < std::numeric_limits<int32_t>::min() ||
+            scaled(c, bound) + zp > std::numeric_limits<int32_t>::max())
+          return failure();
+      }
+      auto g = [&](int64_t acc) -> int64_t {
+        if (isFloatMode && !identity)
+          return numerics::requantizeFloat(
+              static_cast<int32_t>(acc + biasAt(c)), realF[c], zp, lo, hi);
+        return std::clamp<int64_t>(scaled(c, acc) + zp, lo, hi);
+      };
+      for (int64_t l = 0; l < numLevels; ++l) {
+        int64_t t = (*stored)[(perChannelLevels ? c : 0) * numLevels + l];
+        int32_t tau;
+        if (g(-bound) >= t) {
+          tau = std::numeric_limits<int32_t>::min();
+        } else if (g(bound) < t) {
+          tau = std::numeric_limits<int32_t>::max();
+        } else {
+          int64_t a = -bound, b = bound; // g(a) < t <= g(b)
+          while (b - a > 1) {
+            int64_t mid = a + (b - a) / 2;
+            if (g(mid) >= t)
+              b = mid;
+            else
+              a = mid;
+          }
+          tau = static_cast<int32_t>(b);
+        }
+        taus[c * numLevels + l] = tau;
+      }
+    }
+
+    // The same weights, unscaled, and the dot product as an i32 value with
+    // the input's scale (an identity requantization).
+    OpBuilder b(producer);
+    Location loc = producer->getLoc();
+    MLIRContext *ctx = b.getContext();
+    auto unscaled = quant::UniformQuantizedType::get(
+        wq.getFlags(), wq.getStorageType(), Float32Type::get(ctx), 1.0,
+        wZeroPoints.front(), wq.getStorageTypeMin(), wq.getStorageTypeMax());
+    Value newWeights = ConstantOp::create(
+        b, loc, RankedTensorType::get(wType.getShape(), unscaled),
+        wConst.getValue());
+    auto accElement = quant::UniformQuantizedType::get(
+        quant::QuantizationFlags::Signed, IntegerType::get(ctx, 32),
+        Float32Type::get(ctx), qx.getScale(), 0,
+        std::numeric_limits<int32_t>::min(),
+        std::numeric_limits<int32_t>::max());
+    auto accType = RankedTensorType::get(outType.getShape(), accElement);
+    Value acc;
+    if (auto m = dyn_cast<MatmulOp>(producer)) {
+      acc = MatmulOp::create(b, loc, accType, m.getLhs(), newWeights, Value(),
+                             ActivationAttr::get(ctx, Activation::none),
+                             FloatAttr(), FloatAttr());
+    } else {
+      auto c = cast<Conv2DOp>(producer);
+      acc = Conv2DOp::create(
+          b, loc, accType, c.getInput(), newWeights, Value(),
+          c.getStridesAttr(), c.getDilationsAttr(), c.getPaddingAttr(),
+          c.getPadValueAttr(), c.getGroupsAttr(),
+          ActivationAttr::get(ctx, Activation::none), FloatAttr(), FloatAttr());
+    }
+    auto tauType =
+        RankedTensorType::get({channels, numLevels}, IntegerType::get(ctx, 32));
+    Value tau = arith::ConstantOp::create(
+        b, loc, DenseIntElementsAttr::get(tauType, taus));
+    b.setInsertionPoint(end);
+    Value fused = ThresholdOp::create(b, end.getLoc(),
+                                      end.getResult().getType(), acc, tau);
+    Operation *oldThresholds = end.getThresholds().getDefiningOp();
+    end.getResult().replaceAllUsesWith(fused);
+    end->erase();
+    producer->erase();
+    for (Operation *op : {static_cast<Operation *>(wConst), oldThresholds,
+                          bias ? bias.getDefiningOp() : nullptr})
+      if (op && op->use_empty() && isMemoryEffectFree(op))
+        op->erase();
+    return success();
   }
 
   LogicalResult fuse(Operation *end) {

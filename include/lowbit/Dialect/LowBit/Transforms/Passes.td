@@ -116,7 +116,23 @@ def LowBitFuseThresholds : Pass<"lowbit-fuse-thresholds", "ModuleOp"> {
     pool runs on packed bits; and the sign of per-tensor quantized integers
     becomes `lowbit.threshold` at the zero point (stored x >= zp is real
     x >= 0).
+
+    A threshold (or sign) of the requantized result of a matmul/conv2d on
+    integer operands with constant weights and bias (an int8 first layer
+    whose output is binarized) is moved onto the exact int32 accumulator:
+    requantization, zero point and the activation's clamp are monotonic in
+    the accumulator, so each stored threshold becomes the smallest
+    accumulator that reaches it, found by bisection on the same fixed-point
+    or float arithmetic the lowering emits (`requant-mode`, or the
+    function's `lowbit.requant_mode`). The layer then skips the
+    requantization pass over its output.
   }];
+  let options = [
+    Option<"requantMode", "requant-mode", "std::string",
+           /*default=*/"\"fixed-point\"",
+           "requantization for functions that record no lowbit.requant_mode: "
+           "fixed-point (TFLite, integer only) or float (ONNX)">
+  ];
   let dependentDialects = ["::mlir::arith::ArithDialect"];
 }
 
