@@ -26,7 +26,11 @@
 // count bytes (vpshufb lookup on AVX2/AVX-512BW, vpopcntb with BITALG, cnt
 // on NEON), accumulate the byte counts for up to 31 words (31 * 8 < 256)
 // and only then fold the 8 bytes of each 64-bit lane into the 64-bit
-// accumulator with three shift-and-add steps.
+// accumulator with three shift-and-add steps. Where a byte count takes
+// several instructions (a vpshufb lookup on AVX2 and AVX-512BW, bit tricks
+// on SSE2), binary words of two steps first pass through a carry-save
+// adder with a running word per accumulator, so one count serves two words
+// (Harley-Seal); NEON's cnt is a single instruction and counts every word.
 //
 // Written on tensors (scf.for with iter_args, vector.transfer_read/write),
 // like the int8 dot kernels, so bufferization places it like any other op.
@@ -61,6 +65,9 @@ namespace {
 struct PopIsa {
   int64_t lanes, rows, cols;
   bool native64;
+  /// Byte counts cost several instructions (a lookup or bit tricks): binary
+  /// words are first combined in pairs by a carry-save adder (see `build`).
+  bool carrySave = false;
 };
 
 std::optional<PopIsa> getPopIsa(StringRef name) {
@@ -69,17 +76,17 @@ std::optional<PopIsa> getPopIsa(StringRef name) {
     return PopIsa{8, 4, 4, true};
   // 32 zmm: 8 byte + 8 word accumulators, 2 filter vectors, lookup tables.
   if (name == "avx512bw")
-    return PopIsa{8, 4, 2, false};
+    return PopIsa{8, 4, 2, false, true};
   // 16 ymm: 4 + 4 accumulators, 2 filter vectors, lookup tables.
   if (name == "avx2")
-    return PopIsa{4, 2, 2, false};
+    return PopIsa{4, 2, 2, false, true};
   // x86 without AVX2 but with POPCNT: 64-bit words in general registers,
   // one popcnt per word.
   if (name == "popcnt")
     return PopIsa{1, 4, 2, true};
   // 16 xmm.
   if (name == "sse2")
-    return PopIsa{2, 2, 2, false};
+    return PopIsa{2, 2, 2, false, true};
   // 32 NEON registers: 16 byte accumulators, 4 filter vectors, the
   // broadcasts (the 64-bit accumulators are only touched every 31 words).
   if (name == "neon")
@@ -413,6 +420,10 @@ private:
   Value packFilter(DenseIntElementsAttr attr);
   /// Sums the 8 byte counts of each 64-bit lane.
   Value foldBytes(Value bytes);
+  /// The sums of adjacent byte pairs of `bytes`, in 16-bit lanes.
+  Value pairSums(Value bytes);
+  /// The four 16-bit lanes of each 64-bit lane of `halves` summed.
+  Value foldHalves(Value halves);
 };
 
 Value PopKernelBuilder::packFilter(DenseIntElementsAttr attr) {
@@ -431,18 +442,29 @@ Value PopKernelBuilder::packFilter(DenseIntElementsAttr attr) {
                                    DenseIntElementsAttr::get(type, packed));
 }
 
-Value PopKernelBuilder::foldBytes(Value bytes) {
+/// x & mask + (x >> shift) & mask on 64-bit lanes.
+static Value addFields(OpBuilder &b, Location loc, Value v, int64_t shift,
+                       uint64_t mask, function_ref<Value(uint64_t)> splat64) {
+  Value lo = arith::AndIOp::create(b, loc, v, splat64(mask));
+  Value hi = arith::AndIOp::create(
+      b, loc, arith::ShRUIOp::create(b, loc, v, splat64(shift)), splat64(mask));
+  return arith::AddIOp::create(b, loc, lo, hi);
+}
+
+Value PopKernelBuilder::pairSums(Value bytes) {
   Value x = vector::BitCastOp::create(b, loc, wordsType(), bytes);
-  auto step = [&](Value v, int64_t shift, uint64_t mask) -> Value {
-    Value lo = arith::AndIOp::create(b, loc, v, splat64(mask));
-    Value hi = arith::AndIOp::create(
-        b, loc, arith::ShRUIOp::create(b, loc, v, splat64(shift)),
-        splat64(mask));
-    return arith::AddIOp::create(b, loc, lo, hi);
-  };
-  x = step(x, 8, 0x00FF00FF00FF00FFULL);
-  x = step(x, 16, 0x0000FFFF0000FFFFULL);
-  return step(x, 32, 0x00000000FFFFFFFFULL);
+  return addFields(b, loc, x, 8, 0x00FF00FF00FF00FFULL,
+                   [&](uint64_t v) { return splat64(v); });
+}
+
+Value PopKernelBuilder::foldHalves(Value x) {
+  auto s = [&](uint64_t v) { return splat64(v); };
+  x = addFields(b, loc, x, 16, 0x0000FFFF0000FFFFULL, s);
+  return addFields(b, loc, x, 32, 0x00000000FFFFFFFFULL, s);
+}
+
+Value PopKernelBuilder::foldBytes(Value bytes) {
+  return foldHalves(pairSums(bytes));
 }
 
 Value PopKernelBuilder::build() {
@@ -517,8 +539,10 @@ Value PopKernelBuilder::build() {
                   blkIdx.push_back(minIndex(
                       b, loc, arith::AddIOp::create(b, loc, blk0, idx(t)),
                       blocks - 1));
-                // One reduction step s = (kh, kw, cw): R x T XOR-popcounts.
-                auto kernel = [&](Value s, ValueRange accs, bool bytes) {
+                // The R x T XORs of reduction step s = (kh, kw, cw), and
+                // for ternary the masks m = m_a & m_w.
+                auto stepValues = [&](Value s, SmallVector<Value> &xs,
+                                      SmallVector<Value> &ms) {
                   Value khi =
                       arith::DivUIOp::create(b, loc, s, idx(p.kw * p.cw));
                   Value rem =
@@ -539,12 +563,6 @@ Value PopKernelBuilder::build() {
                     if (filterMask)
                       fm.push_back(readFilter(filterMask, t));
                   }
-                  auto count = [&](Value x) -> Value {
-                    if (bytes)
-                      x = vector::BitCastOp::create(b, loc, bytesType(), x);
-                    return math::CtPopOp::create(b, loc, x);
-                  };
-                  SmallVector<Value> next;
                   for (int64_t r = 0; r < rows; ++r) {
                     Value iw = windowIndex(b, loc, rowIdx[r], p.sw, kwi, p.dw);
                     SmallVector<Value> at = actIndex(bi, ih, iw, gi, cwi);
@@ -557,23 +575,41 @@ Value PopKernelBuilder::build() {
                           b, loc, wordsType(),
                           tensor::ExtractOp::create(b, loc, actMask, at));
                     for (int64_t t = 0; t < cols; ++t) {
-                      int64_t i = (r * cols + t) * planes;
-                      Value x = arith::XOrIOp::create(b, loc, bc, fv[t]);
-                      if (!p.ternary) {
-                        next.push_back(
-                            arith::AddIOp::create(b, loc, accs[i], count(x)));
-                        continue;
-                      }
-                      // popcount(m) and popcount(m & (s_a ^ s_w)).
-                      Value m = arith::AndIOp::create(b, loc, bm, fm[t]);
-                      Value ms = arith::AndIOp::create(b, loc, m, x);
-                      next.push_back(
-                          arith::AddIOp::create(b, loc, accs[i], count(m)));
-                      next.push_back(arith::AddIOp::create(b, loc, accs[i + 1],
-                                                           count(ms)));
+                      xs.push_back(arith::XOrIOp::create(b, loc, bc, fv[t]));
+                      if (p.ternary)
+                        ms.push_back(arith::AndIOp::create(b, loc, bm, fm[t]));
                     }
                   }
+                };
+                auto count = [&](Value x, bool bytes) -> Value {
+                  if (bytes)
+                    x = vector::BitCastOp::create(b, loc, bytesType(), x);
+                  return math::CtPopOp::create(b, loc, x);
+                };
+                // One reduction step: R x T XOR-popcounts.
+                auto kernel = [&](Value s, ValueRange accs, bool bytes) {
+                  SmallVector<Value> xs, ms, next;
+                  stepValues(s, xs, ms);
+                  for (int64_t i = 0; i < rows * cols; ++i) {
+                    if (!p.ternary) {
+                      next.push_back(arith::AddIOp::create(
+                          b, loc, accs[i], count(xs[i], bytes)));
+                      continue;
+                    }
+                    // popcount(m) and popcount(m & (s_a ^ s_w)).
+                    Value m = ms[i];
+                    Value mx = arith::AndIOp::create(b, loc, m, xs[i]);
+                    next.push_back(arith::AddIOp::create(b, loc, accs[2 * i],
+                                                         count(m, bytes)));
+                    next.push_back(arith::AddIOp::create(
+                        b, loc, accs[2 * i + 1], count(mx, bytes)));
+                  }
                   return next;
+                };
+                auto byteZeros = [&](int64_t n) {
+                  return SmallVector<Value>(
+                      n, splatConstant(b, loc, bytesType(),
+                                       b.getI8IntegerAttr(0)));
                 };
                 SmallVector<Value> zeros(rows * cols * planes, splat64(0));
                 SmallVector<Value> done;
@@ -581,6 +617,94 @@ Value PopKernelBuilder::build() {
                   done = loop(steps, 1, zeros, [&](Value s, ValueRange a) {
                     return kernel(s, a, /*bytes=*/false);
                   });
+                } else if (isa.carrySave && !p.ternary && steps >= 2) {
+                  // Harley-Seal style: words x0, x1 of two steps and a
+                  // running `ones` word per accumulator go through a
+                  // carry-save adder, ones' = ones ^ x0 ^ x1 and
+                  // twos = majority(ones, x0, x1), so that
+                  // pop(ones) + pop(x0) + pop(x1) = pop(ones') + 2 pop(twos):
+                  // one byte count per two words, for 5 bitwise operations
+                  // (2 with vpternlog) instead of a second count. Byte
+                  // counts of twos for up to 31 pairs, then folded.
+                  int64_t n = rows * cols, pairs = steps / 2, chunk = 31;
+                  // Per chunk, a 16-bit lane gains at most 2 * 2 * 31 * 8
+                  // (two byte counts of twos, doubled); while that cannot
+                  // overflow, the chunks fold bytes into 16-bit lanes only
+                  // and the 64-bit sums are formed once at the end.
+                  bool halves =
+                      ceilDiv(pairs, chunk) * 2 * 2 * chunk * 8 + 2 * 2 * 8 <=
+                      UINT16_MAX;
+                  auto partial = [&](Value bytes) {
+                    return halves ? pairSums(bytes) : foldBytes(bytes);
+                  };
+                  SmallVector<Value> init(zeros);
+                  init.append(n, splat64(0)); // ones
+                  SmallVector<Value> state = loop(
+                      ceilDiv(pairs, chunk), 1, init,
+                      [&](Value ci, ValueRange a) {
+                        Value lo =
+                            arith::MulIOp::create(b, loc, ci, idx(chunk));
+                        Value hi = minIndex(
+                            b, loc,
+                            arith::AddIOp::create(b, loc, lo, idx(chunk)),
+                            pairs);
+                        SmallVector<Value> inner0 = byteZeros(n);
+                        inner0.append(a.begin() + n, a.end());
+                        auto inner = scf::ForOp::create(
+                            b, loc, lo, hi, idx(1), inner0,
+                            [&](OpBuilder &nb, Location, Value j,
+                                ValueRange st) {
+                              OpBuilder::InsertionGuard guard(b);
+                              b.setInsertionPointToStart(
+                                  nb.getInsertionBlock());
+                              Value s0 =
+                                  arith::MulIOp::create(b, loc, j, idx(2));
+                              Value s1 =
+                                  arith::AddIOp::create(b, loc, s0, idx(1));
+                              SmallVector<Value> x0, x1, unused;
+                              stepValues(s0, x0, unused);
+                              stepValues(s1, x1, unused);
+                              SmallVector<Value> next(2 * n);
+                              for (int64_t i = 0; i < n; ++i) {
+                                Value ones = st[n + i];
+                                Value u =
+                                    arith::XOrIOp::create(b, loc, ones, x0[i]);
+                                Value twos = arith::OrIOp::create(
+                                    b, loc,
+                                    arith::AndIOp::create(b, loc, ones, x0[i]),
+                                    arith::AndIOp::create(b, loc, u, x1[i]));
+                                next[n + i] =
+                                    arith::XOrIOp::create(b, loc, u, x1[i]);
+                                next[i] = arith::AddIOp::create(
+                                    b, loc, st[i], count(twos, true));
+                              }
+                              scf::YieldOp::create(b, loc, next);
+                            });
+                        SmallVector<Value> next;
+                        for (int64_t i = 0; i < n; ++i)
+                          next.push_back(arith::AddIOp::create(
+                              b, loc, a[i],
+                              arith::ShLIOp::create(b, loc,
+                                                    partial(inner.getResult(i)),
+                                                    splat64(1))));
+                        for (int64_t i = 0; i < n; ++i)
+                          next.push_back(inner.getResult(n + i));
+                        return next;
+                      });
+                  // The ones words, and the last step of an odd count.
+                  SmallVector<Value> ones(state.begin() + n, state.end());
+                  if (steps % 2) {
+                    SmallVector<Value> x, unused;
+                    stepValues(idx(steps - 1), x, unused);
+                    for (int64_t i = 0; i < n; ++i)
+                      state[i] = arith::AddIOp::create(
+                          b, loc, state[i], partial(count(x[i], true)));
+                  }
+                  for (int64_t i = 0; i < n; ++i) {
+                    Value sum = arith::AddIOp::create(
+                        b, loc, state[i], partial(count(ones[i], true)));
+                    done.push_back(halves ? foldHalves(sum) : sum);
+                  }
                 } else {
                   // Byte counts for up to 31 words, then folded into 64 bits.
                   int64_t chunk = 31;
@@ -593,12 +717,9 @@ Value PopKernelBuilder::build() {
                             b, loc,
                             arith::AddIOp::create(b, loc, lo, idx(chunk)),
                             steps);
-                        SmallVector<Value> byteZeros(
-                            rows * cols * planes,
-                            splatConstant(b, loc, bytesType(),
-                                          b.getI8IntegerAttr(0)));
                         auto inner = scf::ForOp::create(
-                            b, loc, lo, hi, idx(1), byteZeros,
+                            b, loc, lo, hi, idx(1),
+                            byteZeros(rows * cols * planes),
                             [&](OpBuilder &nb, Location, Value s,
                                 ValueRange acc8) {
                               OpBuilder::InsertionGuard guard(b);

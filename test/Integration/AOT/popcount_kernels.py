@@ -6,7 +6,8 @@
 # kernels. The cases
 # cover matmul (tails in rows, in output channels and in the packed
 # reduction: K not a multiple of 64), a GEMV, a long reduction (more than
-# 31 words, so the byte counts are folded several times), batched
+# 31 words, so the byte counts are folded several times), one of 4097
+# words (the carry-save kernels' 64-bit fold), batched
 # activations with shared weights, and binary conv2d with one and zero
 # padding, strides, dilations, groups (with and without whole vectors of
 # channels per group) and a binary (thresholded) result, and the ternary
@@ -59,6 +60,9 @@ mm("mm_gemv", [1, 4096], 4096, 64, ACC)
 mm("mm_long", [9, 3000], 3000, 24, O8, w=BS)
 mm("mm_batched", [2, 5, 130], 130, 20, ACC)
 mm("mm_small", [3, 64], 64, 8, ACC)
+# 4097 words: too long for the carry-save kernels' 16-bit partial sums
+# (AVX2, AVX-512BW, SSE2), which then fold into 64 bits every chunk.
+mm("mm_huge_k", [2, 262208], 262208, 4, ACC)
 conv("conv_pad_one", [1, 7, 9, 70], [20, 3, 3, 70], [1, 7, 9, 20], ACC,
      "padding [1, 1, 1, 1] pad_value one")
 conv("conv_pad_zero", [1, 7, 9, 70], [20, 3, 3, 70], [1, 7, 9, 20], ACC,
