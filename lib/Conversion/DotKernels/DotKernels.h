@@ -70,6 +70,10 @@ struct Problem {
   bool binaryWeights = false;
   int64_t batch = 1, oh = 1, ow = 1, oc = 1, kh = 1, kw = 1, c = 1;
   int64_t sh = 1, sw = 1, dh = 1, dw = 1;
+  /// Non-zero: a conv2d whose window rows were merged into the reduction
+  /// (kw = 1, c = KW * C; see buildDotKernel): the activations are read as
+  /// rows of bytes, output pixel x starting at byte x * mergedStride.
+  int64_t mergedStride = 0;
 };
 
 /// Coefficients of a linear expression in dims (the constant last), or

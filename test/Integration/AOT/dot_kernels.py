@@ -9,7 +9,8 @@
 # conv2d, binary and ternary weights, tails in
 # rows, channels and the reduction (K not a multiple of 4), 4-bit
 # activations and weights, per-channel weights with a bias, and conv2d with
-# padding, strides, dilations and 3 input channels.
+# padding, strides, dilations and 1, 3 or 5 input channels (window rows
+# reduced as one run of bytes).
 #
 # RUN: %python %s %t %mlir_lib_dir lowbit-compile lowbit-opt mlir-runner
 
@@ -96,6 +97,18 @@ conv("conv_i8_pad", [1, 7, 9, 8], [20, 3, 3, 8], [1, 7, 9, 20], I8,
      "!quant.uniform<i8:f32, 0.01>", O8, "padding [1, 1, 1, 1]")
 conv("conv_u8_s2d2", [2, 9, 9, 3], [5, 3, 3, 3], [2, 3, 3, 5], U8,
      "!quant.uniform<i8:f32, 0.01>", O8, "strides [2, 2] dilations [2, 2]")
+# Few input channels: each window row's KW * C bytes are reduced as one
+# run (an RGB stem: 7 x 7 x 3, stride 2, padding 3; a grayscale 3 x 3 x 1;
+# 5 channels with strides [1, 2], per-channel weights and a tail past the
+# padded row).
+conv("conv_rgb_stem", [1, 15, 13, 3], [9, 7, 7, 3], [1, 8, 7, 9], I8,
+     "!quant.uniform<i8:f32, 0.01>", O8,
+     "strides [2, 2] padding [3, 3, 3, 3]")
+conv("conv_gray", [2, 8, 8, 1], [8, 3, 3, 1], [2, 8, 8, 8], U8,
+     "!quant.uniform<i8:f32, 0.01>", ACC, "padding [1, 1, 1, 1]")
+conv("conv_c5_s12", [1, 6, 11, 5], [6, 3, 3, 5], [1, 4, 5, 6], U8,
+     "!quant.uniform<i8:f32:0, {0.01, 0.02, 0.03, 0.01, 0.02, 0.03}>", O8,
+     "strides [1, 2]")
 conv("conv_i4_1x1", [1, 4, 4, 16], [32, 1, 1, 16], [1, 4, 4, 32], I4,
      "!quant.uniform<i4:f32, 0.1>", O8, "")
 conv("conv_i8_arg", [1, 6, 6, 4], [8, 3, 3, 4], [1, 4, 4, 8], I8,
