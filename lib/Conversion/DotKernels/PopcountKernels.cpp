@@ -539,10 +539,15 @@ Value PopKernelBuilder::build() {
                   blkIdx.push_back(minIndex(
                       b, loc, arith::AddIOp::create(b, loc, blk0, idx(t)),
                       blocks - 1));
-                // The R x T XORs of reduction step s = (kh, kw, cw), and
-                // for ternary the masks m = m_a & m_w.
-                auto stepValues = [&](Value s, SmallVector<Value> &xs,
-                                      SmallVector<Value> &ms) {
+                // The loads of reduction step s = (kh, kw, cw): T filter
+                // vectors and R broadcast activation words (and for
+                // ternary their masks). The XORs are formed where they are
+                // counted, so that few of them are live at once.
+                struct StepOperands {
+                  SmallVector<Value> fv, fm, bc, bm;
+                };
+                auto stepOperands = [&](Value s) {
+                  StepOperands o;
                   Value khi =
                       arith::DivUIOp::create(b, loc, s, idx(p.kw * p.cw));
                   Value rem =
@@ -550,7 +555,6 @@ Value PopKernelBuilder::build() {
                   Value kwi = arith::DivUIOp::create(b, loc, rem, idx(p.cw));
                   Value cwi = arith::RemUIOp::create(b, loc, rem, idx(p.cw));
                   Value ih = windowIndex(b, loc, ohi, p.sh, khi, p.dh);
-                  SmallVector<Value> fv, fm;
                   auto readFilter = [&](Value f, int64_t t) -> Value {
                     return vector::TransferReadOp::create(
                         b, loc, wordsType(), f,
@@ -559,27 +563,27 @@ Value PopKernelBuilder::build() {
                         ArrayRef<bool>{true});
                   };
                   for (int64_t t = 0; t < cols; ++t) {
-                    fv.push_back(readFilter(filter, t));
+                    o.fv.push_back(readFilter(filter, t));
                     if (filterMask)
-                      fm.push_back(readFilter(filterMask, t));
+                      o.fm.push_back(readFilter(filterMask, t));
                   }
                   for (int64_t r = 0; r < rows; ++r) {
                     Value iw = windowIndex(b, loc, rowIdx[r], p.sw, kwi, p.dw);
                     SmallVector<Value> at = actIndex(bi, ih, iw, gi, cwi);
-                    Value bc = vector::BroadcastOp::create(
+                    o.bc.push_back(vector::BroadcastOp::create(
                         b, loc, wordsType(),
-                        tensor::ExtractOp::create(b, loc, act, at));
-                    Value bm;
+                        tensor::ExtractOp::create(b, loc, act, at)));
                     if (actMask)
-                      bm = vector::BroadcastOp::create(
+                      o.bm.push_back(vector::BroadcastOp::create(
                           b, loc, wordsType(),
-                          tensor::ExtractOp::create(b, loc, actMask, at));
-                    for (int64_t t = 0; t < cols; ++t) {
-                      xs.push_back(arith::XOrIOp::create(b, loc, bc, fv[t]));
-                      if (p.ternary)
-                        ms.push_back(arith::AndIOp::create(b, loc, bm, fm[t]));
-                    }
+                          tensor::ExtractOp::create(b, loc, actMask, at)));
                   }
+                  return o;
+                };
+                // XOR i = (r, t) of a step.
+                auto xorAt = [&](const StepOperands &o, int64_t i) -> Value {
+                  return arith::XOrIOp::create(b, loc, o.bc[i / cols],
+                                               o.fv[i % cols]);
                 };
                 auto count = [&](Value x, bool bytes) -> Value {
                   if (bytes)
@@ -588,17 +592,19 @@ Value PopKernelBuilder::build() {
                 };
                 // One reduction step: R x T XOR-popcounts.
                 auto kernel = [&](Value s, ValueRange accs, bool bytes) {
-                  SmallVector<Value> xs, ms, next;
-                  stepValues(s, xs, ms);
+                  SmallVector<Value> next;
+                  StepOperands o = stepOperands(s);
                   for (int64_t i = 0; i < rows * cols; ++i) {
+                    Value x = xorAt(o, i);
                     if (!p.ternary) {
-                      next.push_back(arith::AddIOp::create(
-                          b, loc, accs[i], count(xs[i], bytes)));
+                      next.push_back(arith::AddIOp::create(b, loc, accs[i],
+                                                           count(x, bytes)));
                       continue;
                     }
                     // popcount(m) and popcount(m & (s_a ^ s_w)).
-                    Value m = ms[i];
-                    Value mx = arith::AndIOp::create(b, loc, m, xs[i]);
+                    Value m = arith::AndIOp::create(b, loc, o.bm[i / cols],
+                                                    o.fm[i % cols]);
+                    Value mx = arith::AndIOp::create(b, loc, m, x);
                     next.push_back(arith::AddIOp::create(b, loc, accs[2 * i],
                                                          count(m, bytes)));
                     next.push_back(arith::AddIOp::create(
@@ -661,20 +667,26 @@ Value PopKernelBuilder::build() {
                                   arith::MulIOp::create(b, loc, j, idx(2));
                               Value s1 =
                                   arith::AddIOp::create(b, loc, s0, idx(1));
-                              SmallVector<Value> x0, x1, unused;
-                              stepValues(s0, x0, unused);
-                              stepValues(s1, x1, unused);
-                              SmallVector<Value> next(2 * n);
+                              StepOperands o0 = stepOperands(s0);
+                              StepOperands o1 = stepOperands(s1);
+                              // Both steps' XORs first: LLVM then
+                              // schedules the AVX2 loop with fewer spills.
+                              SmallVector<Value> next(2 * n), xs0, xs1;
+                              for (int64_t i = 0; i < n; ++i)
+                                xs0.push_back(xorAt(o0, i));
+                              for (int64_t i = 0; i < n; ++i)
+                                xs1.push_back(xorAt(o1, i));
                               for (int64_t i = 0; i < n; ++i) {
+                                Value x0 = xs0[i], x1 = xs1[i];
                                 Value ones = st[n + i];
                                 Value u =
-                                    arith::XOrIOp::create(b, loc, ones, x0[i]);
+                                    arith::XOrIOp::create(b, loc, ones, x0);
                                 Value twos = arith::OrIOp::create(
                                     b, loc,
-                                    arith::AndIOp::create(b, loc, ones, x0[i]),
-                                    arith::AndIOp::create(b, loc, u, x1[i]));
+                                    arith::AndIOp::create(b, loc, ones, x0),
+                                    arith::AndIOp::create(b, loc, u, x1));
                                 next[n + i] =
-                                    arith::XOrIOp::create(b, loc, u, x1[i]);
+                                    arith::XOrIOp::create(b, loc, u, x1);
                                 next[i] = arith::AddIOp::create(
                                     b, loc, st[i], count(twos, true));
                               }
@@ -694,11 +706,10 @@ Value PopKernelBuilder::build() {
                   // The ones words, and the last step of an odd count.
                   SmallVector<Value> ones(state.begin() + n, state.end());
                   if (steps % 2) {
-                    SmallVector<Value> x, unused;
-                    stepValues(idx(steps - 1), x, unused);
+                    StepOperands o = stepOperands(idx(steps - 1));
                     for (int64_t i = 0; i < n; ++i)
                       state[i] = arith::AddIOp::create(
-                          b, loc, state[i], partial(count(x[i], true)));
+                          b, loc, state[i], partial(count(xorAt(o, i), true)));
                   }
                   for (int64_t i = 0; i < n; ++i) {
                     Value sum = arith::AddIOp::create(
