@@ -105,6 +105,59 @@ FailureOr<SmallVector<int64_t>> intConstant(Value v) {
 /// the lowering) stores it.
 double f32Scale(double s) { return static_cast<double>(static_cast<float>(s)); }
 
+/// The fused epilogue of a lowbit.matmul / lowbit.conv2d.
+struct ProducerEpilogue {
+  Activation activation;
+  float clampMin, clampMax;
+  Value bias;
+};
+
+ProducerEpilogue getProducerEpilogue(Operation *producer) {
+  if (auto m = dyn_cast<MatmulOp>(producer))
+    return {m.getActivation(), floatOf(m.getClampMin()),
+            floatOf(m.getClampMax()), m.getBias()};
+  auto c = cast<Conv2DOp>(producer);
+  return {c.getActivation(), floatOf(c.getClampMin()), floatOf(c.getClampMax()),
+          c.getBias()};
+}
+
+/// `producer` again with `weights`, no bias and no activation: its exact
+/// dot product as `accType`.
+Value createDotProduct(OpBuilder &b, Operation *producer, Value weights,
+                       RankedTensorType accType) {
+  Location loc = producer->getLoc();
+  MLIRContext *ctx = b.getContext();
+  if (auto m = dyn_cast<MatmulOp>(producer))
+    return MatmulOp::create(b, loc, accType, m.getLhs(), weights, Value(),
+                            ActivationAttr::get(ctx, Activation::none),
+                            FloatAttr(), FloatAttr());
+  auto c = cast<Conv2DOp>(producer);
+  return Conv2DOp::create(
+      b, loc, accType, c.getInput(), weights, Value(), c.getStridesAttr(),
+      c.getDilationsAttr(), c.getPaddingAttr(), c.getPadValueAttr(),
+      c.getGroupsAttr(), ActivationAttr::get(ctx, Activation::none),
+      FloatAttr(), FloatAttr());
+}
+
+/// The smallest d in [lo, hi] with reaches(d), for a predicate that is
+/// monotonic (false, then true); INT32_MIN when reaches(lo) (always on),
+/// INT32_MAX when not reaches(hi) (never on).
+int32_t lowestReaching(int64_t lo, int64_t hi,
+                       function_ref<bool(int64_t)> reaches) {
+  if (reaches(lo))
+    return std::numeric_limits<int32_t>::min();
+  if (!reaches(hi))
+    return std::numeric_limits<int32_t>::max();
+  while (hi - lo > 1) { // !reaches(lo), reaches(hi)
+    int64_t mid = lo + (hi - lo) / 2;
+    if (reaches(mid))
+      hi = mid;
+    else
+      lo = mid;
+  }
+  return static_cast<int32_t>(hi);
+}
+
 struct FuseThresholdsPass
     : public mlir::lowbit::impl::LowBitFuseThresholdsBase<FuseThresholdsPass> {
   using LowBitFuseThresholdsBase::LowBitFuseThresholdsBase;
@@ -236,21 +289,9 @@ struct FuseThresholdsPass
     int64_t numLevels = thresholdType.getDimSize(1);
     bool perChannelLevels = thresholdType.getDimSize(0) != 1;
 
-    Activation act;
-    float clampLo, clampHi;
-    Value bias;
-    if (auto m = dyn_cast<MatmulOp>(producer)) {
-      act = m.getActivation();
-      clampLo = floatOf(m.getClampMin());
-      clampHi = floatOf(m.getClampMax());
-      bias = m.getBias();
-    } else {
-      auto c = cast<Conv2DOp>(producer);
-      act = c.getActivation();
-      clampLo = floatOf(c.getClampMin());
-      clampHi = floatOf(c.getClampMax());
-      bias = c.getBias();
-    }
+    ProducerEpilogue epilogue = getProducerEpilogue(producer);
+    Activation act = epilogue.activation;
+    Value bias = epilogue.bias;
     SmallVector<int64_t> biasValues(1, 0);
     if (bias) {
       FailureOr<SmallVector<int64_t>> b = intConstant(bias);
@@ -310,10 +351,11 @@ struct FuseThresholdsPass
     else if (act == Activation::clamp)
       kind = numerics::ActivationKind::Clamp;
     int32_t zp = qz.getZeroPoint();
-    std::pair<int32_t, int32_t> range = numerics::activationRange(
-        kind, static_cast<float>(sz), zp,
-        static_cast<int32_t>(qz.getStorageTypeMin()),
-        static_cast<int32_t>(qz.getStorageTypeMax()), clampLo, clampHi);
+    std::pair<int32_t, int32_t> range =
+        numerics::activationRange(kind, static_cast<float>(sz), zp,
+                                  static_cast<int32_t>(qz.getStorageTypeMin()),
+                                  static_cast<int32_t>(qz.getStorageTypeMax()),
+                                  epilogue.clampMin, epilogue.clampMax);
     int32_t lo = range.first, hi = range.second;
     // The requantized value before the zero point and the clamp (int64;
     // the lowering adds the zero point in int32, checked not to wrap).
@@ -346,23 +388,8 @@ struct FuseThresholdsPass
       };
       for (int64_t l = 0; l < numLevels; ++l) {
         int64_t t = (*stored)[(perChannelLevels ? c : 0) * numLevels + l];
-        int32_t tau;
-        if (g(-bound) >= t) {
-          tau = std::numeric_limits<int32_t>::min();
-        } else if (g(bound) < t) {
-          tau = std::numeric_limits<int32_t>::max();
-        } else {
-          int64_t a = -bound, b = bound; // g(a) < t <= g(b)
-          while (b - a > 1) {
-            int64_t mid = a + (b - a) / 2;
-            if (g(mid) >= t)
-              b = mid;
-            else
-              a = mid;
-          }
-          tau = static_cast<int32_t>(b);
-        }
-        taus[c * numLevels + l] = tau;
+        taus[c * numLevels + l] =
+            lowestReaching(-bound, bound, [&](int64_t a) { return g(a) >= t; });
       }
     }
 
@@ -383,19 +410,7 @@ struct FuseThresholdsPass
         std::numeric_limits<int32_t>::min(),
         std::numeric_limits<int32_t>::max());
     auto accType = RankedTensorType::get(outType.getShape(), accElement);
-    Value acc;
-    if (auto m = dyn_cast<MatmulOp>(producer)) {
-      acc = MatmulOp::create(b, loc, accType, m.getLhs(), newWeights, Value(),
-                             ActivationAttr::get(ctx, Activation::none),
-                             FloatAttr(), FloatAttr());
-    } else {
-      auto c = cast<Conv2DOp>(producer);
-      acc = Conv2DOp::create(
-          b, loc, accType, c.getInput(), newWeights, Value(),
-          c.getStridesAttr(), c.getDilationsAttr(), c.getPaddingAttr(),
-          c.getPadValueAttr(), c.getGroupsAttr(),
-          ActivationAttr::get(ctx, Activation::none), FloatAttr(), FloatAttr());
-    }
+    Value acc = createDotProduct(b, producer, newWeights, accType);
     auto tauType =
         RankedTensorType::get({channels, numLevels}, IntegerType::get(ctx, 32));
     Value tau = arith::ConstantOp::create(
@@ -510,21 +525,8 @@ struct FuseThresholdsPass
 
     // The producer's own epilogue: f32(dot) * (f32(s_in) * f32(s_w[c])),
     // plus a constant float bias, then its activation.
-    Activation prodAct;
-    float prodLo, prodHi;
-    Value bias;
-    if (auto m = dyn_cast<MatmulOp>(producer)) {
-      prodAct = m.getActivation();
-      prodLo = floatOf(m.getClampMin());
-      prodHi = floatOf(m.getClampMax());
-      bias = m.getBias();
-    } else {
-      auto c = cast<Conv2DOp>(producer);
-      prodAct = c.getActivation();
-      prodLo = floatOf(c.getClampMin());
-      prodHi = floatOf(c.getClampMax());
-      bias = c.getBias();
-    }
+    ProducerEpilogue epilogue = getProducerEpilogue(producer);
+    Value bias = epilogue.bias;
     SmallVector<float> biasValues;
     if (bias) {
       FailureOr<SmallVector<float>> b = channelConstant(bias, channels);
@@ -548,7 +550,8 @@ struct FuseThresholdsPass
       float f = static_cast<float>(dot) * s;
       if (!biasValues.empty())
         f = f + biasValues[biasValues.size() == 1 ? 0 : c];
-      f = applyActivation(f, prodAct, prodLo, prodHi);
+      f = applyActivation(f, epilogue.activation, epilogue.clampMin,
+                          epilogue.clampMax);
       for (const Step &step : steps) {
         f = step.kind == Step::Mul ? f * step.at(c) : f + step.at(c);
         f = applyActivation(f, step.activation, step.clampMin, step.clampMax);
@@ -567,23 +570,8 @@ struct FuseThresholdsPass
       const SmallVector<float> &row = levels[levels.size() == 1 ? 0 : c];
       for (int64_t l = 0; l < numLevels; ++l) {
         float t = row[l];
-        int32_t tau;
-        if (g(-k) >= t) {
-          tau = std::numeric_limits<int32_t>::min();
-        } else if (!(g(k) >= t)) {
-          tau = std::numeric_limits<int32_t>::max();
-        } else {
-          int64_t lo = -k, hi = k; // g(lo) < t <= g(hi)
-          while (hi - lo > 1) {
-            int64_t mid = lo + (hi - lo) / 2;
-            if (g(mid) >= t)
-              hi = mid;
-            else
-              lo = mid;
-          }
-          tau = static_cast<int32_t>(hi);
-        }
-        taus[c * numLevels + l] = tau;
+        taus[c * numLevels + l] =
+            lowestReaching(-k, k, [&](int64_t d) { return g(d) >= t; });
       }
     }
 
@@ -615,19 +603,7 @@ struct FuseThresholdsPass
         Float32Type::get(ctx), *inScale, 0, std::numeric_limits<int32_t>::min(),
         std::numeric_limits<int32_t>::max());
     auto accType = RankedTensorType::get(curType.getShape(), accElement);
-    Value acc;
-    if (auto m = dyn_cast<MatmulOp>(producer)) {
-      acc = MatmulOp::create(b, loc, accType, m.getLhs(), newWeights, Value(),
-                             ActivationAttr::get(ctx, Activation::none),
-                             FloatAttr(), FloatAttr());
-    } else {
-      auto c = cast<Conv2DOp>(producer);
-      acc = Conv2DOp::create(
-          b, loc, accType, c.getInput(), newWeights, Value(),
-          c.getStridesAttr(), c.getDilationsAttr(), c.getPaddingAttr(),
-          c.getPadValueAttr(), c.getGroupsAttr(),
-          ActivationAttr::get(ctx, Activation::none), FloatAttr(), FloatAttr());
-    }
+    Value acc = createDotProduct(b, producer, newWeights, accType);
     auto tauType =
         RankedTensorType::get({channels, numLevels}, IntegerType::get(ctx, 32));
     Value tau = arith::ConstantOp::create(
