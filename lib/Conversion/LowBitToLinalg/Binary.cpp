@@ -596,24 +596,17 @@ struct BinaryMatmulLowering : public OpConversionPattern<MatmulOp> {
       return success();
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
-    RankedTensorType lhsT = op.getLhs().getType(), rhsT = op.getRhs().getType();
-    if (!lhsT.hasStaticShape() || !rhsT.hasStaticShape())
-      return op.emitOpError("lowering needs static shapes");
-    FailureOr<QuantInfo> x = QuantInfo::get(lhsT.getElementType());
-    FailureOr<QuantInfo> w = QuantInfo::get(rhsT.getElementType());
-    FailureOr<QuantInfo> z =
-        QuantInfo::get(op.getResult().getType().getElementType());
-    if (failed(x) || failed(w) || failed(z))
-      return op.emitOpError("unsupported element types for lowering");
+    FailureOr<MatmulDesc> desc = describeMatmul(op, *getTypeConverter());
+    if (failed(desc))
+      return failure();
+    const QuantInfo *x = &desc->x, *w = &desc->w, *z = &desc->z;
+    RankedTensorType lhsT = desc->lhsType, rhsT = desc->rhsType;
     OperandKind ka = getKind(lhsT.getElementType());
     OperandKind kw = getKind(rhsT.getElementType());
-    auto resultType = cast<RankedTensorType>(
-        getTypeConverter()->convertType(op.getResult().getType()));
-    int64_t rank = lhsT.getRank();
-    bool batched = rank == 3, rhsBatched = rhsT.getRank() == 3;
-    int64_t k = lhsT.getDimSize(rank - 1);
-    int64_t n = rhsT.getDimSize(rhsT.getRank() - 1);
-    SmallVector<int64_t> accShape(resultType.getShape());
+    RankedTensorType resultType = desc->resultType;
+    int64_t rank = desc->rank, k = desc->k, n = desc->n;
+    bool batched = desc->batched, rhsBatched = desc->rhsBatched;
+    SmallVector<int64_t> accShape = desc->accShape;
 
     EpilogueSpec s = makeEpilogueSpec(op, *x, *w, *z, n, fallback);
     if (failed(prepareBias(op, op.getBias(), adaptor.getBias(), s)))
@@ -758,30 +751,21 @@ struct BinaryConv2DLowering : public OpConversionPattern<Conv2DOp> {
       return success();
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
-    RankedTensorType inT = op.getInput().getType(),
-                     fT = op.getFilter().getType();
-    if (!inT.hasStaticShape() || !fT.hasStaticShape())
-      return op.emitOpError("lowering needs static shapes");
-    FailureOr<QuantInfo> x = QuantInfo::get(inT.getElementType());
-    FailureOr<QuantInfo> w = QuantInfo::get(fT.getElementType());
-    FailureOr<QuantInfo> z =
-        QuantInfo::get(op.getResult().getType().getElementType());
-    if (failed(x) || failed(w) || failed(z))
-      return op.emitOpError("unsupported element types for lowering");
-    OperandKind ka = getKind(inT.getElementType());
-    OperandKind kw = getKind(fT.getElementType());
-    auto resultType = cast<RankedTensorType>(
-        getTypeConverter()->convertType(op.getResult().getType()));
-    int64_t nB = inT.getDimSize(0), h = inT.getDimSize(1),
-            wd = inT.getDimSize(2), c = inT.getDimSize(3);
-    int64_t o = fT.getDimSize(0), kh = fT.getDimSize(1), kwd = fT.getDimSize(2);
-    int64_t g = op.getGroupCount(), cg = c / g, og = o / g;
-    SmallVector<int64_t, 2> st = op.getStrideValues(),
-                            dl = op.getDilationValues();
-    SmallVector<int64_t, 4> pad = op.getPaddingValues();
-    int64_t oh = resultType.getDimSize(1), ow = resultType.getDimSize(2);
-    bool anyPad = llvm::any_of(pad, [](int64_t p) { return p != 0; });
-    int64_t k = kh * kwd * cg;
+    FailureOr<Conv2DDesc> desc = describeConv2D(op, *getTypeConverter());
+    if (failed(desc))
+      return failure();
+    const QuantInfo *x = &desc->x, *w = &desc->w, *z = &desc->z;
+    OperandKind ka = getKind(desc->inType.getElementType());
+    OperandKind kw = getKind(desc->filterType.getElementType());
+    RankedTensorType resultType = desc->resultType;
+    int64_t nB = desc->batch, h = desc->h, wd = desc->w_;
+    int64_t o = desc->o, kh = desc->kh, kwd = desc->kw;
+    int64_t g = desc->groups, cg = desc->cg, og = desc->og;
+    ArrayRef<int64_t> st = desc->strides, dl = desc->dilations;
+    ArrayRef<int64_t> pad = desc->padding;
+    int64_t oh = desc->oh, ow = desc->ow;
+    bool anyPad = desc->hasPadding();
+    int64_t k = desc->k;
     QuantBuilder qb(rewriter, loc);
 
     EpilogueSpec s = makeEpilogueSpec(op, *x, *w, *z, o, fallback);
@@ -797,19 +781,10 @@ struct BinaryConv2DLowering : public OpConversionPattern<Conv2DOp> {
     if (failed(checkAccumulatorBound(op, k, s)))
       return failure();
 
-    SmallVector<AffineExpr> d;
-    for (int i = 0; i < 8; ++i)
-      d.push_back(getAffineDimExpr(i, ctx));
-    // Loops (n, oh, ow, g, oc, kh, kw, r).
-    AffineExpr hIdx = d[1] * st[0] + d[5] * dl[0];
-    AffineExpr wIdx = d[2] * st[1] + d[6] * dl[1];
-    SmallVector<utils::IteratorType> iters(5, utils::IteratorType::parallel);
-    iters.append(3, utils::IteratorType::reduction);
+    // Loops (n, oh, ow, g, oc, kh, kw, r), r over packed words.
+    SmallVector<utils::IteratorType> iters = Conv2DDesc::iteratorTypes();
     SmallVector<int64_t> acc5Shape = {nB, oh, ow, g, og};
-    SmallVector<AffineMap> maps = {
-        AffineMap::get(8, 0, {d[0], hIdx, wIdx, d[3], d[7]}, ctx),
-        AffineMap::get(8, 0, {d[3], d[4], d[5], d[6], d[7]}, ctx),
-        AffineMap::get(8, 0, {d[0], d[1], d[2], d[3], d[4]}, ctx)};
+    SmallVector<AffineMap> maps = desc->indexingMaps(ctx);
 
     auto padSpatial = [&](Value v, TypedAttr value) -> Value {
       if (!anyPad)
@@ -972,8 +947,7 @@ struct BinaryConv2DLowering : public OpConversionPattern<Conv2DOp> {
       SmallVector<AffineMap> gMaps = maps;
       if (zpPerChannel) {
         inputs.push_back(channelZeroPoints(rewriter, loc, intInfo, g, og));
-        gMaps.insert(gMaps.begin() + 2,
-                     AffineMap::get(8, 0, {d[3], d[4]}, ctx));
+        gMaps.insert(gMaps.begin() + 2, Conv2DDesc::channelMap(ctx));
       }
       acc5 = addSubContraction(rewriter, loc, inputs, zero, gMaps, iters,
                                inIsInt, intInfo, bitKind, zeroPointFolded);

@@ -159,20 +159,14 @@ struct BitSerialMatmul : public OpConversionPattern<MatmulOp> {
       return failure();
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
-    RankedTensorType lhsT = op.getLhs().getType(), rhsT = op.getRhs().getType();
-    FailureOr<QuantInfo> x = QuantInfo::get(lhsT.getElementType());
-    FailureOr<QuantInfo> w = QuantInfo::get(rhsT.getElementType());
-    FailureOr<QuantInfo> z =
-        QuantInfo::get(op.getResult().getType().getElementType());
-    if (failed(x) || failed(w) || failed(z))
+    FailureOr<MatmulDesc> desc = describeMatmul(op, *getTypeConverter());
+    if (failed(desc))
       return failure();
-    auto resultType = cast<RankedTensorType>(
-        getTypeConverter()->convertType(op.getResult().getType()));
-    int64_t rank = lhsT.getRank();
-    bool batched = rank == 3, rhsBatched = rhsT.getRank() == 3;
-    int64_t k = lhsT.getDimSize(rank - 1);
-    int64_t n = rhsT.getDimSize(rhsT.getRank() - 1);
-    SmallVector<int64_t> accShape(resultType.getShape());
+    const QuantInfo *x = &desc->x, *w = &desc->w, *z = &desc->z;
+    RankedTensorType rhsT = desc->rhsType, resultType = desc->resultType;
+    int64_t k = desc->k, n = desc->n;
+    bool batched = desc->batched, rhsBatched = desc->rhsBatched;
+    SmallVector<int64_t> accShape = desc->accShape;
 
     EpilogueSpec s = makeEpilogueSpec(op, *x, *w, *z, n, fallback);
     if (failed(prepareBias(op, op.getBias(), adaptor.getBias(), s)))
@@ -268,29 +262,10 @@ struct BitSerialMatmul : public OpConversionPattern<MatmulOp> {
                 nb, l, v[0], arith::MulIOp::create(nb, l, v[1], q.i32(za)));
           });
     }
-    if (w->hasNonZeroZeroPoint()) {
-      Value rows = sumLastDim(rewriter, loc, adaptor.getLhs(), x->isSigned);
-      auto rt = cast<RankedTensorType>(rows.getType());
-      SmallVector<int64_t> shape(rt.getShape());
-      shape.push_back(1);
-      SmallVector<ReassociationIndices> reassoc;
-      for (int64_t i = 0; i + 1 < rt.getRank(); ++i)
-        reassoc.push_back({i});
-      reassoc.push_back({rt.getRank() - 1, rt.getRank()});
-      Value rows2 = tensor::ExpandShapeOp::create(
-          rewriter, loc, RankedTensorType::get(shape, rewriter.getI32Type()),
-          rows, reassoc);
-      SmallVector<int32_t> zw;
-      for (int64_t j = 0; j < n; ++j)
-        zw.push_back(w->zeroPoint(j));
-      QuantBuilder qb(rewriter, loc);
-      acc = buildElementwise(
-          rewriter, loc, accType, {acc, rows2}, {qb.i32Tensor(zw)},
-          accType.getRank() - 1, [&](OpBuilder &nb, Location l, ValueRange v) {
-            return arith::SubIOp::create(
-                nb, l, v[0], arith::MulIOp::create(nb, l, v[1], v[2]));
-          });
-    }
+    if (w->hasNonZeroZeroPoint())
+      acc = subtractWeightZeroPointTerm(
+          rewriter, loc, acc,
+          sumLastDim(rewriter, loc, adaptor.getLhs(), x->isSigned), *w, n);
     rewriter.replaceOp(op, buildEpilogue(rewriter, loc, acc, resultType, s));
     return success();
   }
@@ -308,25 +283,17 @@ struct BitSerialConv2D : public OpConversionPattern<Conv2DOp> {
       return failure();
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
-    RankedTensorType inT = op.getInput().getType(),
-                     fT = op.getFilter().getType();
-    FailureOr<QuantInfo> x = QuantInfo::get(inT.getElementType());
-    FailureOr<QuantInfo> w = QuantInfo::get(fT.getElementType());
-    FailureOr<QuantInfo> z =
-        QuantInfo::get(op.getResult().getType().getElementType());
-    if (failed(x) || failed(w) || failed(z))
+    FailureOr<Conv2DDesc> desc = describeConv2D(op, *getTypeConverter());
+    if (failed(desc))
       return failure();
-    auto resultType = cast<RankedTensorType>(
-        getTypeConverter()->convertType(op.getResult().getType()));
-    int64_t nB = inT.getDimSize(0), h = inT.getDimSize(1),
-            wd = inT.getDimSize(2), c = inT.getDimSize(3);
-    int64_t o = fT.getDimSize(0), kh = fT.getDimSize(1), kw = fT.getDimSize(2);
-    int64_t g = op.getGroupCount(), cg = c / g, og = o / g;
-    SmallVector<int64_t, 2> st = op.getStrideValues(),
-                            dl = op.getDilationValues();
-    SmallVector<int64_t, 4> pad = op.getPaddingValues();
-    int64_t oh = resultType.getDimSize(1), ow = resultType.getDimSize(2);
-    int64_t k = kh * kw * cg;
+    const QuantInfo *x = &desc->x, *w = &desc->w, *z = &desc->z;
+    RankedTensorType resultType = desc->resultType;
+    int64_t nB = desc->batch, h = desc->h, wd = desc->w_, c = desc->c;
+    int64_t o = desc->o, kh = desc->kh, kw = desc->kw;
+    int64_t g = desc->groups, cg = desc->cg, og = desc->og;
+    ArrayRef<int64_t> st = desc->strides, dl = desc->dilations;
+    ArrayRef<int64_t> pad = desc->padding;
+    int64_t oh = desc->oh, ow = desc->ow, k = desc->k;
     int64_t za = x->zeroPoint();
 
     EpilogueSpec s = makeEpilogueSpec(op, *x, *w, *z, o, fallback);

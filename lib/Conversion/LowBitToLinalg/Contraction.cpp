@@ -98,6 +98,119 @@ Value mlir::lowbit::buildEpilogue(OpBuilder &b, Location loc, Value acc,
       });
 }
 
+FailureOr<MatmulDesc> mlir::lowbit::describeMatmul(MatmulOp op,
+                                                   const TypeConverter &tc) {
+  MatmulDesc d;
+  d.lhsType = op.getLhs().getType();
+  d.rhsType = op.getRhs().getType();
+  FailureOr<QuantInfo> x = QuantInfo::get(d.lhsType.getElementType());
+  FailureOr<QuantInfo> w = QuantInfo::get(d.rhsType.getElementType());
+  FailureOr<QuantInfo> z =
+      QuantInfo::get(op.getResult().getType().getElementType());
+  if (failed(x) || failed(w) || failed(z))
+    return op.emitOpError("unsupported element types for lowering");
+  if (!d.lhsType.hasStaticShape() || !d.rhsType.hasStaticShape())
+    return op.emitOpError("lowering needs static shapes");
+  d.x = *x;
+  d.w = *w;
+  d.z = *z;
+  d.resultType =
+      cast<RankedTensorType>(tc.convertType(op.getResult().getType()));
+  d.rank = d.lhsType.getRank();
+  d.batched = d.rank == 3;
+  d.rhsBatched = d.rhsType.getRank() == 3;
+  d.k = d.lhsType.getDimSize(d.rank - 1);
+  d.n = d.rhsType.getDimSize(d.rhsType.getRank() - 1);
+  d.accShape.assign(d.resultType.getShape().begin(),
+                    d.resultType.getShape().end());
+  return d;
+}
+
+FailureOr<Conv2DDesc> mlir::lowbit::describeConv2D(Conv2DOp op,
+                                                   const TypeConverter &tc) {
+  Conv2DDesc d;
+  d.inType = op.getInput().getType();
+  d.filterType = op.getFilter().getType();
+  FailureOr<QuantInfo> x = QuantInfo::get(d.inType.getElementType());
+  FailureOr<QuantInfo> w = QuantInfo::get(d.filterType.getElementType());
+  FailureOr<QuantInfo> z =
+      QuantInfo::get(op.getResult().getType().getElementType());
+  if (failed(x) || failed(w) || failed(z))
+    return op.emitOpError("unsupported element types for lowering");
+  if (!d.inType.hasStaticShape() || !d.filterType.hasStaticShape())
+    return op.emitOpError("lowering needs static shapes");
+  d.x = *x;
+  d.w = *w;
+  d.z = *z;
+  d.resultType =
+      cast<RankedTensorType>(tc.convertType(op.getResult().getType()));
+  d.batch = d.inType.getDimSize(0);
+  d.h = d.inType.getDimSize(1);
+  d.w_ = d.inType.getDimSize(2);
+  d.c = d.inType.getDimSize(3);
+  d.o = d.filterType.getDimSize(0);
+  d.kh = d.filterType.getDimSize(1);
+  d.kw = d.filterType.getDimSize(2);
+  d.groups = op.getGroupCount();
+  d.cg = d.c / d.groups;
+  d.og = d.o / d.groups;
+  d.oh = d.resultType.getDimSize(1);
+  d.ow = d.resultType.getDimSize(2);
+  d.k = d.kh * d.kw * d.cg;
+  d.strides = op.getStrideValues();
+  d.dilations = op.getDilationValues();
+  d.padding = op.getPaddingValues();
+  return d;
+}
+
+SmallVector<AffineMap> Conv2DDesc::indexingMaps(MLIRContext *ctx) const {
+  SmallVector<AffineExpr> d;
+  for (int i = 0; i < 8; ++i)
+    d.push_back(getAffineDimExpr(i, ctx));
+  AffineExpr hIdx = d[1] * strides[0] + d[5] * dilations[0];
+  AffineExpr wIdx = d[2] * strides[1] + d[6] * dilations[1];
+  return {AffineMap::get(8, 0, {d[0], hIdx, wIdx, d[3], d[7]}, ctx),
+          AffineMap::get(8, 0, {d[3], d[4], d[5], d[6], d[7]}, ctx),
+          AffineMap::get(8, 0, {d[0], d[1], d[2], d[3], d[4]}, ctx)};
+}
+
+AffineMap Conv2DDesc::channelMap(MLIRContext *ctx) {
+  return AffineMap::get(
+      8, 0, {getAffineDimExpr(3, ctx), getAffineDimExpr(4, ctx)}, ctx);
+}
+
+SmallVector<utils::IteratorType> Conv2DDesc::iteratorTypes() {
+  SmallVector<utils::IteratorType> iters(5, utils::IteratorType::parallel);
+  iters.append(3, utils::IteratorType::reduction);
+  return iters;
+}
+
+Value mlir::lowbit::subtractWeightZeroPointTerm(OpBuilder &b, Location loc,
+                                                Value acc, Value rowSums,
+                                                const QuantInfo &w,
+                                                int64_t channels) {
+  auto accType = cast<RankedTensorType>(acc.getType());
+  int64_t rank = accType.getRank();
+  SmallVector<int64_t> shape(accType.getShape().drop_back());
+  shape.push_back(1);
+  SmallVector<ReassociationIndices> reassoc;
+  for (int64_t i = 0; i < rank - 1; ++i)
+    reassoc.push_back({i});
+  reassoc.back().push_back(rank - 1);
+  Value rows = tensor::ExpandShapeOp::create(
+      b, loc, RankedTensorType::get(shape, b.getI32Type()), rowSums, reassoc);
+  SmallVector<int32_t> zw;
+  for (int64_t j = 0; j < channels; ++j)
+    zw.push_back(static_cast<int32_t>(w.zeroPoint(j)));
+  QuantBuilder qb(b, loc);
+  return buildElementwise(
+      b, loc, accType, {acc, rows}, {qb.i32Tensor(zw)}, rank - 1,
+      [&](OpBuilder &nb, Location l, ValueRange v) {
+        return arith::SubIOp::create(nb, l, v[0],
+                                     arith::MulIOp::create(nb, l, v[1], v[2]));
+      });
+}
+
 /// Reads the bias operand: constant i32 values are folded into the offsets,
 /// anything else is added at run time.
 LogicalResult mlir::lowbit::prepareBias(Operation *op, Value origBias,
@@ -179,24 +292,15 @@ struct MatmulLowering : public OpConversionPattern<MatmulOp> {
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
-    RankedTensorType lhsT = op.getLhs().getType(), rhsT = op.getRhs().getType();
-    FailureOr<QuantInfo> x = QuantInfo::get(lhsT.getElementType());
-    FailureOr<QuantInfo> w = QuantInfo::get(rhsT.getElementType());
-    FailureOr<QuantInfo> z =
-        QuantInfo::get(op.getResult().getType().getElementType());
-    if (failed(x) || failed(w) || failed(z))
-      return op.emitOpError("unsupported element types for lowering");
     if (isBinaryLoweringOp(op))
       return failure();
-    if (!lhsT.hasStaticShape() || !rhsT.hasStaticShape())
-      return op.emitOpError("lowering needs static shapes");
-    RankedTensorType resultType = cast<RankedTensorType>(
-        getTypeConverter()->convertType(op.getResult().getType()));
-    int64_t rank = lhsT.getRank();
-    int64_t k = lhsT.getDimSize(rank - 1);
-    int64_t n = rhsT.getDimSize(rhsT.getRank() - 1);
-    bool batched = rank == 3;
-    bool rhsBatched = rhsT.getRank() == 3;
+    FailureOr<MatmulDesc> desc = describeMatmul(op, *getTypeConverter());
+    if (failed(desc))
+      return failure();
+    const QuantInfo *x = &desc->x, *w = &desc->w, *z = &desc->z;
+    RankedTensorType resultType = desc->resultType;
+    int64_t rank = desc->rank, k = desc->k, n = desc->n;
+    bool batched = desc->batched, rhsBatched = desc->rhsBatched;
 
     // Iteration space (b?, m, n, k).
     int64_t loops = rank + 1;
@@ -220,7 +324,7 @@ struct MatmulLowering : public OpConversionPattern<MatmulOp> {
     SmallVector<utils::IteratorType> iters(loops - 1,
                                            utils::IteratorType::parallel);
     iters.push_back(utils::IteratorType::reduction);
-    SmallVector<int64_t> accShape(resultType.getShape());
+    SmallVector<int64_t> accShape = desc->accShape;
     QuantBuilder qb(rewriter, loc);
 
     if (x->isFloat) {
@@ -300,24 +404,9 @@ struct MatmulLowering : public OpConversionPattern<MatmulOp> {
 
     if (foldWeights && w->hasNonZeroZeroPoint()) {
       // acc -= zw[n] * sum_k a[m, k]
-      SmallVector<int64_t> rowShape(accShape.begin(), accShape.end() - 1);
-      Value rows = sumLastDim(rewriter, loc, adaptor.getLhs(), x->isSigned);
-      SmallVector<int64_t> expandedShape(rowShape);
-      expandedShape.push_back(1);
-      SmallVector<ReassociationIndices> reassoc;
-      for (int64_t i = 0; i < rank - 1; ++i)
-        reassoc.push_back({i});
-      reassoc.back().push_back(rank - 1);
-      Value rows3 = tensor::ExpandShapeOp::create(
-          rewriter, loc,
-          RankedTensorType::get(expandedShape, rewriter.getI32Type()), rows,
-          reassoc);
-      acc = buildElementwise(
-          rewriter, loc, accType, {acc, rows3}, {qb.i32Tensor(zw)}, rank - 1,
-          [&](OpBuilder &b, Location l, ValueRange a) {
-            return arith::SubIOp::create(
-                b, l, a[0], arith::MulIOp::create(b, l, a[1], a[2]));
-          });
+      acc = subtractWeightZeroPointTerm(
+          rewriter, loc, acc,
+          sumLastDim(rewriter, loc, adaptor.getLhs(), x->isSigned), *w, n);
     }
     rewriter.replaceOp(op, buildEpilogue(rewriter, loc, acc, resultType, s));
     return success();
@@ -334,28 +423,18 @@ struct Conv2DLowering : public OpConversionPattern<Conv2DOp> {
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
-    RankedTensorType inT = op.getInput().getType(),
-                     fT = op.getFilter().getType();
-    FailureOr<QuantInfo> x = QuantInfo::get(inT.getElementType());
-    FailureOr<QuantInfo> w = QuantInfo::get(fT.getElementType());
-    FailureOr<QuantInfo> z =
-        QuantInfo::get(op.getResult().getType().getElementType());
-    if (failed(x) || failed(w) || failed(z))
-      return op.emitOpError("unsupported element types for lowering");
     if (isBinaryLoweringOp(op))
       return failure();
-    if (!inT.hasStaticShape() || !fT.hasStaticShape())
-      return op.emitOpError("lowering needs static shapes");
-    RankedTensorType resultType = cast<RankedTensorType>(
-        getTypeConverter()->convertType(op.getResult().getType()));
-    int64_t nB = inT.getDimSize(0), h = inT.getDimSize(1),
-            wd = inT.getDimSize(2), c = inT.getDimSize(3);
-    int64_t o = fT.getDimSize(0), kh = fT.getDimSize(1), kw = fT.getDimSize(2);
-    int64_t g = op.getGroupCount(), cg = c / g, og = o / g;
-    SmallVector<int64_t, 2> st = op.getStrideValues(),
-                            dl = op.getDilationValues();
-    SmallVector<int64_t, 4> pad = op.getPaddingValues();
-    int64_t oh = resultType.getDimSize(1), ow = resultType.getDimSize(2);
+    FailureOr<Conv2DDesc> desc = describeConv2D(op, *getTypeConverter());
+    if (failed(desc))
+      return failure();
+    const QuantInfo *x = &desc->x, *w = &desc->w, *z = &desc->z;
+    RankedTensorType resultType = desc->resultType;
+    int64_t nB = desc->batch, h = desc->h, wd = desc->w_, c = desc->c;
+    int64_t o = desc->o, kh = desc->kh, kw = desc->kw;
+    int64_t g = desc->groups, cg = desc->cg, og = desc->og;
+    ArrayRef<int64_t> pad = desc->padding;
+    int64_t oh = desc->oh, ow = desc->ow;
     QuantBuilder qb(rewriter, loc);
     Type inStorage =
         cast<RankedTensorType>(adaptor.getInput().getType()).getElementType();
@@ -398,22 +477,13 @@ struct Conv2DLowering : public OpConversionPattern<Conv2DOp> {
         adaptor.getFilter(),
         ArrayRef<ReassociationIndices>{{0, 1}, {2}, {3}, {4}});
 
-    // Loops (n, oh, ow, g, oc, kh, kw, ic).
-    SmallVector<AffineExpr> d;
-    for (int i = 0; i < 8; ++i)
-      d.push_back(getAffineDimExpr(i, ctx));
-    AffineExpr hIdx = d[1] * st[0] + d[5] * dl[0];
-    AffineExpr wIdx = d[2] * st[1] + d[6] * dl[1];
-    SmallVector<AffineMap> maps = {
-        AffineMap::get(8, 0, {d[0], hIdx, wIdx, d[3], d[7]}, ctx),
-        AffineMap::get(8, 0, {d[3], d[4], d[5], d[6], d[7]}, ctx),
-        AffineMap::get(8, 0, {d[0], d[1], d[2], d[3], d[4]}, ctx)};
-    SmallVector<utils::IteratorType> iters(5, utils::IteratorType::parallel);
-    iters.append(3, utils::IteratorType::reduction);
+    SmallVector<AffineMap> maps = desc->indexingMaps(ctx);
+    SmallVector<utils::IteratorType> iters = Conv2DDesc::iteratorTypes();
     SmallVector<int64_t> acc5Shape = {nB, oh, ow, g, og};
     auto acc5Type = RankedTensorType::get(acc5Shape, accElem);
 
-    int64_t k = kh * kw * cg;
+    int64_t k = desc->k;
+    ArrayRef<int64_t> st = desc->strides, dl = desc->dilations;
     EpilogueSpec s = makeEpilogueSpec(op, *x, *w, *z, o, fallback);
     bool foldWeights = false;
     if (!isFloat) {
@@ -447,7 +517,7 @@ struct Conv2DLowering : public OpConversionPattern<Conv2DOp> {
           rewriter, loc, RankedTensorType::get({g, og}, rewriter.getI32Type()),
           qb.i32Tensor(zw), ArrayRef<ReassociationIndices>{{0, 1}});
       inputs.push_back(zwT);
-      maps.insert(maps.begin() + 2, AffineMap::get(8, 0, {d[3], d[4]}, ctx));
+      maps.insert(maps.begin() + 2, Conv2DDesc::channelMap(ctx));
     }
     Value acc5 =
         linalg::GenericOp::create(
@@ -493,25 +563,31 @@ struct Conv2DLowering : public OpConversionPattern<Conv2DOp> {
       Value window = tensor::EmptyOp::create(
           rewriter, loc, ArrayRef<int64_t>{kh, kw, cg}, rewriter.getI1Type());
       Value win =
-          linalg::GenericOp::create(
-              rewriter, loc,
-              RankedTensorType::get(winShape, rewriter.getI32Type()),
-              ValueRange{in5, window}, wInit,
-              ArrayRef<AffineMap>{
-                  AffineMap::get(7, 0,
-                                 {e[0], e[1] * st[0] + e[4] * dl[0],
-                                  e[2] * st[1] + e[5] * dl[1], e[3], e[6]},
-                                 ctx),
-                  AffineMap::get(7, 0, {e[4], e[5], e[6]}, ctx),
-                  AffineMap::get(7, 0, {e[0], e[1], e[2], e[3]}, ctx)},
-              wIters,
-              [&](OpBuilder &b, Location l, ValueRange a) {
-                QuantBuilder q(b, l);
-                linalg::YieldOp::create(
-                    b, l,
-                    Value(arith::AddIOp::create(b, l, a[2],
-                                                q.extend(a[0], x->isSigned))));
-              })
+          linalg::GenericOp::create(rewriter, loc,
+                                    RankedTensorType::get(
+                                        winShape, rewriter.getI32Type()),
+                                    ValueRange{in5, window}, wInit,
+                                    ArrayRef<AffineMap>{
+                                        AffineMap::get(
+                                            7, 0,
+                                            {e[0], e[1] * st[0] + e[4] * dl[0],
+                                             e[2] * st[1] + e[5] * dl[1], e[3],
+                                             e[6]},
+                                            ctx),
+                                        AffineMap::get(7, 0, {e[4], e[5], e[6]},
+                                                       ctx),
+                                        AffineMap::get(
+                                            7, 0, {e[0], e[1], e[2], e[3]}, ctx)},
+                                    wIters,
+                                    [&](OpBuilder &b,
+                                        Location l, ValueRange a) {
+                                      QuantBuilder q(b, l);
+                                      linalg::YieldOp::create(
+                                          b, l,
+                                          Value(arith::AddIOp::create(
+                                              b, l, a[2],
+                                              q.extend(a[0], x->isSigned))));
+                                    })
               .getResult(0);
       Value zwT = tensor::ExpandShapeOp::create(
           rewriter, loc, RankedTensorType::get({g, og}, rewriter.getI32Type()),

@@ -150,6 +150,54 @@ Value extendToF32(OpBuilder &b, Location loc, Value x);
 /// int64 (stored integers), or failure if `v` is not a known constant.
 FailureOr<SmallVector<int64_t>> getConstantStoredValues(Value v);
 
+/// A lowbit.matmul as every lowering reads it (integer, binary/ternary and
+/// bit-serial): the operands' and result's quantization and the shapes.
+struct MatmulDesc {
+  QuantInfo x, w, z;
+  RankedTensorType lhsType, rhsType;
+  /// The converted (storage) result type.
+  RankedTensorType resultType;
+  /// lhs [B?, M, K], rhs [B?, K, N] (B on the rhs: `rhsBatched`).
+  int64_t rank = 2, k = 0, n = 0;
+  bool batched = false, rhsBatched = false;
+  SmallVector<int64_t> accShape;
+};
+
+/// A lowbit.conv2d likewise: NHWC input [batch, h, w, c], OHWI filter
+/// [o, kh, kw, c / groups], result [batch, oh, ow, o].
+struct Conv2DDesc {
+  QuantInfo x, w, z;
+  RankedTensorType inType, filterType, resultType;
+  int64_t batch = 1, h = 1, w_ = 1, c = 1, o = 1, kh = 1, kw = 1;
+  int64_t groups = 1, cg = 1, og = 1, oh = 1, ow = 1;
+  /// The reduction size of one output: kh * kw * cg.
+  int64_t k = 1;
+  SmallVector<int64_t, 2> strides, dilations;
+  SmallVector<int64_t, 4> padding; ///< [top, bottom, left, right]
+  bool hasPadding() const {
+    return llvm::any_of(padding, [](int64_t p) { return p != 0; });
+  }
+  /// Maps of the grouped convolution over the loops (n, oh, ow, g, oc, kh,
+  /// kw, ic): input [n, h, w, g, ic], filter [g, oc, kh, kw, ic], output
+  /// [n, oh, ow, g, oc]; five parallel loops, then three reductions.
+  SmallVector<AffineMap> indexingMaps(MLIRContext *ctx) const;
+  /// The map of a per-output-channel operand [g, oc] over the same loops.
+  static AffineMap channelMap(MLIRContext *ctx);
+  static SmallVector<utils::IteratorType> iteratorTypes();
+};
+
+/// The description of `op`, or failure after an error on `op`
+/// (unsupported element types, dynamic shapes).
+FailureOr<MatmulDesc> describeMatmul(MatmulOp op, const TypeConverter &tc);
+FailureOr<Conv2DDesc> describeConv2D(Conv2DOp op, const TypeConverter &tc);
+
+/// acc[..., j] -= zw[j] * rowSums[...]: the weight zero point's term of a
+/// contraction whose activation sums over the reduction are `rowSums`
+/// (acc's shape without its last dim).
+Value subtractWeightZeroPointTerm(OpBuilder &b, Location loc, Value acc,
+                                  Value rowSums, const QuantInfo &w,
+                                  int64_t channels);
+
 /// What the epilogue needs to turn an int32 accumulator into the result.
 struct EpilogueSpec {
   QuantInfo x, w, z;
