@@ -98,24 +98,36 @@ Value mlir::lowbit::buildEpilogue(OpBuilder &b, Location loc, Value acc,
       });
 }
 
+/// The quantization of a contraction's operands and result, and its
+/// converted result type; an error on `op` for unsupported element types or
+/// dynamic shapes.
+static LogicalResult readOperands(Operation *op, RankedTensorType a,
+                                  RankedTensorType b, const TypeConverter &tc,
+                                  QuantInfo &x, QuantInfo &w, QuantInfo &z,
+                                  RankedTensorType &resultType) {
+  Type result = op->getResult(0).getType();
+  FailureOr<QuantInfo> qx = QuantInfo::get(a.getElementType());
+  FailureOr<QuantInfo> qw = QuantInfo::get(b.getElementType());
+  FailureOr<QuantInfo> qz = QuantInfo::get(getElementTypeOrSelf(result));
+  if (failed(qx) || failed(qw) || failed(qz))
+    return op->emitOpError("unsupported element types for lowering");
+  if (!a.hasStaticShape() || !b.hasStaticShape())
+    return op->emitOpError("lowering needs static shapes");
+  x = *qx;
+  w = *qw;
+  z = *qz;
+  resultType = cast<RankedTensorType>(tc.convertType(result));
+  return success();
+}
+
 FailureOr<MatmulDesc> mlir::lowbit::describeMatmul(MatmulOp op,
                                                    const TypeConverter &tc) {
   MatmulDesc d;
   d.lhsType = op.getLhs().getType();
   d.rhsType = op.getRhs().getType();
-  FailureOr<QuantInfo> x = QuantInfo::get(d.lhsType.getElementType());
-  FailureOr<QuantInfo> w = QuantInfo::get(d.rhsType.getElementType());
-  FailureOr<QuantInfo> z =
-      QuantInfo::get(op.getResult().getType().getElementType());
-  if (failed(x) || failed(w) || failed(z))
-    return op.emitOpError("unsupported element types for lowering");
-  if (!d.lhsType.hasStaticShape() || !d.rhsType.hasStaticShape())
-    return op.emitOpError("lowering needs static shapes");
-  d.x = *x;
-  d.w = *w;
-  d.z = *z;
-  d.resultType =
-      cast<RankedTensorType>(tc.convertType(op.getResult().getType()));
+  if (failed(readOperands(op, d.lhsType, d.rhsType, tc, d.x, d.w, d.z,
+                          d.resultType)))
+    return failure();
   d.rank = d.lhsType.getRank();
   d.batched = d.rank == 3;
   d.rhsBatched = d.rhsType.getRank() == 3;
@@ -131,19 +143,9 @@ FailureOr<Conv2DDesc> mlir::lowbit::describeConv2D(Conv2DOp op,
   Conv2DDesc d;
   d.inType = op.getInput().getType();
   d.filterType = op.getFilter().getType();
-  FailureOr<QuantInfo> x = QuantInfo::get(d.inType.getElementType());
-  FailureOr<QuantInfo> w = QuantInfo::get(d.filterType.getElementType());
-  FailureOr<QuantInfo> z =
-      QuantInfo::get(op.getResult().getType().getElementType());
-  if (failed(x) || failed(w) || failed(z))
-    return op.emitOpError("unsupported element types for lowering");
-  if (!d.inType.hasStaticShape() || !d.filterType.hasStaticShape())
-    return op.emitOpError("lowering needs static shapes");
-  d.x = *x;
-  d.w = *w;
-  d.z = *z;
-  d.resultType =
-      cast<RankedTensorType>(tc.convertType(op.getResult().getType()));
+  if (failed(readOperands(op, d.inType, d.filterType, tc, d.x, d.w, d.z,
+                          d.resultType)))
+    return failure();
   d.batch = d.inType.getDimSize(0);
   d.h = d.inType.getDimSize(1);
   d.w_ = d.inType.getDimSize(2);
