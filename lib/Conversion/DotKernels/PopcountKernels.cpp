@@ -617,6 +617,16 @@ Value PopKernelBuilder::build() {
                       n, splatConstant(b, loc, bytesType(),
                                        b.getI8IntegerAttr(0)));
                 };
+                // [ci * chunk, min((ci + 1) * chunk, total)).
+                auto chunkBounds =
+                    [&](Value ci, int64_t chunk,
+                        int64_t total) -> std::pair<Value, Value> {
+                  Value lo = arith::MulIOp::create(b, loc, ci, idx(chunk));
+                  return {lo, minIndex(
+                                  b, loc,
+                                  arith::AddIOp::create(b, loc, lo, idx(chunk)),
+                                  total)};
+                };
                 SmallVector<Value> zeros(rows * cols * planes, splat64(0));
                 SmallVector<Value> done;
                 if (isa.native64) {
@@ -648,12 +658,7 @@ Value PopKernelBuilder::build() {
                   SmallVector<Value> state = loop(
                       ceilDiv(pairs, chunk), 1, init,
                       [&](Value ci, ValueRange a) {
-                        Value lo =
-                            arith::MulIOp::create(b, loc, ci, idx(chunk));
-                        Value hi = minIndex(
-                            b, loc,
-                            arith::AddIOp::create(b, loc, lo, idx(chunk)),
-                            pairs);
+                        auto [lo, hi] = chunkBounds(ci, chunk, pairs);
                         SmallVector<Value> inner0 = byteZeros(n);
                         inner0.append(a.begin() + n, a.end());
                         auto inner = scf::ForOp::create(
@@ -722,12 +727,7 @@ Value PopKernelBuilder::build() {
                   done = loop(
                       ceilDiv(steps, chunk), 1, zeros,
                       [&](Value ci, ValueRange a) {
-                        Value lo =
-                            arith::MulIOp::create(b, loc, ci, idx(chunk));
-                        Value hi = minIndex(
-                            b, loc,
-                            arith::AddIOp::create(b, loc, lo, idx(chunk)),
-                            steps);
+                        auto [lo, hi] = chunkBounds(ci, chunk, steps);
                         auto inner = scf::ForOp::create(
                             b, loc, lo, hi, idx(1),
                             byteZeros(rows * cols * planes),
