@@ -81,6 +81,22 @@ struct Problem {
 FailureOr<SmallVector<int64_t>> linearCoefficients(AffineExpr e,
                                                    unsigned numDims);
 
+/// Strides and dilations [h, w] of a conv2d contraction.
+struct ConvWindow {
+  int64_t sh = 1, sw = 1, dh = 1, dw = 1;
+};
+
+/// The grouped conv2d contraction every lowering writes (Conv2DDesc in the
+/// LowBitToLinalg library): loops (n, oh, ow, g, oc, kh, kw, c), five
+/// parallel then three reductions, input (n, oh * sh + kh * dh,
+/// ow * sw + kw * dw, g, c), filter (g, oc, kh, kw, c), output (n, oh, ow,
+/// g, oc), positive strides and dilations. The integer and the popcount
+/// kernels both recognize convolutions through it. `maps` are those of
+/// the input, the filter and the output.
+std::optional<ConvWindow>
+matchConvWindow(ArrayRef<AffineMap> maps,
+                ArrayRef<utils::IteratorType> iteratorTypes);
+
 /// Recognizes the integer matmul, batched-matmul and conv2d contractions of
 /// the lowering (see the pass description).
 std::optional<Problem> matchProblem(linalg::GenericOp op);

@@ -192,36 +192,17 @@ mlir::lowbit::dotkernels::matchProblem(linalg::GenericOp op) {
 
   // (n, oh, ow, g, oc, kh, kw, c) with a single group, or depthwise: one
   // input and one output channel per group.
-  if (op.getNumLoops() != 8 ||
-      iters != ArrayRef<utils::IteratorType>{par, par, par, par, par, red, red,
-                                             red} ||
-      maps[1] != dims(8, {3, 4, 5, 6, 7}) ||
-      maps[2] != dims(8, {0, 1, 2, 3, 4}) || maps[0].getNumResults() != 5 ||
-      maps[0].getResult(0) != getAffineDimExpr(0, ctx) ||
-      maps[0].getResult(3) != getAffineDimExpr(3, ctx) ||
-      maps[0].getResult(4) != getAffineDimExpr(7, ctx))
+  std::optional<ConvWindow> window =
+      maps.size() == 3 ? matchConvWindow(maps, iters) : std::nullopt;
+  if (!window)
     return std::nullopt;
   p.isDepthwise = aShape[3] != 1;
   if (p.isDepthwise && (fShape[1] != 1 || fShape[4] != 1))
     return std::nullopt;
-  FailureOr<SmallVector<int64_t>> h =
-      linearCoefficients(maps[0].getResult(1), 8);
-  FailureOr<SmallVector<int64_t>> w =
-      linearCoefficients(maps[0].getResult(2), 8);
-  if (failed(h) || failed(w))
-    return std::nullopt;
-  // Only d1*sh + d5*dh and d2*sw + d6*dw, with positive factors.
-  for (int i = 0; i <= 8; ++i) {
-    if ((i != 1 && i != 5 && (*h)[i] != 0) ||
-        (i != 2 && i != 6 && (*w)[i] != 0))
-      return std::nullopt;
-  }
-  p.sh = (*h)[1];
-  p.dh = (*h)[5];
-  p.sw = (*w)[2];
-  p.dw = (*w)[6];
-  if (p.sh <= 0 || p.dh <= 0 || p.sw <= 0 || p.dw <= 0)
-    return std::nullopt;
+  p.sh = window->sh;
+  p.dh = window->dh;
+  p.sw = window->sw;
+  p.dw = window->dw;
   p.batch = oShape[0];
   p.oh = oShape[1];
   p.ow = oShape[2];
@@ -230,6 +211,42 @@ mlir::lowbit::dotkernels::matchProblem(linalg::GenericOp op) {
   p.kw = fShape[3];
   p.c = fShape[4];
   return p;
+}
+
+std::optional<ConvWindow>
+mlir::lowbit::dotkernels::matchConvWindow(ArrayRef<AffineMap> maps,
+                                          ArrayRef<utils::IteratorType> iters) {
+  if (maps.size() != 3 || iters.size() != 8 || maps[0].getNumDims() != 8)
+    return std::nullopt;
+  MLIRContext *ctx = maps[0].getContext();
+  for (unsigned i = 0; i < 8; ++i)
+    if ((i < 5) != (iters[i] == utils::IteratorType::parallel))
+      return std::nullopt;
+  auto dims = [&](ArrayRef<unsigned> pos) {
+    SmallVector<AffineExpr> e;
+    for (unsigned i : pos)
+      e.push_back(getAffineDimExpr(i, ctx));
+    return AffineMap::get(8, 0, e, ctx);
+  };
+  AffineMap in = maps[0];
+  if (maps[1] != dims({3, 4, 5, 6, 7}) || maps[2] != dims({0, 1, 2, 3, 4}) ||
+      in.getNumResults() != 5 || in.getResult(0) != getAffineDimExpr(0, ctx) ||
+      in.getResult(3) != getAffineDimExpr(3, ctx) ||
+      in.getResult(4) != getAffineDimExpr(7, ctx))
+    return std::nullopt;
+  FailureOr<SmallVector<int64_t>> h = linearCoefficients(in.getResult(1), 8);
+  FailureOr<SmallVector<int64_t>> w = linearCoefficients(in.getResult(2), 8);
+  if (failed(h) || failed(w))
+    return std::nullopt;
+  // Only d1*sh + d5*dh and d2*sw + d6*dw, with positive factors.
+  for (int i = 0; i <= 8; ++i)
+    if ((i != 1 && i != 5 && (*h)[i] != 0) ||
+        (i != 2 && i != 6 && (*w)[i] != 0))
+      return std::nullopt;
+  ConvWindow win{(*h)[1], (*w)[2], (*h)[5], (*w)[6]};
+  if (win.sh <= 0 || win.dh <= 0 || win.sw <= 0 || win.dw <= 0)
+    return std::nullopt;
+  return win;
 }
 
 std::optional<SmallVector<int64_t>>

@@ -343,30 +343,14 @@ std::optional<PopProblem> matchPopProblem(linalg::GenericOp op) {
     p.oc = fs[0];
     return p;
   }
-  // Loops (b, oh, ow, g, oc, kh, kw, r).
-  if (loops != 8 || !itersAre(5) || actT.getRank() != 5 || fs.size() != 5 ||
-      !dims(maps[1], {3, 4, 5, 6, 7}) || !dims(maps[2], {0, 1, 2, 3, 4}) ||
-      maps[0].getNumResults() != 5)
+  // Loops (b, oh, ow, g, oc, kh, kw, r), r over words.
+  std::optional<ConvWindow> window = matchConvWindow(maps, iters);
+  if (!window || actT.getRank() != 5 || fs.size() != 5)
     return std::nullopt;
-  ArrayRef<AffineExpr> a = maps[0].getResults();
-  FailureOr<SmallVector<int64_t>> hc = linearCoefficients(a[1], 8);
-  FailureOr<SmallVector<int64_t>> wc = linearCoefficients(a[2], 8);
-  if (failed(hc) || failed(wc) || !isa<AffineDimExpr>(a[0]) ||
-      cast<AffineDimExpr>(a[0]).getPosition() != 0 ||
-      !isa<AffineDimExpr>(a[3]) ||
-      cast<AffineDimExpr>(a[3]).getPosition() != 3 ||
-      !isa<AffineDimExpr>(a[4]) || cast<AffineDimExpr>(a[4]).getPosition() != 7)
-    return std::nullopt;
-  for (unsigned d = 0; d < 9; ++d) {
-    if (d != 1 && d != 5 && (*hc)[d] != 0)
-      return std::nullopt;
-    if (d != 2 && d != 6 && (*wc)[d] != 0)
-      return std::nullopt;
-  }
-  p.sh = (*hc)[1];
-  p.dh = (*hc)[5];
-  p.sw = (*wc)[2];
-  p.dw = (*wc)[6];
+  p.sh = window->sh;
+  p.dh = window->dh;
+  p.sw = window->sw;
+  p.dw = window->dw;
   p.batch = actT.getDimSize(0);
   p.g = actT.getDimSize(3);
   p.cw = actT.getDimSize(4);
@@ -375,8 +359,6 @@ std::optional<PopProblem> matchPopProblem(linalg::GenericOp op) {
   p.oc = initT.getDimSize(4);
   p.kh = fs[2];
   p.kw = fs[3];
-  if (p.sh < 1 || p.sw < 1 || p.dh < 1 || p.dw < 1)
-    return std::nullopt;
   return p;
 }
 
