@@ -467,24 +467,56 @@ static LogicalResult lowerFloatElementwise(OpTy op, Value lhs, Value rhs,
   return success();
 }
 
+/// The quantization of an integer lowbit.add / lowbit.mul (binary operands
+/// are refused), its storage result type and the stored range its
+/// activation allows.
+struct ElementwiseInfo {
+  QuantInfo x, y, z;
+  RankedTensorType resultType;
+  std::pair<int32_t, int32_t> act{0, 0};
+};
+
+template <typename OpTy>
+static FailureOr<ElementwiseInfo> readElementwise(OpTy op) {
+  FailureOr<QuantInfo> x =
+      QuantInfo::get(op.getLhs().getType().getElementType());
+  FailureOr<QuantInfo> y =
+      QuantInfo::get(op.getRhs().getType().getElementType());
+  FailureOr<QuantInfo> z =
+      QuantInfo::get(op.getResult().getType().getElementType());
+  if (failed(x) || failed(y) || failed(z) || x->isBinary || y->isBinary)
+    return op.emitOpError("binary operands of ")
+           << op->getName() << " are not supported by --lowbit-lower-quantized";
+  ElementwiseInfo info{*x, *y, *z, storageTensorType(op.getResult())};
+  if (!z->isFloat && !z->isBinary)
+    info.act = getActivationRange(*z, op.getActivation(), op.getClampMin(),
+                                  op.getClampMax());
+  return info;
+}
+
+/// ext(v) - zero point of `info`, in int32.
+static Value centeredI32(OpBuilder &b, Location l, Value v,
+                         const QuantInfo &info) {
+  QuantBuilder q(b, l);
+  return arith::SubIOp::create(b, l, q.extend(v, info.isSigned),
+                               q.i32(info.zeroPoint()));
+}
+
 struct AddLowering : public LowBitPattern<AddOp> {
   using LowBitPattern::LowBitPattern;
   LogicalResult
   matchAndRewrite(AddOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    Type le = op.getLhs().getType().getElementType();
-    Type re = op.getRhs().getType().getElementType();
-    Type oe = op.getResult().getType().getElementType();
-    if (isSupportedFloat(le))
+    if (isSupportedFloat(op.getLhs().getType().getElementType()))
       return lowerFloatElementwise(op, adaptor.getLhs(), adaptor.getRhs(),
                                    rewriter, /*isAdd=*/true);
-    FailureOr<QuantInfo> x = QuantInfo::get(le), y = QuantInfo::get(re),
-                         z = QuantInfo::get(oe);
-    if (failed(x) || failed(y) || failed(z) || x->isBinary || y->isBinary)
-      return op.emitOpError("binary operands of lowbit.add are not supported "
-                            "by --lowbit-lower-quantized");
+    FailureOr<ElementwiseInfo> info = readElementwise(op);
+    if (failed(info))
+      return failure();
+    const QuantInfo *x = &info->x, *y = &info->y, *z = &info->z;
+    std::pair<int32_t, int32_t> act = info->act;
     RequantKind kind = getRequantKind(op, fallback);
-    RankedTensorType resultType = storageTensorType(op.getResult());
+    RankedTensorType resultType = info->resultType;
     Type storage = resultType.getElementType();
 
     // Headroom as in TFLite: 20 bits for 8-bit inputs, 15 for symmetric
@@ -497,18 +529,12 @@ struct AddLowering : public LowBitPattern<AddOp> {
         x->scale(), y->scale(), z->scale(), leftShift);
 
     bool floatResult = z->isFloat;
-    std::pair<int32_t, int32_t> act{0, 0};
-    if (!floatResult && !z->isBinary)
-      act = getActivationRange(*z, op.getActivation(), op.getClampMin(),
-                               op.getClampMax());
     Value result = buildElementwise(
         rewriter, op.getLoc(), resultType, {adaptor.getLhs(), adaptor.getRhs()},
         {}, 0, [&](OpBuilder &b, Location l, ValueRange a) -> Value {
           QuantBuilder q(b, l);
-          Value xa = arith::SubIOp::create(b, l, q.extend(a[0], x->isSigned),
-                                           q.i32(x->zeroPoint()));
-          Value ya = arith::SubIOp::create(b, l, q.extend(a[1], y->isSigned),
-                                           q.i32(y->zeroPoint()));
+          Value xa = centeredI32(b, l, a[0], *x);
+          Value ya = centeredI32(b, l, a[1], *y);
           if (floatResult || z->isBinary || kind == RequantKind::Float) {
             // Dequantize both in float32, add, requantize (PyTorch / ONNX
             // style with round half to even).
@@ -555,24 +581,22 @@ struct MulLowering : public LowBitPattern<MulOp> {
   LogicalResult
   matchAndRewrite(MulOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    Type le = op.getLhs().getType().getElementType();
-    Type re = op.getRhs().getType().getElementType();
-    Type oe = op.getResult().getType().getElementType();
-    if (isSupportedFloat(le))
+    if (isSupportedFloat(op.getLhs().getType().getElementType()))
       return lowerFloatElementwise(op, adaptor.getLhs(), adaptor.getRhs(),
                                    rewriter, /*isAdd=*/false);
-    FailureOr<QuantInfo> x = QuantInfo::get(le), y = QuantInfo::get(re),
-                         z = QuantInfo::get(oe);
-    if (failed(x) || failed(y) || failed(z) || x->isBinary || y->isBinary)
-      return op.emitOpError("binary operands of lowbit.mul are not supported "
-                            "by --lowbit-lower-quantized");
+    FailureOr<ElementwiseInfo> info = readElementwise(op);
+    if (failed(info))
+      return failure();
+    const QuantInfo *x = &info->x, *y = &info->y, *z = &info->z;
+    std::pair<int32_t, int32_t> act = info->act;
     RequantKind kind = getRequantKind(op, fallback);
-    RankedTensorType resultType = storageTensorType(op.getResult());
+    RankedTensorType resultType = info->resultType;
     Type storage = resultType.getElementType();
     int64_t bound = x->maxAbsCentered() * y->maxAbsCentered();
     if (bound > std::numeric_limits<int32_t>::max())
       return op.emitOpError("the product of ")
-             << le << " and " << re << " can overflow int32";
+             << op.getLhs().getType().getElementType() << " and "
+             << op.getRhs().getType().getElementType() << " can overflow int32";
     double sxy = x->scale() * y->scale();
     RequantParams p =
         computeRequantParams({z->isFloat ? 1.0 : sxy / z->scale()},
@@ -580,18 +604,12 @@ struct MulLowering : public LowBitPattern<MulOp> {
                                          : static_cast<float>(x->scale()) *
                                                static_cast<float>(y->scale()) /
                                                static_cast<float>(z->scale())});
-    std::pair<int32_t, int32_t> act{0, 0};
-    if (!z->isFloat && !z->isBinary)
-      act = getActivationRange(*z, op.getActivation(), op.getClampMin(),
-                               op.getClampMax());
     Value result = buildElementwise(
         rewriter, op.getLoc(), resultType, {adaptor.getLhs(), adaptor.getRhs()},
         {}, 0, [&](OpBuilder &b, Location l, ValueRange a) -> Value {
           QuantBuilder q(b, l);
-          Value xa = arith::SubIOp::create(b, l, q.extend(a[0], x->isSigned),
-                                           q.i32(x->zeroPoint()));
-          Value ya = arith::SubIOp::create(b, l, q.extend(a[1], y->isSigned),
-                                           q.i32(y->zeroPoint()));
+          Value xa = centeredI32(b, l, a[0], *x);
+          Value ya = centeredI32(b, l, a[1], *y);
           Value prod = arith::MulIOp::create(b, l, xa, ya);
           if (z->isBinary)
             return arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, prod,
