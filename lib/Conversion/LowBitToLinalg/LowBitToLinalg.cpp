@@ -149,6 +149,31 @@ static Value quantizeScalar(OpBuilder &b, Location loc, Value x, Value scale,
   return qb.narrow(i, storage);
 }
 
+/// An elementwise op over `input` that needs the scale and zero point of
+/// `info` at each element: `body(b, l, x, scale, zp)` gets them as an f32
+/// and an i32 scalar, per channel along `info.axis` when the type is
+/// quantized per channel.
+static Value buildWithQuantParams(
+    OpBuilder &b, Location loc, RankedTensorType resultType, Value input,
+    const QuantInfo &info,
+    function_ref<Value(OpBuilder &, Location, Value, Value, Value)> body) {
+  QuantBuilder qb(b, loc);
+  SmallVector<Value> channel;
+  if (info.axis >= 0) {
+    SmallVector<float> scales(info.scales.begin(), info.scales.end());
+    SmallVector<int32_t> zps(info.zeroPoints.begin(), info.zeroPoints.end());
+    channel = {qb.f32Tensor(scales), qb.i32Tensor(zps)};
+  }
+  return buildElementwise(
+      b, loc, resultType, input, channel, std::max<int64_t>(info.axis, 0),
+      [&](OpBuilder &nb, Location l, ValueRange a) {
+        QuantBuilder q(nb, l);
+        Value scale = info.axis >= 0 ? a[1] : q.f32(info.scale());
+        Value zp = info.axis >= 0 ? a[2] : q.i32(info.zeroPoint());
+        return body(nb, l, a[0], scale, zp);
+      });
+}
+
 struct QuantizeLowering : public LowBitPattern<QuantizeOp> {
   using LowBitPattern::LowBitPattern;
   LogicalResult
@@ -172,21 +197,10 @@ struct QuantizeLowering : public LowBitPattern<QuantizeOp> {
     if (failed(out))
       return op.emitOpError("cannot lower quantization to ") << outElement;
     RequantKind kind = getRequantKind(op, fallback);
-    QuantBuilder qb(rewriter, loc);
-    SmallVector<Value> channel;
-    if (out->axis >= 0) {
-      SmallVector<float> scales(out->scales.begin(), out->scales.end());
-      SmallVector<int32_t> zps(out->zeroPoints.begin(), out->zeroPoints.end());
-      channel = {qb.f32Tensor(scales), qb.i32Tensor(zps)};
-    }
-    Value result = buildElementwise(
-        rewriter, loc, resultType, adaptor.getInput(), channel,
-        std::max<int64_t>(out->axis, 0),
-        [&](OpBuilder &b, Location l, ValueRange a) {
-          QuantBuilder q(b, l);
-          Value scale = out->axis >= 0 ? a[1] : q.f32(out->scale());
-          Value zp = out->axis >= 0 ? a[2] : q.i32(out->zeroPoint());
-          return quantizeScalar(b, l, extendToF32(b, l, a[0]), scale, zp, *out,
+    Value result = buildWithQuantParams(
+        rewriter, loc, resultType, adaptor.getInput(), *out,
+        [&](OpBuilder &b, Location l, Value x, Value scale, Value zp) {
+          return quantizeScalar(b, l, extendToF32(b, l, x), scale, zp, *out,
                                 kind, storage, out->qmin, out->qmax);
         });
     rewriter.replaceOp(op, result);
@@ -240,21 +254,10 @@ struct DequantizeLowering : public LowBitPattern<DequantizeOp> {
     if (failed(in))
       return op.emitOpError("cannot lower dequantization of ") << inElement;
     RequantKind kind = getRequantKind(op, fallback);
-    QuantBuilder qb(rewriter, loc);
-    SmallVector<Value> channel;
-    if (in->axis >= 0) {
-      SmallVector<float> scales(in->scales.begin(), in->scales.end());
-      SmallVector<int32_t> zps(in->zeroPoints.begin(), in->zeroPoints.end());
-      channel = {qb.f32Tensor(scales), qb.i32Tensor(zps)};
-    }
-    Value result = buildElementwise(
-        rewriter, loc, resultType, adaptor.getInput(), channel,
-        std::max<int64_t>(in->axis, 0),
-        [&](OpBuilder &b, Location l, ValueRange a) {
-          QuantBuilder q(b, l);
-          Value scale = in->axis >= 0 ? a[1] : q.f32(in->scale());
-          Value zp = in->axis >= 0 ? a[2] : q.i32(in->zeroPoint());
-          Value r = dequantizeScalar(b, l, a[0], *in, scale, zp, kind);
+    Value result = buildWithQuantParams(
+        rewriter, loc, resultType, adaptor.getInput(), *in,
+        [&](OpBuilder &b, Location l, Value x, Value scale, Value zp) {
+          Value r = dequantizeScalar(b, l, x, *in, scale, zp, kind);
           return to.isF32() ? r : truncateFloat(b, l, r, to);
         });
     rewriter.replaceOp(op, result);
