@@ -368,7 +368,7 @@ struct FuseThresholdsPass
     };
     SmallVector<int32_t> taus(channels * numLevels);
     for (int64_t c = 0; c < channels; ++c) {
-      if (!isFloatMode) {
+      if (!isFloatMode || identity) {
         // A left shift that could wrap, or a sum with the zero point
         // outside int32, would make the function non-monotonic.
         numerics::QuantizedMultiplier qm =
