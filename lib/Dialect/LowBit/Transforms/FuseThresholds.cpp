@@ -139,6 +139,33 @@ Value createDotProduct(OpBuilder &b, Operation *producer, Value weights,
       FloatAttr(), FloatAttr());
 }
 
+/// Replaces `end` (a sign or threshold) by `lowbit.threshold` with `taus`
+/// ([C, L]) on the exact dot product of `producer` with `weights`, an i32
+/// value at the input's scale `inScale`. Returns the new threshold.
+Value thresholdDotProduct(OpBuilder &b, Operation *producer, Value weights,
+                          double inScale, ArrayRef<int32_t> taus,
+                          int64_t channels, Operation *end) {
+  MLIRContext *ctx = b.getContext();
+  auto endInput = cast<RankedTensorType>(end->getOperand(0).getType());
+  auto accElement = quant::UniformQuantizedType::get(
+      quant::QuantizationFlags::Signed, IntegerType::get(ctx, 32),
+      Float32Type::get(ctx), inScale, 0, std::numeric_limits<int32_t>::min(),
+      std::numeric_limits<int32_t>::max());
+  Value acc =
+      createDotProduct(b, producer, weights,
+                       RankedTensorType::get(endInput.getShape(), accElement));
+  auto tauType = RankedTensorType::get(
+      {channels, static_cast<int64_t>(taus.size()) / channels},
+      IntegerType::get(ctx, 32));
+  Value tau = arith::ConstantOp::create(
+      b, producer->getLoc(), DenseIntElementsAttr::get(tauType, taus));
+  b.setInsertionPoint(end);
+  Value fused = ThresholdOp::create(b, end->getLoc(),
+                                    end->getResult(0).getType(), acc, tau);
+  end->getResult(0).replaceAllUsesWith(fused);
+  return fused;
+}
+
 /// The smallest d in [lo, hi] with reaches(d), for a predicate that is
 /// monotonic (false, then true); INT32_MIN when reaches(lo) (always on),
 /// INT32_MAX when not reaches(hi) (never on).
@@ -404,22 +431,9 @@ struct FuseThresholdsPass
     Value newWeights = ConstantOp::create(
         b, loc, RankedTensorType::get(wType.getShape(), unscaled),
         wConst.getValue());
-    auto accElement = quant::UniformQuantizedType::get(
-        quant::QuantizationFlags::Signed, IntegerType::get(ctx, 32),
-        Float32Type::get(ctx), qx.getScale(), 0,
-        std::numeric_limits<int32_t>::min(),
-        std::numeric_limits<int32_t>::max());
-    auto accType = RankedTensorType::get(outType.getShape(), accElement);
-    Value acc = createDotProduct(b, producer, newWeights, accType);
-    auto tauType =
-        RankedTensorType::get({channels, numLevels}, IntegerType::get(ctx, 32));
-    Value tau = arith::ConstantOp::create(
-        b, loc, DenseIntElementsAttr::get(tauType, taus));
-    b.setInsertionPoint(end);
-    Value fused = ThresholdOp::create(b, end.getLoc(),
-                                      end.getResult().getType(), acc, tau);
     Operation *oldThresholds = end.getThresholds().getDefiningOp();
-    end.getResult().replaceAllUsesWith(fused);
+    thresholdDotProduct(b, producer, newWeights, qx.getScale(), taus, channels,
+                        end);
     end->erase();
     producer->erase();
     for (Operation *op : {static_cast<Operation *>(wConst), oldThresholds,
@@ -598,20 +612,7 @@ struct FuseThresholdsPass
         b, loc, newWType,
         DenseElementsAttr::get(cast<ShapedType>(wAttr.getType()), wValues));
     // The exact dot product as an i32 value with the input's scale.
-    auto accElement = quant::UniformQuantizedType::get(
-        quant::QuantizationFlags::Signed, IntegerType::get(ctx, 32),
-        Float32Type::get(ctx), *inScale, 0, std::numeric_limits<int32_t>::min(),
-        std::numeric_limits<int32_t>::max());
-    auto accType = RankedTensorType::get(curType.getShape(), accElement);
-    Value acc = createDotProduct(b, producer, newWeights, accType);
-    auto tauType =
-        RankedTensorType::get({channels, numLevels}, IntegerType::get(ctx, 32));
-    Value tau = arith::ConstantOp::create(
-        b, loc, DenseIntElementsAttr::get(tauType, taus));
-    b.setInsertionPoint(end);
-    Value fused = ThresholdOp::create(b, end->getLoc(),
-                                      end->getResult(0).getType(), acc, tau);
-    end->getResult(0).replaceAllUsesWith(fused);
+    thresholdDotProduct(b, producer, newWeights, *inScale, taus, channels, end);
     end->erase();
     for (Operation *op : chain)
       op->erase();
