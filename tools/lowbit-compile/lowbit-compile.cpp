@@ -237,7 +237,7 @@ int main(int argc, char **argv) {
         return fail("empty feature in --mattr='" + targetFeatures +
                     "'; expected a comma-separated list of +name or -name");
   }
-  if (requantMode != "fixed-point" && requantMode != "float")
+  if (!lowbit::parseRequantModeOption(requantMode))
     return fail("unknown --requant-mode '" + requantMode +
                 "'; expected fixed-point or float");
 

@@ -697,10 +697,9 @@ struct TransposeTypeConversion
 
 /// Parses the requant-mode option.
 static FailureOr<RequantKind> parseRequantMode(Operation *op, StringRef mode) {
-  if (mode == "fixed-point")
-    return RequantKind::FixedPoint;
-  if (mode == "float")
-    return RequantKind::Float;
+  if (std::optional<RequantMode> m = parseRequantModeOption(mode))
+    return *m == RequantMode::Float ? RequantKind::Float
+                                    : RequantKind::FixedPoint;
   return op->emitError() << "unknown requant-mode '" << mode
                          << "'; expected fixed-point or float";
 }

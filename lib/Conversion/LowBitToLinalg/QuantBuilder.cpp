@@ -6,6 +6,7 @@
 
 #include "QuantBuilder.h"
 
+#include "lowbit/Dialect/LowBit/IR/NumericsInterop.h"
 #include "lowbit/Numerics/FixedPoint.h"
 
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -70,10 +71,9 @@ int64_t QuantInfo::maxAbsCentered() const {
 }
 
 RequantKind mlir::lowbit::getRequantKind(Operation *op, RequantKind fallback) {
-  for (Operation *p = op; p; p = p->getParentOp())
-    if (auto mode = p->getAttrOfType<RequantModeAttr>(kRequantModeAttrName))
-      return mode.getValue() == RequantMode::Float ? RequantKind::Float
-                                                   : RequantKind::FixedPoint;
+  if (std::optional<RequantMode> mode = getRecordedRequantMode(op))
+    return *mode == RequantMode::Float ? RequantKind::Float
+                                       : RequantKind::FixedPoint;
   return fallback;
 }
 
@@ -288,20 +288,7 @@ std::pair<int32_t, int32_t>
 mlir::lowbit::getActivationRange(const QuantInfo &out, Activation activation,
                                  std::optional<APFloat> lo,
                                  std::optional<APFloat> hi) {
-  numerics::ActivationKind kind = numerics::ActivationKind::None;
-  switch (activation) {
-  case Activation::none:
-    break;
-  case Activation::relu:
-    kind = numerics::ActivationKind::Relu;
-    break;
-  case Activation::relu6:
-    kind = numerics::ActivationKind::Relu6;
-    break;
-  case Activation::clamp:
-    kind = numerics::ActivationKind::Clamp;
-    break;
-  }
+  numerics::ActivationKind kind = toNumericsActivation(activation);
   float loF = lo ? static_cast<float>(lo->convertToDouble()) : 0.0f;
   float hiF = hi ? static_cast<float>(hi->convertToDouble()) : 0.0f;
   return numerics::activationRange(kind, static_cast<float>(out.scale()),

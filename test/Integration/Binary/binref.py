@@ -740,6 +740,18 @@ def same(path_a, path_b, prefix=None):
     return 0
 
 
+def report_ir_check(errors, path, ok_message):
+    """Prints the problems an IR check found in `path` (or `ok_message`);
+    the exit status for the check."""
+    for e in errors:
+        print("error: " + e)
+    if errors:
+        print("%d problems in the fused IR (%s)" % (len(errors), path))
+        return 1
+    print(ok_message)
+    return 0
+
+
 def main(generate, seed, extra_checks=None):
     """generate(builder, rng) adds the cases of a test file. extra_checks:
     name -> fn(prefix, path) for script-specific checks (--extra NAME

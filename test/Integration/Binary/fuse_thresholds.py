@@ -370,14 +370,10 @@ def check_fused(prefix, path):
     for p in fused_prods:
         if " bias " in p or " act(" in p:
             errors.append("fused producer keeps a bias/activation: " + p)
-    for e in errors:
-        print("error: " + e)
-    if errors:
-        print("%d problems in the fused IR (%s)" % (len(errors), path))
-        return 1
-    print("fused IR ok: %d graphs, each one lowbit.threshold on an i32 "
-          "accumulator" % len(graphs))
-    return 0
+    return B.report_ir_check(
+        errors, path,
+        "fused IR ok: %d graphs, each one lowbit.threshold on an i32 "
+        "accumulator" % len(graphs))
 
 
 def check_unfused(prefix, path):

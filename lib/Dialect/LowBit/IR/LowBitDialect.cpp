@@ -118,3 +118,19 @@ LogicalResult LowBitDialect::verifyOperationAttribute(Operation *op,
                          << kParallelLoopAttrName << "' and '"
                          << kParallelDispatchAttrName << "'";
 }
+
+std::optional<RequantMode>
+mlir::lowbit::parseRequantModeOption(StringRef name) {
+  if (name == "fixed-point")
+    return RequantMode::FixedPoint;
+  if (name == "float")
+    return RequantMode::Float;
+  return std::nullopt;
+}
+
+std::optional<RequantMode> mlir::lowbit::getRecordedRequantMode(Operation *op) {
+  for (Operation *p = op; p; p = p->getParentOp())
+    if (auto mode = p->getAttrOfType<RequantModeAttr>(kRequantModeAttrName))
+      return mode.getValue();
+  return std::nullopt;
+}

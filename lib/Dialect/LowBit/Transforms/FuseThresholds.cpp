@@ -7,6 +7,7 @@
 #include "lowbit/Dialect/LowBit/IR/LowBitOps.h"
 #include "lowbit/Dialect/LowBit/Transforms/Passes.h"
 
+#include "lowbit/Dialect/LowBit/IR/NumericsInterop.h"
 #include "lowbit/Numerics/FixedPoint.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -190,7 +191,7 @@ struct FuseThresholdsPass
   using LowBitFuseThresholdsBase::LowBitFuseThresholdsBase;
 
   void runOnOperation() override {
-    if (requantMode != "fixed-point" && requantMode != "float") {
+    if (!parseRequantModeOption(requantMode)) {
       getOperation().emitError("unknown requant-mode '")
           << requantMode << "'; expected fixed-point or float";
       return signalPassFailure();
@@ -293,17 +294,17 @@ struct FuseThresholdsPass
     auto wConst = weights.getDefiningOp<ConstantOp>();
     if (!wConst || !isa<DenseIntElementsAttr>(wConst.getValue()))
       return failure();
-    SmallVector<double> wScales;
+    int32_t wAxis;
+    FailureOr<SmallVector<double>> wScales = getScales(wElement, wAxis);
+    if (failed(wScales))
+      return failure();
     SmallVector<int64_t> wZeroPoints;
-    if (auto t = dyn_cast<quant::UniformQuantizedType>(wElement)) {
-      wScales.push_back(f32Scale(t.getScale()));
+    if (auto t = dyn_cast<quant::UniformQuantizedType>(wElement))
       wZeroPoints.push_back(t.getZeroPoint());
-    } else {
-      auto pa = cast<quant::UniformQuantizedPerAxisType>(wElement);
-      for (double sc : pa.getScales())
-        wScales.push_back(f32Scale(sc));
-      wZeroPoints.assign(pa.getZeroPoints().begin(), pa.getZeroPoints().end());
-    }
+    else
+      llvm::append_range(
+          wZeroPoints,
+          cast<quant::UniformQuantizedPerAxisType>(wElement).getZeroPoints());
     // The unscaled weights keep one zero point.
     if (!llvm::all_equal(wZeroPoints))
       return failure();
@@ -317,7 +318,6 @@ struct FuseThresholdsPass
     bool perChannelLevels = thresholdType.getDimSize(0) != 1;
 
     ProducerEpilogue epilogue = getProducerEpilogue(producer);
-    Activation act = epilogue.activation;
     Value bias = epilogue.bias;
     SmallVector<int64_t> biasValues(1, 0);
     if (bias) {
@@ -354,35 +354,28 @@ struct FuseThresholdsPass
     // lib/Conversion/LowBitToLinalg/Contraction.cpp does the same at run
     // time): acc + bias, then requantization, the zero point and the
     // activation's range.
-    bool isFloatMode = requantMode == "float";
-    for (Operation *p = producer; p; p = p->getParentOp())
-      if (auto mode = p->getAttrOfType<RequantModeAttr>(kRequantModeAttrName)) {
-        isFloatMode = mode.getValue() == RequantMode::Float;
-        break;
-      }
+    bool isFloatMode =
+        getRecordedRequantMode(producer).value_or(
+            *parseRequantModeOption(requantMode)) == RequantMode::Float;
     double sx = f32Scale(qx.getScale()), sz = f32Scale(qz.getScale());
     SmallVector<double> real;
     SmallVector<float> realF;
     for (int64_t c = 0; c < channels; ++c) {
-      double sw = wScales[wScales.size() == 1 ? 0 : c];
+      double sw = f32Scale((*wScales)[wScales->size() == 1 ? 0 : c]);
       real.push_back(sx * sw / sz);
       realF.push_back(static_cast<float>(sx) * static_cast<float>(sw) /
                       static_cast<float>(sz));
     }
     bool identity = llvm::all_of(real, [](double m) { return m == 1.0; });
-    numerics::ActivationKind kind = numerics::ActivationKind::None;
-    if (act == Activation::relu)
-      kind = numerics::ActivationKind::Relu;
-    else if (act == Activation::relu6)
-      kind = numerics::ActivationKind::Relu6;
-    else if (act == Activation::clamp)
-      kind = numerics::ActivationKind::Clamp;
+    SmallVector<numerics::QuantizedMultiplier> multipliers;
+    for (double m : real)
+      multipliers.push_back(numerics::quantizeMultiplier(m));
     int32_t zp = qz.getZeroPoint();
-    std::pair<int32_t, int32_t> range =
-        numerics::activationRange(kind, static_cast<float>(sz), zp,
-                                  static_cast<int32_t>(qz.getStorageTypeMin()),
-                                  static_cast<int32_t>(qz.getStorageTypeMax()),
-                                  epilogue.clampMin, epilogue.clampMax);
+    std::pair<int32_t, int32_t> range = numerics::activationRange(
+        toNumericsActivation(epilogue.activation), static_cast<float>(sz), zp,
+        static_cast<int32_t>(qz.getStorageTypeMin()),
+        static_cast<int32_t>(qz.getStorageTypeMax()), epilogue.clampMin,
+        epilogue.clampMax);
     int32_t lo = range.first, hi = range.second;
     // The requantized value before the zero point and the clamp (int64;
     // the lowering adds the zero point in int32, checked not to wrap).
@@ -390,16 +383,14 @@ struct FuseThresholdsPass
       int32_t v = static_cast<int32_t>(acc + biasAt(c));
       if (identity)
         return v;
-      return numerics::multiplyByQuantizedMultiplier(
-          v, numerics::quantizeMultiplier(real[c]));
+      return numerics::multiplyByQuantizedMultiplier(v, multipliers[c]);
     };
     SmallVector<int32_t> taus(channels * numLevels);
     for (int64_t c = 0; c < channels; ++c) {
       if (!isFloatMode || identity) {
         // A left shift that could wrap, or a sum with the zero point
         // outside int32, would make the function non-monotonic.
-        numerics::QuantizedMultiplier qm =
-            numerics::quantizeMultiplier(real[c]);
+        const numerics::QuantizedMultiplier &qm = multipliers[c];
         if (!identity && qm.shift > 0 &&
             bound + maxBias > (std::numeric_limits<int32_t>::max() >> qm.shift))
           return failure();

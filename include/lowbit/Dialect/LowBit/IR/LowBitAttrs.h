@@ -9,6 +9,9 @@
 
 #include "mlir/IR/Attributes.h"
 #include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Operation.h"
+
+#include <optional>
 
 #include "lowbit/Dialect/LowBit/IR/LowBitEnums.h.inc"
 
@@ -20,6 +23,14 @@ namespace lowbit {
 /// Name of the discardable attribute (on a module or function) that records
 /// the requantization convention of a model.
 constexpr llvm::StringLiteral kRequantModeAttrName = "lowbit.requant_mode";
+
+/// The mode a `requant-mode` option names ("fixed-point" or "float").
+std::optional<RequantMode> parseRequantModeOption(StringRef name);
+
+/// The mode recorded in `lowbit.requant_mode` on `op` or its nearest
+/// ancestor, if any.
+std::optional<RequantMode> getRecordedRequantMode(Operation *op);
+
 /// On a function: the layout of its rank-4 tensors, stated in the C header.
 constexpr llvm::StringLiteral kIOLayoutAttrName = "lowbit.io_layout";
 /// On a function: the model's names of its arguments, then its results,
