@@ -200,7 +200,7 @@ run_fuzz() {
       done
     log "$target: $seconds s (log: $fuzz/logs/$target.log)"
     "$fuzz/bin/$target" -max_total_time="$seconds" -max_len=16384 \
-      -timeout=30 -print_final_stats=1 \
+      -timeout=10 -print_final_stats=1 \
       -dict="$ROOT/tools/lowbit-fuzz/lowbit.dict" \
       -artifact_prefix="$fuzz/crashes/$target-" "$corpus" \
       >"$fuzz/logs/$target.log" 2>&1 &

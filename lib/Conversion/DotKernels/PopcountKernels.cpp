@@ -402,6 +402,8 @@ private:
   Value packFilter(DenseIntElementsAttr attr);
   /// Sums the 8 byte counts of each 64-bit lane.
   Value foldBytes(Value bytes);
+  /// v & mask + (v >> shift) & mask on 64-bit lanes.
+  Value addFields(Value v, int64_t shift, uint64_t mask);
   /// The sums of adjacent byte pairs of `bytes`, in 16-bit lanes.
   Value pairSums(Value bytes);
   /// The four 16-bit lanes of each 64-bit lane of `halves` summed.
@@ -424,9 +426,7 @@ Value PopKernelBuilder::packFilter(DenseIntElementsAttr attr) {
                                    DenseIntElementsAttr::get(type, packed));
 }
 
-/// x & mask + (x >> shift) & mask on 64-bit lanes.
-static Value addFields(OpBuilder &b, Location loc, Value v, int64_t shift,
-                       uint64_t mask, function_ref<Value(uint64_t)> splat64) {
+Value PopKernelBuilder::addFields(Value v, int64_t shift, uint64_t mask) {
   Value lo = arith::AndIOp::create(b, loc, v, splat64(mask));
   Value hi = arith::AndIOp::create(
       b, loc, arith::ShRUIOp::create(b, loc, v, splat64(shift)), splat64(mask));
@@ -435,14 +435,12 @@ static Value addFields(OpBuilder &b, Location loc, Value v, int64_t shift,
 
 Value PopKernelBuilder::pairSums(Value bytes) {
   Value x = vector::BitCastOp::create(b, loc, wordsType(), bytes);
-  return addFields(b, loc, x, 8, 0x00FF00FF00FF00FFULL,
-                   [&](uint64_t v) { return splat64(v); });
+  return addFields(x, 8, 0x00FF00FF00FF00FFULL);
 }
 
 Value PopKernelBuilder::foldHalves(Value x) {
-  auto s = [&](uint64_t v) { return splat64(v); };
-  x = addFields(b, loc, x, 16, 0x0000FFFF0000FFFFULL, s);
-  return addFields(b, loc, x, 32, 0x00000000FFFFFFFFULL, s);
+  x = addFields(x, 16, 0x0000FFFF0000FFFFULL);
+  return addFields(x, 32, 0x00000000FFFFFFFFULL);
 }
 
 Value PopKernelBuilder::foldBytes(Value bytes) {
