@@ -59,6 +59,10 @@ LogicalResult mlir::lowbit::buildLowBitToLLVMPipeline(
   pm.addPass(createLowBitLowerQuantized(lower));
   if (failed(at("after-quantized-lowering")))
     return failure();
+  // Drops what the lowerings left dead (e.g. the unpacked copy of a sign
+  // that is only read packed) and identity casts, so that the kernels see
+  // which results have one use.
+  pm.addPass(createCanonicalizerPass());
   if (options.popcountKernels != "none") {
     LowBitPopcountKernelsOptions pop;
     pop.isa = options.popcountKernels;
@@ -72,11 +76,12 @@ LogicalResult mlir::lowbit::buildLowBitToLLVMPipeline(
     dot.isa = options.dotKernels;
     dot.report = options.report;
     dot.packWeights = options.packWeights;
-    // Canonicalization first drops zero zero-point subtractions, leaving
-    // the plain ext * ext products the kernels match.
-    pm.addPass(createCanonicalizerPass());
+    // Canonicalization (above) drops zero zero-point subtractions,
+    // leaving the plain ext * ext products the kernels match.
     pm.addPass(createLowBitDotKernels(dot));
   }
+  // The packed signs the kernels did not store from their registers.
+  pm.addPass(createLowBitLowerThresholdPacks());
   pm.addPass(createLowBitPackSubByte());
   pm.addPass(createCanonicalizerPass());
   pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());

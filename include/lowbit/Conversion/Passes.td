@@ -68,9 +68,10 @@ def LowBitLowerBinary : Pass<"lowbit-lower-binary", "ModuleOp"> {
 
     A binary operand produced by `lowbit.threshold` (e.g. after
     `--lowbit-fuse-thresholds`) is packed straight from the integer
-    accumulator, 64 channels per vector comparison whose lanes become the
-    word's bits, so activations between binary layers are never stored
-    unpacked; the pooled words of a binary max_pool2d go to the next binary
+    accumulator by a `linalg.generic` marked `lowbit.threshold_pack`, which
+    the kernel passes store from their registers and
+    `--lowbit-lower-threshold-packs` otherwise turns into vector code, so
+    activations between binary layers are never stored unpacked; the pooled words of a binary max_pool2d go to the next binary
     layer as they are, and an operand produced by `lowbit.unpack` of 64-bit
     words is used as it is.
 
@@ -90,8 +91,7 @@ def LowBitLowerBinary : Pass<"lowbit-lower-binary", "ModuleOp"> {
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::linalg::LinalgDialect",
-    "::mlir::math::MathDialect", "::mlir::tensor::TensorDialect",
-    "::mlir::scf::SCFDialect", "::mlir::vector::VectorDialect"
+    "::mlir::math::MathDialect", "::mlir::tensor::TensorDialect"
   ];
 }
 
@@ -125,6 +125,12 @@ def LowBitPopcountKernels : Pass<"lowbit-popcount-kernels", "ModuleOp"> {
     The results are the exact popcount sums of the generic (bit for bit);
     ternary contractions and weights computed at run time keep the generic
     loops.
+
+    When the only use of the result (after the dot product `K - 2 *
+    popcount` and a padding correction, which the kernel also folds) is a
+    `lowbit.threshold_pack` generic (the packed sign of the next binary
+    layer), the kernel compares its registers with the thresholds and
+    stores the packed words itself: the int32 results are never written.
   }];
   let options = [
     Option<"isa", "isa", "std::string", /*default=*/"\"avx512-vpopcntdq\"",
@@ -137,6 +143,29 @@ def LowBitPopcountKernels : Pass<"lowbit-popcount-kernels", "ModuleOp"> {
     "::mlir::arith::ArithDialect", "::mlir::math::MathDialect",
     "::mlir::tensor::TensorDialect", "::mlir::scf::SCFDialect",
     "::mlir::vector::VectorDialect"
+  ];
+}
+
+def LowBitLowerThresholdPacks
+    : Pass<"lowbit-lower-threshold-packs", "ModuleOp"> {
+  let summary = "lower the threshold packs no kernel stored to vector code";
+  let description = [{
+    `--lowbit-lower-binary` packs the binary result of an integer threshold
+    that feeds a binary layer (the sign after a binary or int8 layer, with
+    its batch norm folded into per-channel thresholds) as a `linalg.generic`
+    marked `lowbit.threshold_pack`:
+    `words[..., g, c / 64] |= (x[..., g, c] < tau[g, c]) << (c % 64)`.
+    `--lowbit-popcount-kernels` and `--lowbit-dot-kernels` store such a pack
+    from the registers of the kernel that computes x. This pass rewrites
+    the remaining ones into vector code: per word, one comparison of 64
+    lanes of x with their thresholds, whose i1 lanes are bitcast to the
+    word (a mask move with AVX-512, `vpmovmskb` with AVX2, a narrowing
+    sequence on NEON). Run it after the kernel passes; the generic form is
+    exact as it stands, only slower.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::tensor::TensorDialect",
+    "::mlir::scf::SCFDialect", "::mlir::vector::VectorDialect"
   ];
 }
 
@@ -191,6 +220,12 @@ def LowBitDotKernels : Pass<"lowbit-dot-kernels", "ModuleOp"> {
     constant weights gets its own kernel: vectors across channels, one
     multiply-add per filter tap (activations widened to 32 bits, weights
     stored as 16-bit values), a tile of 4 output pixels x 2 vectors.
+
+    When the only use of a matmul's or conv2d's int32 result is a
+    `lowbit.threshold_pack` generic (the packed sign of an int8 first layer
+    feeding a binary one, its requantization folded into integer
+    thresholds), the kernel stores the packed words from its registers
+    instead of the int32 results.
 
     Batched weights, other grouped conv2d, wider operands, weight zero
     points inside the loop and depthwise weights computed at run time are

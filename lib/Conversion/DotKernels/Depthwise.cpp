@@ -54,7 +54,7 @@ Value mlir::lowbit::dotkernels::buildDepthwise(OpBuilder &b, Location loc,
   Value out4 = tensor::CollapseShapeOp::create(
       b, loc,
       RankedTensorType::get({p.batch, p.oh, p.ow, p.oc}, b.getI32Type()),
-      p.init, outAssoc);
+      kernelDestination(b, loc, p.init), outAssoc);
   std::optional<int64_t> fillValue = getConstantFill(p.init);
 
   Value zero8 = arith::ConstantIntOp::create(b, loc, 0, 8);

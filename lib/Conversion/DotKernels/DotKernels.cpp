@@ -78,12 +78,18 @@ struct DotKernelsPass
           << "' for --lowbit-dot-kernels; expected auto, always or never";
       return signalPassFailure();
     }
-    SmallVector<Problem> problems;
+    // Matched again just before each rewrite: a kernel that stores a
+    // threshold pack replaces values other contractions may read.
+    SmallVector<linalg::GenericOp> ops;
     getOperation()->walk([&](linalg::GenericOp op) {
-      if (std::optional<Problem> p = matchProblem(op))
-        problems.push_back(*p);
+      if (matchProblem(op))
+        ops.push_back(op);
     });
-    for (Problem &p : problems) {
+    for (linalg::GenericOp op : ops) {
+      std::optional<Problem> matched = matchProblem(op);
+      if (!matched)
+        continue;
+      Problem &p = *matched;
       std::optional<SmallVector<int64_t>> w =
           constantValues(p.filter, p.filterSigned, p.binaryWeights);
       if (p.isDepthwise) {
@@ -117,6 +123,10 @@ struct DotKernelsPass
         group = 2;
       else if (k == Isa::Neon)
         group = 1;
+      // The packed sign of the results (an int8 first layer feeding a
+      // binary one), if nothing else reads them.
+      if (getConstantFill(p.init))
+        p.pack = matchFusablePack(p.op.getResult(0), 1, p.oc, p.packReshapes);
       if (report) {
         static const char *const names[] = {
             "sse2", "avx2", "avx-vnni", "avx512-vnni", "neon", "neon-dotprod"};
@@ -130,13 +140,23 @@ struct DotKernelsPass
             << " per lane), " << (p.isMatmul ? "matmul " : "conv2d ")
             << (p.isMatmul ? p.ow : p.batch * p.oh * p.ow) << " x "
             << p.kh * p.kw * p.c << " x " << p.oc << ", tile " << info.rows
-            << " x " << info.lanes * info.cols;
+            << " x " << info.lanes * info.cols
+            << (p.pack ? ", packed sign stored" : "");
       }
-      OpBuilder b(p.op);
+      // With a pack, built where the pack is, after its thresholds and zero
+      // words; the kernel replaces the pack and the int32 results.
+      OpBuilder b(p.pack ? p.pack->op : p.op);
       Value res = buildDotKernel(
           b, p.op.getLoc(), p, k, group,
           w ? std::optional<ArrayRef<int64_t>>(*w) : std::nullopt, packing);
-      p.op.getResult(0).replaceAllUsesWith(res);
+      if (p.pack) {
+        p.pack->op->getResult(0).replaceAllUsesWith(res);
+        p.pack->op.erase();
+        for (Operation *reshape : llvm::reverse(p.packReshapes))
+          reshape->erase();
+      } else {
+        p.op.getResult(0).replaceAllUsesWith(res);
+      }
       p.op.erase();
     }
   }

@@ -47,6 +47,22 @@ inline IsaInfo getIsaInfo(Isa isa) {
   return {8, 4, 2};
 }
 
+/// A linalg.generic marked `lowbit.threshold_pack` (see LowBitAttrs.h):
+///   words[..., g, c / 64] |= (x[..., g, c] < tau[g, c]) << (c % 64)
+/// with x [..., G, CG] integer, tau [G, CG] (or [1, 1]: one threshold for
+/// every channel) and words [..., G, ceil(CG / 64)], zero-filled.
+struct ThresholdPack {
+  linalg::GenericOp op;
+  Value x, tau;
+  /// The zero-filled words the pack ORs its bits into.
+  Value init;
+  bool sharedTau = false;
+  /// x is widened as signed (or unsigned) to `cmpType` for the comparison.
+  bool xSigned = true;
+  IntegerType cmpType;
+  int64_t groups = 1, groupChannels = 1, words = 1;
+};
+
 /// One contraction in conv2d form:
 ///   out[b, oh, ow, oc] += sum_{kh, kw, c}
 ///       act[b, oh*sh + kh*dh, ow*sw + kw*dw, c] * filter(oc, kh, kw, c)
@@ -74,6 +90,10 @@ struct Problem {
   /// (kw = 1, c = KW * C; see buildDotKernel): the activations are read as
   /// rows of bytes, output pixel x starting at byte x * mergedStride.
   int64_t mergedStride = 0;
+  /// The threshold pack that is the only reader of the result, stored by
+  /// the kernel instead of the result; the reshapes in between.
+  std::optional<ThresholdPack> pack;
+  SmallVector<Operation *> packReshapes;
 };
 
 /// Coefficients of a linear expression in dims (the constant last), or
@@ -147,6 +167,11 @@ buildLoop(OpBuilder &b, Location loc, int64_t ub, int64_t step, ValueRange iter,
 /// loop of each body).
 void markParallelLoop(Value outer, unsigned depth);
 
+/// The tensor a kernel writes its results into: `init`, or an empty tensor
+/// when `init` is a constant fill, which the kernel's tiles start from in
+/// registers (every result is written, so the fill is never read).
+Value kernelDestination(OpBuilder &b, Location loc, Value init);
+
 /// Where a register tile of accumulators lives in the [B, OH, OW, OC]
 /// accumulator: output pixels (b, oh, rows[r]) and the first channel of
 /// each vector, channels[t]; `inBounds` is false when the last vector runs
@@ -189,6 +214,47 @@ Value buildDotKernel(OpBuilder &b, Location loc, const Problem &p, Isa kind,
 /// The depthwise kernel for `p` (constant weights).
 Value buildDepthwise(OpBuilder &b, Location loc, const Problem &p, Isa kind,
                      ArrayRef<int64_t> w);
+
+/// `op` as a threshold pack, if it is marked as one and has its form.
+std::optional<ThresholdPack> matchThresholdPack(linalg::GenericOp op);
+
+/// The threshold pack that is the only user of a kernel's int32 result
+/// (through reshapes whose only user is the next one), if its x holds the
+/// result as [pixels, `groups`, `oc`] in row-major order: the kernel may
+/// then store the pack's bits instead of the result. `reshapes` receives
+/// the reshapes in between, in order.
+std::optional<ThresholdPack>
+matchFusablePack(Value result, int64_t groups, int64_t oc,
+                 SmallVectorImpl<Operation *> &reshapes);
+
+/// `v` reshaped (through one dimension) to `shape` of the same size.
+Value reshapeTo(OpBuilder &b, Location loc, Value v, ArrayRef<int64_t> shape);
+
+/// The thresholds of `tp` for channels channel .. channel + lanes - 1 of
+/// `group`, as a vector of the thresholds' element type (lanes past the
+/// group's channels read 0 unless `inBounds`).
+Value readThresholds(OpBuilder &b, Location loc, const ThresholdPack &tp,
+                     Value group, Value channel, int64_t lanes, bool inBounds);
+
+/// ORs an R x T tile of bit vectors (row-major, vector<L x i1>, lane l of
+/// `bits[r * T + t]` = channel channels[t] + l of pixel row r) into the
+/// packed words `words` and returns them. `wordAt(r, w)` gives the indices
+/// of word w of row r. Lanes at or past `oc` (the channels per group) give
+/// no bit. `consecutive`: the T vectors are T * L consecutive channels
+/// starting at a multiple of T * L, which divides 64, so each row goes into
+/// one word at once (stored whole when T * L = 64).
+Value storePackedBits(OpBuilder &b, Location loc, Value words,
+                      ArrayRef<Value> bits, int64_t rows, int64_t cols,
+                      ArrayRef<Value> channels, int64_t oc, bool consecutive,
+                      function_ref<SmallVector<Value>(int64_t, Value)> wordAt);
+
+/// storePackedBits of `tile < thresholds` for a finished tile of int32
+/// vectors of `group` (see storePackedBits for the layout).
+Value storePackedTile(OpBuilder &b, Location loc, const ThresholdPack &tp,
+                      Value words, ArrayRef<Value> tile, int64_t rows,
+                      int64_t cols, Value group, ArrayRef<Value> channels,
+                      int64_t oc, bool consecutive,
+                      function_ref<SmallVector<Value>(int64_t, Value)> wordAt);
 
 } // namespace dotkernels
 } // namespace lowbit

@@ -625,14 +625,22 @@ Value KernelBuilder::build(std::optional<ArrayRef<int64_t>> weights) {
   // A batched matmul's [B, M, N] goes through [B*M, N].
   auto out2Type = RankedTensorType::get({p.ow, p.oc}, b.getI32Type());
   SmallVector<ReassociationIndices> batchAssoc = {{0, 1}, {2}};
-  Value init = p.init;
-  if (p.matmulBatch)
-    init = tensor::CollapseShapeOp::create(b, loc, out2Type, init, batchAssoc);
-  Value out4 = p.isMatmul
-                   ? Value(tensor::ExpandShapeOp::create(b, loc, out4Type, init,
-                                                         outAssoc))
-                   : Value(tensor::CollapseShapeOp::create(b, loc, out4Type,
-                                                           init, outAssoc));
+  Value init = kernelDestination(b, loc, p.init);
+  Value out4;
+  if (p.pack) {
+    // A fused threshold pack: the kernel writes its words, as
+    // [B, OH, OW, CW].
+    out4 =
+        reshapeTo(b, loc, p.pack->init, {p.batch, p.oh, p.ow, p.pack->words});
+  } else {
+    if (p.matmulBatch)
+      init =
+          tensor::CollapseShapeOp::create(b, loc, out2Type, init, batchAssoc);
+    out4 = p.isMatmul ? Value(tensor::ExpandShapeOp::create(b, loc, out4Type,
+                                                            init, outAssoc))
+                      : Value(tensor::CollapseShapeOp::create(b, loc, out4Type,
+                                                              init, outAssoc));
+  }
   // A zero-filled (or constant-filled) accumulator needs no load.
   std::optional<int64_t> fillValue = getConstantFill(p.init);
 
@@ -833,6 +841,17 @@ Value KernelBuilder::build(std::optional<ArrayRef<int64_t>> weights) {
                 done.resize(rows * cols);
               }
 
+              if (p.pack) {
+                // Whole tiles of T * L consecutive channels dividing a word
+                // go in with one OR (or one store) per row.
+                bool consecutive = blocks % cols == 0 && channelsExact &&
+                                   64 % (cols * lanes) == 0;
+                return SmallVector<Value>{storePackedTile(
+                    b, loc, *p.pack, o3[0], done, rows, cols, c0, chIdx, p.oc,
+                    consecutive, [&](int64_t r, Value w) {
+                      return SmallVector<Value>{bi, ohi, rowIdx[r], w};
+                    })};
+              }
               return SmallVector<Value>{storeTile(b, loc, o3[0], done, place)};
             }));
           }));
@@ -843,6 +862,9 @@ Value KernelBuilder::build(std::optional<ArrayRef<int64_t>> weights) {
   for (unsigned depth : {1, 2, 3})
     markParallelLoop(result[0], depth);
   Value res = result[0];
+  if (p.pack)
+    return reshapeTo(b, loc, res,
+                     cast<RankedTensorType>(p.pack->init.getType()).getShape());
   if (p.matmulBatch) {
     res = tensor::CollapseShapeOp::create(b, loc, out2Type, res, outAssoc);
     return tensor::ExpandShapeOp::create(b, loc, initType, res, batchAssoc);

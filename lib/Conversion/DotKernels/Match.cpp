@@ -277,6 +277,14 @@ std::optional<int64_t> mlir::lowbit::dotkernels::getConstantFill(Value init) {
   return std::nullopt;
 }
 
+Value mlir::lowbit::dotkernels::kernelDestination(OpBuilder &b, Location loc,
+                                                  Value init) {
+  if (!getConstantFill(init))
+    return init;
+  auto t = cast<RankedTensorType>(init.getType());
+  return tensor::EmptyOp::create(b, loc, t.getShape(), t.getElementType());
+}
+
 /// Coefficients of a linear expression in dims (the constant last), or
 /// failure for anything that is not a sum of dim * constant terms.
 FailureOr<SmallVector<int64_t>>

@@ -120,6 +120,10 @@ struct PopProblem {
   bool ternary = false;
   Value actMask;
   DenseIntElementsAttr filterMask;
+  /// The threshold pack that takes the (dot product) result, stored by the
+  /// kernel; the reshapes in between.
+  std::optional<ThresholdPack> pack;
+  SmallVector<Operation *> packReshapes;
 };
 
 /// The ternary body: c1 + ctpop(m), c2 + ctpop(m & (s_a ^ s_w)) with
@@ -367,7 +371,31 @@ std::optional<PopProblem> matchPopProblem(linalg::GenericOp op) {
 /// layers get no more than they have.
 std::pair<int64_t, int64_t> tileFor(const PopProblem &p, const PopIsa &isa) {
   int64_t rows = p.ternary ? std::max<int64_t>(1, isa.rows / 2) : isa.rows;
-  return {std::min(rows, p.ow), std::min(isa.cols, ceilDiv(p.oc, isa.lanes))};
+  int64_t blocks = ceilDiv(p.oc, isa.lanes);
+  std::pair<int64_t, int64_t> best = {std::min(rows, p.ow),
+                                      std::min(isa.cols, blocks)};
+  if (!isa.native64 || p.ternary)
+    return best;
+  // With 64-bit counts every accumulator register is one output vector:
+  // other shapes of the same number of accumulators fit rows that the
+  // default leaves a remainder of (7 or 14 pixels: 7 x 2 instead of
+  // 4 x 4). The cost counts the work of the tiles, repeated rows and
+  // channel blocks included, and the loads per step ((R + T) for R x T
+  // XOR + popcount + add).
+  int64_t budget = isa.rows * isa.cols;
+  auto cost = [&](int64_t r, int64_t c) {
+    double work = static_cast<double>(ceilDiv(p.ow, r) * r) *
+                  static_cast<double>(ceilDiv(blocks, c) * c);
+    return work * (1.0 + static_cast<double>(r + c) / (3.0 * r * c));
+  };
+  double bestCost = cost(best.first, best.second);
+  for (int64_t r = 1; r <= std::min(p.ow, budget); ++r)
+    for (int64_t c = 1; c <= std::min(blocks, budget / r); ++c)
+      if (cost(r, c) < bestCost * 0.98) {
+        bestCost = cost(r, c);
+        best = {r, c};
+      }
+  return best;
 }
 
 class PopKernelBuilder {
@@ -462,6 +490,15 @@ Value PopKernelBuilder::build() {
       b, loc, cast<RankedTensorType>(p.init.getType()).getShape(), i32);
   auto initType = cast<RankedTensorType>(p.init.getType());
   SmallVector<ReassociationIndices> batchAssoc = {{0, 1}, {2}};
+  // With a fused threshold pack, the kernel writes the pack's words, as
+  // [B, OH, OW, G, CW] (a matmul: [M, CW]).
+  if (p.pack) {
+    SmallVector<int64_t> shape =
+        p.isMatmul
+            ? SmallVector<int64_t>{p.ow, p.pack->words}
+            : SmallVector<int64_t>{p.batch, p.oh, p.ow, p.g, p.pack->words};
+    init = reshapeTo(b, loc, p.pack->init, shape);
+  }
   // A (batched) matmul is indexed as [M, CW] / [M, N] directly, so that
   // its result is the buffer it was computed in (a reshape would make
   // bufferization copy a returned result into the caller's buffer).
@@ -473,8 +510,9 @@ Value PopKernelBuilder::build() {
       actMask = tensor::CollapseShapeOp::create(
           b, loc, RankedTensorType::get({p.ow, p.cw}, b.getI64Type()), actMask,
           batchAssoc);
-    init = tensor::CollapseShapeOp::create(
-        b, loc, RankedTensorType::get({p.ow, p.oc}, i32), init, batchAssoc);
+    if (!p.pack)
+      init = tensor::CollapseShapeOp::create(
+          b, loc, RankedTensorType::get({p.ow, p.oc}, i32), init, batchAssoc);
   }
   auto actIndex = [&](Value bi, Value ih, Value iw, Value gi,
                       Value cwi) -> SmallVector<Value> {
@@ -727,7 +765,42 @@ Value PopKernelBuilder::build() {
                       });
                 }
                 Value out = o4[0];
+                SmallVector<Value> tile, channels;
                 auto v32 = VectorType::get({isa.lanes}, i32);
+                // Whole tiles of T * L consecutive channels dividing a word
+                // go into the packed words with one OR per row.
+                bool consecutive = blocks % cols == 0 && channelsExact &&
+                                   64 % (cols * isa.lanes) == 0;
+                auto wordAt = [&](int64_t r, Value w) {
+                  return outIndex(bi, ohi, rowIdx[r], gi, w);
+                };
+                if (p.pack && !p.ternary && !p.corr) {
+                  // The packed sign of K - 2 * popcount, compared on the
+                  // 64-bit popcounts: K - 2 pop < tau <=> pop >= beta with
+                  // beta = floor((K - tau) / 2) + 1.
+                  SmallVector<Value> beta, bits;
+                  auto k64 = splat64(static_cast<uint64_t>(p.dotK));
+                  for (int64_t t = 0; t < cols; ++t) {
+                    channels.push_back(arith::MulIOp::create(b, loc, blkIdx[t],
+                                                             idx(isa.lanes)));
+                    Value tau = arith::ExtSIOp::create(
+                        b, loc, wordsType(),
+                        readThresholds(b, loc, *p.pack, gi, channels[t],
+                                       isa.lanes, channelsExact));
+                    Value half = arith::ShRSIOp::create(
+                        b, loc, arith::SubIOp::create(b, loc, k64, tau),
+                        splat64(1));
+                    beta.push_back(
+                        arith::AddIOp::create(b, loc, half, splat64(1)));
+                  }
+                  for (int64_t i = 0; i < rows * cols; ++i)
+                    bits.push_back(
+                        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge,
+                                              done[i], beta[i % cols]));
+                  out = storePackedBits(b, loc, out, bits, rows, cols, channels,
+                                        p.oc, consecutive, wordAt);
+                  return SmallVector<Value>{out};
+                }
                 for (int64_t r = 0; r < rows; ++r)
                   for (int64_t t = 0; t < cols; ++t) {
                     int64_t i = (r * cols + t) * planes;
@@ -765,12 +838,22 @@ Value PopKernelBuilder::build() {
                           ArrayRef<bool>{channelsExact});
                       v = arith::SubIOp::create(b, loc, v, c);
                     }
+                    if (r == 0)
+                      channels.push_back(ch);
+                    if (p.pack) {
+                      tile.push_back(v);
+                      continue;
+                    }
                     out = vector::TransferWriteOp::create(
                               b, loc, v, out,
                               outIndex(bi, ohi, rowIdx[r], gi, ch),
                               ArrayRef<bool>{channelsExact})
                               .getResult();
                   }
+                if (p.pack)
+                  out =
+                      storePackedTile(b, loc, *p.pack, out, tile, rows, cols,
+                                      gi, channels, p.oc, consecutive, wordAt);
                 return SmallVector<Value>{out};
               });
             });
@@ -783,6 +866,9 @@ Value PopKernelBuilder::build() {
   for (unsigned depth : {1, 3, 4})
     markParallelLoop(result[0], depth);
   Value res = result[0];
+  if (p.pack)
+    return reshapeTo(b, loc, res,
+                     cast<RankedTensorType>(p.pack->init.getType()).getShape());
   if (p.matmulBatch)
     res = tensor::ExpandShapeOp::create(b, loc, initType, res, batchAssoc);
   return res;
@@ -802,12 +888,24 @@ struct PopcountKernelsPass
              "avx512bw, avx2, popcnt, sse2 or neon";
       return signalPassFailure();
     }
-    SmallVector<PopProblem> problems;
+    // Matched again just before each rewrite: a kernel that stores a
+    // threshold pack replaces the value the next layer reads.
+    SmallVector<linalg::GenericOp> ops;
     getOperation()->walk([&](linalg::GenericOp op) {
-      if (std::optional<PopProblem> p = matchPopProblem(op))
-        problems.push_back(*p);
+      if (matchPopProblem(op))
+        ops.push_back(op);
     });
-    for (PopProblem &p : problems) {
+    for (linalg::GenericOp op : ops) {
+      std::optional<PopProblem> matched = matchPopProblem(op);
+      if (!matched)
+        continue;
+      PopProblem &p = *matched;
+      // The packed sign of the dot products, if nothing else reads them.
+      if (p.dotOp) {
+        Value dot = p.corrOp ? p.corrOp.getResult(0) : p.dotOp.getResult(0);
+        p.pack =
+            matchFusablePack(dot, p.isMatmul ? 1 : p.g, p.oc, p.packReshapes);
+      }
       // The correction constant is created after the contraction; the
       // kernel, built in its place, reads it.
       if (p.corr)
@@ -822,7 +920,22 @@ struct PopcountKernelsPass
             << isa << "), " << (p.isMatmul ? "matmul " : "conv2d ")
             << p.batch * p.oh * p.ow << " x " << p.kh * p.kw * p.cw * 64
             << " bits x " << p.g * p.oc << ", tile " << rows << " x "
-            << cols * kind->lanes;
+            << cols * kind->lanes << (p.pack ? ", packed sign stored" : "");
+      }
+      if (p.pack) {
+        // Built where the pack is, after its thresholds and zero words; it
+        // replaces the pack and the int32 results.
+        OpBuilder b(p.pack->op);
+        Value words = PopKernelBuilder(b, p.op.getLoc(), p, *kind).build();
+        p.pack->op->getResult(0).replaceAllUsesWith(words);
+        p.pack->op.erase();
+        for (Operation *reshape : llvm::reverse(p.packReshapes))
+          reshape->erase();
+        if (p.corrOp)
+          p.corrOp.erase();
+        p.dotOp.erase();
+        p.op.erase();
+        continue;
       }
       OpBuilder b(p.op);
       Value r = PopKernelBuilder(b, p.op.getLoc(), p, *kind).build();

@@ -27,9 +27,7 @@
 #include "QuantBuilder.h"
 
 #include "mlir/Dialect/Math/IR/Math.h"
-#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Utils/StructuredOpsUtils.h"
-#include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 using namespace mlir;
 using namespace mlir::lowbit;
@@ -298,6 +296,13 @@ static Planes packedSource(ConversionPatternRewriter &rewriter, Value v,
 /// it. x is [..., C] integer storage; the words are [..., groups, Cw] with
 /// Cw = ceil(C / groups / 64). Returns null when `v` is not such a
 /// threshold.
+///
+/// The packing is a linalg.generic marked `lowbit.threshold_pack` over
+/// (..., g, c), reducing c into word c / 64 with bit c % 64: exact as
+/// written, and recognisable, so that the kernel passes store these bits
+/// straight from the registers of the contraction that produces x, and
+/// --lowbit-lower-threshold-packs turns the others into vector code (one
+/// comparison per 64 channels whose lanes become the word's bits).
 static Value packedFromThreshold(ConversionPatternRewriter &rewriter, Value v,
                                  int64_t groups) {
   auto t = v.getDefiningOp<ThresholdOp>();
@@ -308,100 +313,87 @@ static Value packedFromThreshold(ConversionPatternRewriter &rewriter, Value v,
   if (failed(in) || in->isFloat)
     return {};
   Location loc = t.getLoc();
+  MLIRContext *ctx = rewriter.getContext();
   Value x = rewriter.getRemappedValue(t.getInput());
   Value tau = rewriter.getRemappedValue(t.getThresholds());
   auto xt = dyn_cast<RankedTensorType>(x.getType());
-  if (!xt || !xt.hasStaticShape() || !isa<IntegerType>(xt.getElementType()))
+  auto tauT = dyn_cast<RankedTensorType>(tau.getType());
+  if (!xt || !xt.hasStaticShape() || !isa<IntegerType>(xt.getElementType()) ||
+      !tauT || !tauT.hasStaticShape())
     return {};
   int64_t rank = xt.getRank(), c = xt.getShape().back();
   int64_t cg = c / groups, cw = llvm::divideCeil(cg, kWordBits);
-  bool sharedTau = t.getThresholds().getType().getDimSize(0) == 1;
-  bool isSigned = in->isSigned;
+  bool sharedTau = tauT.getDimSize(0) == 1;
+  // x as [..., G, CG], thresholds as [G, CG] (or the one [1, 1]).
+  SmallVector<int64_t> xShape(xt.getShape().drop_back());
+  xShape.append({groups, cg});
+  SmallVector<ReassociationIndices> split;
+  for (int64_t i = 0; i + 1 < rank; ++i)
+    split.push_back({i});
+  split.push_back({rank - 1, rank});
+  Value xg = tensor::ExpandShapeOp::create(
+      rewriter, loc, RankedTensorType::get(xShape, xt.getElementType()), x,
+      split);
+  if (!sharedTau) {
+    Value row = tensor::CollapseShapeOp::create(
+        rewriter, loc, RankedTensorType::get({c}, tauT.getElementType()), tau,
+        ArrayRef<ReassociationIndices>{{0, 1}});
+    tau = tensor::ExpandShapeOp::create(
+        rewriter, loc,
+        RankedTensorType::get({groups, cg}, tauT.getElementType()), row,
+        ArrayRef<ReassociationIndices>{{0, 1}});
+  }
+  // Loops (..., g, c); the words are indexed (..., g, c floordiv 64).
+  unsigned loops = rank + 1;
+  SmallVector<AffineExpr> outE;
+  for (unsigned i = 0; i + 1 < loops; ++i)
+    outE.push_back(getAffineDimExpr(i, ctx));
+  outE.push_back(getAffineDimExpr(loops - 1, ctx).floorDiv(kWordBits));
+  AffineExpr zero = getAffineConstantExpr(0, ctx);
+  AffineMap tauMap = sharedTau
+                         ? AffineMap::get(loops, 0, {zero, zero}, ctx)
+                         : AffineMap::get(loops, 0,
+                                          {getAffineDimExpr(loops - 2, ctx),
+                                           getAffineDimExpr(loops - 1, ctx)},
+                                          ctx);
+  SmallVector<AffineMap> maps = {AffineMap::getMultiDimIdentityMap(loops, ctx),
+                                 tauMap, AffineMap::get(loops, 0, outE, ctx)};
+  SmallVector<utils::IteratorType> iters(loops, utils::IteratorType::parallel);
+  iters.back() = utils::IteratorType::reduction;
+  IntegerType word = rewriter.getIntegerType(kWordBits);
   SmallVector<int64_t> shape(xt.getShape().drop_back());
   shape.append({groups, cw});
-  Type word = rewriter.getIntegerType(kWordBits);
-  // One word at a time, as vector code: 64 channels of x against their
-  // thresholds, the comparison's lanes cast to the word's bits (one mask
-  // move on AVX-512, vpmovmskb on AVX2, a narrowing sequence on NEON)
-  // rather than a bit loop that LLVM would shuffle mask bits for.
-  Type xElem = xt.getElementType();
-  unsigned xWidth = xElem.getIntOrFloatBitWidth();
+  Value init =
+      filledTensor(rewriter, loc, shape,
+                   arith::ConstantIntOp::create(rewriter, loc, word, 0));
   // Compared in 32 bits when that holds every x and threshold value.
+  unsigned xWidth = xt.getElementTypeBitWidth();
+  bool isSigned = in->isSigned;
   Type cmpElem = (xWidth < 32 || (xWidth == 32 && isSigned))
                      ? rewriter.getI32Type()
                      : rewriter.getI64Type();
-  auto vecType = [&](Type e) { return VectorType::get({kWordBits}, e); };
-  auto cidx = [&](int64_t v) -> Value {
-    return arith::ConstantIndexOp::create(rewriter, loc, v);
-  };
-  // Thresholds as one row [C] (or one value).
-  auto tauT = cast<RankedTensorType>(tau.getType());
-  Value tauRow = tensor::CollapseShapeOp::create(
-      rewriter, loc,
-      RankedTensorType::get({tauT.getDimSize(0)}, tauT.getElementType()), tau,
-      ArrayRef<ReassociationIndices>{{0, 1}});
-  Value out = tensor::EmptyOp::create(rewriter, loc, shape, word);
-  SmallVector<int64_t> bounds(xt.getShape().drop_back());
-  bounds.append({groups, cw});
-  // Loops over the leading dims, the group and the word, carrying the
-  // words; `at` collects the induction variables.
-  SmallVector<Value> at;
-  std::function<Value(OpBuilder &, unsigned, Value)> nest =
-      [&](OpBuilder &b, unsigned d, Value acc) -> Value {
-    if (d == bounds.size()) {
-      Value g = at[rank - 1], wi = at[rank];
-      Value inGroup = arith::MulIOp::create(b, loc, wi, cidx(kWordBits));
-      Value base = arith::AddIOp::create(
-          b, loc, arith::MulIOp::create(b, loc, g, cidx(cg)), inGroup);
-      SmallVector<Value> xi(at.begin(), at.begin() + rank - 1);
-      xi.push_back(base);
-      Value xv = vector::TransferReadOp::create(
-          b, loc, vecType(xElem), x, xi,
-          arith::ConstantIntOp::create(b, loc, xElem, 0),
-          ArrayRef<bool>{false});
-      if (xElem != cmpElem)
-        xv = isSigned
-                 ? Value(arith::ExtSIOp::create(b, loc, vecType(cmpElem), xv))
-                 : Value(arith::ExtUIOp::create(b, loc, vecType(cmpElem), xv));
-      Type tauElem = tauT.getElementType();
-      Value tv;
-      if (sharedTau) {
-        Value t0 = tensor::ExtractOp::create(b, loc, tauRow, cidx(0));
-        tv = vector::BroadcastOp::create(b, loc, vecType(tauElem), t0);
-      } else {
-        tv = vector::TransferReadOp::create(
-            b, loc, vecType(tauElem), tauRow, ValueRange{base},
-            arith::ConstantIntOp::create(b, loc, tauElem, 0),
-            ArrayRef<bool>{false});
-      }
-      if (tauElem != cmpElem)
-        tv = arith::ExtSIOp::create(b, loc, vecType(cmpElem), tv);
-      Value below =
-          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, xv, tv);
-      // Lanes past the group's channels are 0 bits.
-      if (cg % kWordBits) {
-        Value left = arith::SubIOp::create(b, loc, cidx(cg), inGroup);
-        Value valid = vector::CreateMaskOp::create(
-            b, loc, VectorType::get({kWordBits}, b.getI1Type()),
-            ValueRange{arith::MinSIOp::create(b, loc, left, cidx(kWordBits))});
-        below = arith::AndIOp::create(b, loc, below, valid);
-      }
-      Value bits =
-          vector::BitCastOp::create(b, loc, VectorType::get({1}, word), below);
-      Value w = vector::ExtractOp::create(b, loc, bits, ArrayRef<int64_t>{0});
-      return tensor::InsertOp::create(b, loc, w, acc, at);
-    }
-    auto loop = scf::ForOp::create(
-        b, loc, cidx(0), cidx(bounds[d]), cidx(1), ValueRange{acc},
-        [&](OpBuilder &nb, Location, Value iv, ValueRange args) {
-          at.push_back(iv);
-          Value next = nest(nb, d + 1, args[0]);
-          at.pop_back();
-          scf::YieldOp::create(nb, loc, next);
-        });
-    return loop.getResult(0);
-  };
-  return nest(rewriter, 0, out);
+  auto pack = linalg::GenericOp::create(
+      rewriter, loc, init.getType(), ValueRange{xg, tau}, init, maps, iters,
+      [&](OpBuilder &b, Location l, ValueRange a) {
+        Value xv = a[0], tv = a[1];
+        if (xv.getType() != cmpElem)
+          xv = isSigned ? Value(arith::ExtSIOp::create(b, l, cmpElem, xv))
+                        : Value(arith::ExtUIOp::create(b, l, cmpElem, xv));
+        if (tv.getType() != cmpElem)
+          tv = arith::ExtSIOp::create(b, l, cmpElem, tv);
+        Value below =
+            arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, xv, tv);
+        Value bit = arith::RemUIOp::create(
+            b, l, linalg::IndexOp::create(b, l, loops - 1),
+            arith::ConstantIndexOp::create(b, l, kWordBits));
+        Value shifted = arith::ShLIOp::create(
+            b, l, arith::ExtUIOp::create(b, l, word, below),
+            arith::IndexCastOp::create(b, l, word, bit));
+        linalg::YieldOp::create(
+            b, l, arith::OrIOp::create(b, l, a[2], shifted).getResult());
+      });
+  pack->setAttr(kThresholdPackAttrName, rewriter.getUnitAttr());
+  return pack.getResult(0);
 }
 
 /// All-ones mask words for a binary operand next to a ternary one.

@@ -52,6 +52,15 @@ Value mlir::lowbit::buildEpilogue(OpBuilder &b, Location loc, Value acc,
   if (!s.z.isFloat && !s.z.isBinary)
     act = getActivationRange(s.z, s.activation, s.clampMin, s.clampMax);
 
+  // An int32 result at the accumulator's scale with nothing to add or
+  // clamp (e.g. the accumulator that --lowbit-fuse-thresholds compares
+  // with integer thresholds) is the accumulator itself.
+  if (identity && !s.runtimeBias && !s.z.isFloat && !s.z.isBinary &&
+      resultType.getElementType().isInteger(32) && s.z.zeroPoint() == 0 &&
+      act == std::pair<int32_t, int32_t>{INT32_MIN, INT32_MAX} &&
+      llvm::all_of(off32, [](int32_t v) { return v == 0; }) &&
+      acc.getType() == resultType)
+    return acc;
   SmallVector<Value> channel = {qb.i32Tensor(off32),
                                 qb.i32Tensor(p.multiplier),
                                 qb.i32Tensor(p.leftShift),

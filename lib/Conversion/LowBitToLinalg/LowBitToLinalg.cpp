@@ -17,8 +17,6 @@
 #include "mlir/Dialect/Func/Transforms/FuncConversions.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
-#include "mlir/Dialect/SCF/IR/SCF.h"
-#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Transforms/DialectConversion.h"
 
 namespace mlir {
@@ -772,12 +770,9 @@ struct LowerBinaryPass
     populateStorageTypeConversion(converter);
 
     ConversionTarget target(*ctx);
-    // scf and vector: the threshold that packs its own output is built as
-    // vector code (see packedFromThreshold).
     target.addLegalDialect<arith::ArithDialect, linalg::LinalgDialect,
                            math::MathDialect, tensor::TensorDialect,
-                           LowBitDialect, func::FuncDialect, scf::SCFDialect,
-                           vector::VectorDialect>();
+                           LowBitDialect, func::FuncDialect>();
     target.addLegalOp<UnrealizedConversionCastOp>();
     target.addDynamicallyLegalDialect<LowBitDialect>(
         [](Operation *op) { return !isBinaryLoweringOp(op); });

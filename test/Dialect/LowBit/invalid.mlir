@@ -216,7 +216,7 @@ func.func @requant_mode_bad_keyword() attributes {lowbit.requant_mode = #lowbit.
 
 // -----
 
-// expected-error@+1 {{unknown lowbit attribute 'lowbit.mode'; the discardable lowbit attributes are 'lowbit.requant_mode', 'lowbit.io_layout', 'lowbit.io_names', 'lowbit.memory_plans', 'lowbit.arena_buffers', 'lowbit.parallel' and 'lowbit.parallel_dispatch'}}
+// expected-error@+1 {{unknown lowbit attribute 'lowbit.mode'; the discardable lowbit attributes are 'lowbit.requant_mode', 'lowbit.io_layout', 'lowbit.io_names', 'lowbit.memory_plans', 'lowbit.arena_buffers', 'lowbit.parallel', 'lowbit.parallel_dispatch' and 'lowbit.threshold_pack'}}
 module attributes {lowbit.mode = "float"} {
 }
 

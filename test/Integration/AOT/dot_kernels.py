@@ -10,7 +10,8 @@
 # rows, channels and the reduction (K not a multiple of 4), 4-bit
 # activations and weights, per-channel weights with a bias, and conv2d with
 # padding, strides, dilations and 1, 3 or 5 input channels (window rows
-# reduced as one run of bytes).
+# reduced as one run of bytes), and an int8 first layer whose sign feeds a
+# binary layer (the kernel stores the packed sign bits).
 #
 # RUN: %python %s %t %mlir_lib_dir lowbit-compile lowbit-opt mlir-runner
 
@@ -136,6 +137,36 @@ conv("dw_s2_i4", [2, 9, 9, 32], [32, 3, 3, 1], [2, 4, 4, 32], I4,
      "!quant.uniform<i8:f32, 0.02>", O8, "strides [2, 2] groups 32")
 conv("dw_mult2", [1, 5, 5, 8], [16, 3, 3, 1], [1, 3, 3, 16], I8,
      "!quant.uniform<i8:f32, 0.02>", ACC, "groups 8")
+
+
+
+def stem_chain(name, ishape, wshape, mid, w2shape, oshape, a, attrs):
+    """int8 conv2d -> sign -> binary conv2d: the sign becomes a threshold
+    on the int8 kernel's accumulators, which stores the packed bits the
+    binary layer reads."""
+    acc = "!quant.uniform<i32:f32, 1.0>"
+    F.append("""  func.func @%s(%%x: %s) -> %s {
+    %s
+    %%a = lowbit.conv2d %%x, %%w %s : %s, %s -> %s
+    %%s = lowbit.sign %%a : %s -> %s
+    %s
+    %%r = lowbit.conv2d %%s, %%v padding [1, 1, 1, 1] pad_value one : %s, %s -> %s
+    return %%r : %s
+  }""" % (name, T(ishape, a), T(oshape, acc),
+          aot.qconst("w", rng, wshape, "!quant.uniform<i8:f32, 0.01>"),
+          attrs, T(ishape, a), T(wshape, "!quant.uniform<i8:f32, 0.01>"),
+          T(mid, O8), T(mid, O8), T(mid, "!lowbit.binary"),
+          aot.qconst("v", rng, w2shape, "!lowbit.binary"),
+          T(mid, "!lowbit.binary"), T(w2shape, "!lowbit.binary"),
+          T(oshape, acc), T(oshape, acc)))
+
+
+# An int8 first layer whose sign feeds a binary layer: 64 channels (one
+# whole word per kernel row on AVX-512) and 40 (masked lanes).
+stem_chain("stem_sign_64", [1, 15, 13, 3], [64, 7, 7, 3], [1, 8, 7, 64],
+           [16, 3, 3, 64], [1, 8, 7, 16], I8, "strides [2, 2] padding [3, 3, 3, 3]")
+stem_chain("stem_sign_40", [1, 9, 9, 3], [40, 3, 3, 3], [1, 9, 9, 40],
+           [8, 3, 3, 40], [1, 9, 9, 8], U8, "padding [1, 1, 1, 1]")
 
 aot.run(sys.argv, [aot.Model("dot_kernels", aot.module(F))],
         what="module", kernel_variants=True)

@@ -10,8 +10,11 @@
 # words (the carry-save kernels' 64-bit fold), batched
 # activations with shared weights, and binary conv2d with one and zero
 # padding, strides, dilations, groups (with and without whole vectors of
-# channels per group) and a binary (thresholded) result, and the ternary
-# kernels (ternary x ternary and binary x ternary, matmul and conv2d).
+# channels per group) and a binary (thresholded) result, chains whose first
+# layer stores the packed sign of its integer threshold for the next layer
+# (7- and 14-pixel rows, masked channels, zero padding, groups, a shared
+# threshold), and the ternary kernels (ternary x ternary and binary x
+# ternary, matmul and conv2d).
 #
 # RUN: %python %s %t %mlir_lib_dir lowbit-compile lowbit-opt mlir-runner
 
@@ -75,6 +78,48 @@ conv("conv_groups_tail", [1, 5, 5, 40], [20, 3, 3, 10], [1, 3, 3, 20], ACC,
      "groups 4")
 conv("conv_binary_out", [1, 6, 6, 96], [24, 3, 3, 96], [1, 6, 6, 24], B,
      "padding [1, 1, 1, 1] pad_value one")
+
+
+
+def chain(name, ishape, w1shape, mid, w2shape, oshape, attrs1, attrs2,
+          shared=False):
+    """conv2d -> integer threshold -> conv2d: the first kernel stores the
+    packed sign (threshold pack) that the second one reads."""
+    c = mid[-1]
+    taus = rng.integers(-w1shape[1] * w1shape[2] * w1shape[3] // 4,
+                        w1shape[1] * w1shape[2] * w1shape[3] // 4 + 1,
+                        size=[1 if shared else c, 1])
+    F.append("""  func.func @%s(%%x: %s) -> %s {
+    %s
+    %%a = lowbit.conv2d %%x, %%w %s : %s, %s -> %s
+    %%t = arith.constant %s : %s
+    %%s = lowbit.threshold %%a, %%t : %s, %s -> %s
+    %s
+    %%r = lowbit.conv2d %%s, %%v %s : %s, %s -> %s
+    return %%r : %s
+  }""" % (name, T(ishape, B), T(oshape, ACC),
+          aot.qconst("w", rng, w1shape, B), attrs1, T(ishape, B),
+          T(w1shape, B), T(mid, ACC), aot.dense(taus.ravel(), taus.shape),
+          T(list(taus.shape), "i32"), T(mid, ACC), T(list(taus.shape), "i32"),
+          T(mid, B), aot.qconst("v", rng, w2shape, B), attrs2, T(mid, B),
+          T(w2shape, B), T(oshape, ACC), T(oshape, ACC)))
+
+
+# Chains whose first layer stores the next layer's packed sign: rows of 7
+# and 14 pixels (the 7 x 16 and 2 x 64 tiles), channels that are not a
+# multiple of 64 (a masked last vector), zero padding (the correction
+# before the comparison), groups, a shared threshold.
+chain("chain_pad_one", [1, 7, 7, 64], [96, 3, 3, 64], [1, 7, 7, 96],
+      [24, 3, 3, 96], [1, 7, 7, 24], "padding [1, 1, 1, 1] pad_value one",
+      "padding [1, 1, 1, 1] pad_value one")
+chain("chain_pad_zero", [2, 5, 14, 70], [40, 3, 3, 70], [2, 5, 14, 40],
+      [8, 1, 1, 40], [2, 5, 14, 8], "padding [1, 1, 1, 1]", "")
+chain("chain_groups", [1, 6, 6, 128], [128, 3, 3, 64], [1, 3, 3, 128],
+      [16, 3, 3, 64], [1, 3, 3, 16], "strides [2, 2] padding [1, 1, 1, 1] "
+      "pad_value one groups 2", "padding [1, 1, 1, 1] pad_value one groups 2")
+chain("chain_shared", [1, 4, 9, 64], [20, 3, 3, 64], [1, 4, 9, 20],
+      [8, 3, 3, 20], [1, 4, 9, 8], "padding [1, 1, 1, 1] pad_value one",
+      "padding [1, 1, 1, 1]", shared=True)
 
 # Ternary (mask and sign planes): ternary x ternary and binary x ternary,
 # matmul (K tails, batched) and conv2d with padding (ternary activations pad

@@ -79,10 +79,11 @@ LogicalResult LowBitDialect::verifyOperationAttribute(Operation *op,
                 "trailing argument of a function";
     return success();
   }
-  if (attr.getName() == kParallelLoopAttrName) {
+  if (attr.getName() == kParallelLoopAttrName ||
+      attr.getName() == kThresholdPackAttrName) {
     if (!isa<UnitAttr>(attr.getValue()))
-      return op->emitError()
-             << "'" << kParallelLoopAttrName << "' expects a unit attribute";
+      return op->emitError() << "'" << attr.getName().getValue()
+                             << "' expects a unit attribute";
     return success();
   }
   if (attr.getName() == kParallelDispatchAttrName) {
@@ -115,8 +116,9 @@ LogicalResult LowBitDialect::verifyOperationAttribute(Operation *op,
                          << "', '" << kIONamesAttrName << "', '"
                          << kMemoryPlansAttrName << "', '"
                          << kArenaBuffersAttrName << "', '"
-                         << kParallelLoopAttrName << "' and '"
-                         << kParallelDispatchAttrName << "'";
+                         << kParallelLoopAttrName << "', '"
+                         << kParallelDispatchAttrName << "' and '"
+                         << kThresholdPackAttrName << "'";
 }
 
 std::optional<RequantMode>
