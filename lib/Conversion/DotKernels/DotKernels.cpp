@@ -126,7 +126,7 @@ struct DotKernelsPass
       // The packed sign of the results (an int8 first layer feeding a
       // binary one), if nothing else reads them.
       if (getConstantFill(p.init))
-        p.pack = matchFusablePack(p.op.getResult(0), 1, p.oc, p.packReshapes);
+        p.pack = matchFusablePack(p.op.getResult(0), 1, p.oc, p.packChain);
       if (report) {
         static const char *const names[] = {
             "sse2", "avx2", "avx-vnni", "avx512-vnni", "neon", "neon-dotprod"};
@@ -152,8 +152,8 @@ struct DotKernelsPass
       if (p.pack) {
         p.pack->op->getResult(0).replaceAllUsesWith(res);
         p.pack->op.erase();
-        for (Operation *reshape : llvm::reverse(p.packReshapes))
-          reshape->erase();
+        for (Operation *between : llvm::reverse(p.packChain))
+          between->erase();
       } else {
         p.op.getResult(0).replaceAllUsesWith(res);
       }

@@ -56,6 +56,10 @@ struct ThresholdPack {
   Value x, tau;
   /// The zero-filled words the pack ORs its bits into.
   Value init;
+  /// Set by matchFusablePack: per-channel int32 constants [C] that an
+  /// elementwise add between the kernel and the pack adds to the kernel's
+  /// values (e.g. a zero point's -za * sum(w)), or null.
+  Value offsets;
   bool sharedTau = false;
   /// x is widened as signed (or unsigned) to `cmpType` for the comparison.
   bool xSigned = true;
@@ -91,9 +95,10 @@ struct Problem {
   /// rows of bytes, output pixel x starting at byte x * mergedStride.
   int64_t mergedStride = 0;
   /// The threshold pack that is the only reader of the result, stored by
-  /// the kernel instead of the result; the reshapes in between.
+  /// the kernel instead of the result; the ops in between (reshapes, an
+  /// offset add).
   std::optional<ThresholdPack> pack;
-  SmallVector<Operation *> packReshapes;
+  SmallVector<Operation *> packChain;
 };
 
 /// Coefficients of a linear expression in dims (the constant last), or
@@ -219,13 +224,14 @@ Value buildDepthwise(OpBuilder &b, Location loc, const Problem &p, Isa kind,
 std::optional<ThresholdPack> matchThresholdPack(linalg::GenericOp op);
 
 /// The threshold pack that is the only user of a kernel's int32 result
-/// (through reshapes whose only user is the next one), if its x holds the
-/// result as [pixels, `groups`, `oc`] in row-major order: the kernel may
-/// then store the pack's bits instead of the result. `reshapes` receives
-/// the reshapes in between, in order.
+/// (through reshapes, and an add of per-channel constants when `groups` is
+/// 1, each the only user of the previous one), if its x holds the result as
+/// [pixels, `groups`, `oc`] in row-major order: the kernel may then store
+/// the pack's bits instead of the result. `chain` receives the ops in
+/// between, in order.
 std::optional<ThresholdPack>
 matchFusablePack(Value result, int64_t groups, int64_t oc,
-                 SmallVectorImpl<Operation *> &reshapes);
+                 SmallVectorImpl<Operation *> &chain);
 
 /// `v` reshaped (through one dimension) to `shape` of the same size.
 Value reshapeTo(OpBuilder &b, Location loc, Value v, ArrayRef<int64_t> shape);
@@ -248,8 +254,8 @@ Value storePackedBits(OpBuilder &b, Location loc, Value words,
                       ArrayRef<Value> channels, int64_t oc, bool consecutive,
                       function_ref<SmallVector<Value>(int64_t, Value)> wordAt);
 
-/// storePackedBits of `tile < thresholds` for a finished tile of int32
-/// vectors of `group` (see storePackedBits for the layout).
+/// storePackedBits of `tile + offsets < thresholds` for a finished tile of
+/// int32 vectors of `group` (see storePackedBits for the layout).
 Value storePackedTile(OpBuilder &b, Location loc, const ThresholdPack &tp,
                       Value words, ArrayRef<Value> tile, int64_t rows,
                       int64_t cols, Value group, ArrayRef<Value> channels,

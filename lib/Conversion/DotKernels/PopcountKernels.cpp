@@ -123,7 +123,7 @@ struct PopProblem {
   /// The threshold pack that takes the (dot product) result, stored by the
   /// kernel; the reshapes in between.
   std::optional<ThresholdPack> pack;
-  SmallVector<Operation *> packReshapes;
+  SmallVector<Operation *> packChain;
 };
 
 /// The ternary body: c1 + ctpop(m), c2 + ctpop(m & (s_a ^ s_w)) with
@@ -774,7 +774,7 @@ Value PopKernelBuilder::build() {
                 auto wordAt = [&](int64_t r, Value w) {
                   return outIndex(bi, ohi, rowIdx[r], gi, w);
                 };
-                if (p.pack && !p.ternary && !p.corr) {
+                if (p.pack && !p.ternary && !p.corr && !p.pack->offsets) {
                   // The packed sign of K - 2 * popcount, compared on the
                   // 64-bit popcounts: K - 2 pop < tau <=> pop >= beta with
                   // beta = floor((K - tau) / 2) + 1.
@@ -903,8 +903,7 @@ struct PopcountKernelsPass
       // The packed sign of the dot products, if nothing else reads them.
       if (p.dotOp) {
         Value dot = p.corrOp ? p.corrOp.getResult(0) : p.dotOp.getResult(0);
-        p.pack =
-            matchFusablePack(dot, p.isMatmul ? 1 : p.g, p.oc, p.packReshapes);
+        p.pack = matchFusablePack(dot, p.isMatmul ? 1 : p.g, p.oc, p.packChain);
       }
       // The correction constant is created after the contraction; the
       // kernel, built in its place, reads it.
@@ -929,8 +928,8 @@ struct PopcountKernelsPass
         Value words = PopKernelBuilder(b, p.op.getLoc(), p, *kind).build();
         p.pack->op->getResult(0).replaceAllUsesWith(words);
         p.pack->op.erase();
-        for (Operation *reshape : llvm::reverse(p.packReshapes))
-          reshape->erase();
+        for (Operation *between : llvm::reverse(p.packChain))
+          between->erase();
         if (p.corrOp)
           p.corrOp.erase();
         p.dotOp.erase();

@@ -23,6 +23,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/Matchers.h"
 
 namespace mlir {
 namespace lowbit {
@@ -109,16 +110,54 @@ mlir::lowbit::dotkernels::matchThresholdPack(linalg::GenericOp op) {
   return tp;
 }
 
+/// `op` adds a constant per channel (the last dim) to its first operand:
+/// returns the constant [C].
+static Value matchOffsetAdd(linalg::GenericOp op, Value v) {
+  if (!op || op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1 ||
+      op.getDpsInputs()[0] != v || op.getResult(0).getType() != v.getType())
+    return {};
+  Value off = op.getDpsInputs()[1];
+  auto vt = cast<RankedTensorType>(v.getType());
+  auto ot = dyn_cast<RankedTensorType>(off.getType());
+  MLIRContext *ctx = op.getContext();
+  unsigned rank = vt.getRank();
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  if (!ot || ot.getRank() != 1 || ot.getDimSize(0) != vt.getShape().back() ||
+      !matchPattern(off, m_Constant()) ||
+      !llvm::all_of(op.getIteratorTypesArray(),
+                    [](utils::IteratorType t) {
+                      return t == utils::IteratorType::parallel;
+                    }) ||
+      !maps[0].isIdentity() || !maps[2].isIdentity() ||
+      maps[1] != AffineMap::get(rank, 0, getAffineDimExpr(rank - 1, ctx)))
+    return {};
+  Block &body = op.getRegion().front();
+  auto add = cast<linalg::YieldOp>(body.getTerminator())
+                 .getValues()[0]
+                 .getDefiningOp<arith::AddIOp>();
+  if (!add || add.getLhs() != body.getArgument(0) ||
+      add.getRhs() != body.getArgument(1))
+    return {};
+  return off;
+}
+
 std::optional<ThresholdPack> mlir::lowbit::dotkernels::matchFusablePack(
     Value result, int64_t groups, int64_t oc,
-    SmallVectorImpl<Operation *> &reshapes) {
-  reshapes.clear();
-  Value v = result;
+    SmallVectorImpl<Operation *> &chain) {
+  chain.clear();
+  Value v = result, offsets;
   while (v.hasOneUse()) {
     Operation *user = *v.getUsers().begin();
+    if (!offsets && groups == 1)
+      if (Value off = matchOffsetAdd(dyn_cast<linalg::GenericOp>(user), v)) {
+        offsets = off;
+        chain.push_back(user);
+        v = user->getResult(0);
+        continue;
+      }
     if (!isa<tensor::CollapseShapeOp, tensor::ExpandShapeOp>(user))
       break;
-    reshapes.push_back(user);
+    chain.push_back(user);
     v = user->getResult(0);
   }
   if (!v.hasOneUse())
@@ -133,6 +172,7 @@ std::optional<ThresholdPack> mlir::lowbit::dotkernels::matchFusablePack(
       cast<RankedTensorType>(result.getType()).getNumElements() !=
           cast<RankedTensorType>(v.getType()).getNumElements())
     return std::nullopt;
+  tp->offsets = offsets;
   return tp;
 }
 
@@ -270,10 +310,21 @@ Value mlir::lowbit::dotkernels::storePackedTile(
       tv = arith::ExtSIOp::create(b, loc, vt, tv);
     tau.push_back(tv);
   }
+  SmallVector<Value> offsets;
+  if (tp.offsets)
+    for (int64_t t = 0; t < cols; ++t)
+      offsets.push_back(vector::TransferReadOp::create(
+          b, loc, vt, tp.offsets, channels[t],
+          arith::ConstantIntOp::create(b, loc, 0, 32),
+          ArrayRef<bool>{oc % lanes == 0}));
   SmallVector<Value> bits;
-  for (int64_t i = 0; i < rows * cols; ++i)
-    bits.push_back(arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt,
-                                         tile[i], tau[i % cols]));
+  for (int64_t i = 0; i < rows * cols; ++i) {
+    Value v = tile[i];
+    if (tp.offsets)
+      v = arith::AddIOp::create(b, loc, v, offsets[i % cols]);
+    bits.push_back(arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, v,
+                                         tau[i % cols]));
+  }
   return storePackedBits(b, loc, words, bits, rows, cols, channels, oc,
                          consecutive, wordAt);
 }

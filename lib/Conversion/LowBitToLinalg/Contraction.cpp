@@ -52,15 +52,22 @@ Value mlir::lowbit::buildEpilogue(OpBuilder &b, Location loc, Value acc,
   if (!s.z.isFloat && !s.z.isBinary)
     act = getActivationRange(s.z, s.activation, s.clampMin, s.clampMax);
 
-  // An int32 result at the accumulator's scale with nothing to add or
-  // clamp (e.g. the accumulator that --lowbit-fuse-thresholds compares
-  // with integer thresholds) is the accumulator itself.
+  // An int32 result at the accumulator's scale with nothing to clamp
+  // (e.g. the accumulator that --lowbit-fuse-thresholds compares with
+  // integer thresholds) is the accumulator plus its per-channel offsets, if
+  // any: a plain add that the kernels can fold (see ThresholdPack.cpp).
   if (identity && !s.runtimeBias && !s.z.isFloat && !s.z.isBinary &&
       resultType.getElementType().isInteger(32) && s.z.zeroPoint() == 0 &&
       act == std::pair<int32_t, int32_t>{INT32_MIN, INT32_MAX} &&
-      llvm::all_of(off32, [](int32_t v) { return v == 0; }) &&
-      acc.getType() == resultType)
-    return acc;
+      acc.getType() == resultType) {
+    if (llvm::all_of(off32, [](int32_t v) { return v == 0; }))
+      return acc;
+    return buildElementwise(
+        b, loc, resultType, acc, qb.i32Tensor(off32), rank - 1,
+        [](OpBuilder &nb, Location l, ValueRange a) {
+          return arith::AddIOp::create(nb, l, a[0], a[1]).getResult();
+        });
+  }
   SmallVector<Value> channel = {qb.i32Tensor(off32),
                                 qb.i32Tensor(p.multiplier),
                                 qb.i32Tensor(p.leftShift),

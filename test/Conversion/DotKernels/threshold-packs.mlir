@@ -115,3 +115,23 @@ func.func @int8_stem(%x: tensor<1x9x9x3x!quant.uniform<i8:f32, 0.5>>) -> tensor<
   %y = lowbit.conv2d %s, %w2 : tensor<1x5x5x64x!lowbit.binary>, tensor<8x1x1x64x!lowbit.binary> -> tensor<1x5x5x8x!quant.uniform<i32:f32, 1.0>>
   return %y : tensor<1x5x5x8x!quant.uniform<i32:f32, 1.0>>
 }
+
+// A uint8 first layer with a zero point: -za * sum(w) per channel is added
+// after the kernel (an add of constants), which the kernel folds in before
+// comparing.
+// KERNELS-LABEL: func.func @uint8_stem
+// KERNELS-NOT:     lowbit.threshold_pack
+// KERNELS:         lowbit.dot4
+// KERNELS:         vector.transfer_read %[[OFF:.*]][%{{.*}}], %{{.*}} : tensor<40xi32>, vector<16xi32>
+// KERNELS:         arith.addi %{{.*}}, %{{.*}} : vector<16xi32>
+// KERNELS:         arith.cmpi slt, %{{.*}}, %{{.*}} : vector<16xi32>
+// KERNELS:         tensor.insert %{{.*}} : tensor<1x5x5x1xi64>
+func.func @uint8_stem(%x: tensor<1x9x9x3x!quant.uniform<u8:f32, 0.5:120>>) -> tensor<1x5x5x8x!quant.uniform<i32:f32, 1.0>> {
+  %w1 = lowbit.constant dense<3> : tensor<40x3x3x3xi8> as tensor<40x3x3x3x!quant.uniform<i8:f32, 0.25>>
+  %a = lowbit.conv2d %x, %w1 strides [2, 2] padding [1, 1, 1, 1] : tensor<1x9x9x3x!quant.uniform<u8:f32, 0.5:120>>, tensor<40x3x3x3x!quant.uniform<i8:f32, 0.25>> -> tensor<1x5x5x40x!quant.uniform<i32:f32, 0.125>>
+  %t = arith.constant dense<7> : tensor<40x1xi32>
+  %s = lowbit.threshold %a, %t : tensor<1x5x5x40x!quant.uniform<i32:f32, 0.125>>, tensor<40x1xi32> -> tensor<1x5x5x40x!lowbit.binary>
+  %w2 = lowbit.constant dense<1> : tensor<8x1x1x40xi8> as tensor<8x1x1x40x!lowbit.binary>
+  %y = lowbit.conv2d %s, %w2 : tensor<1x5x5x40x!lowbit.binary>, tensor<8x1x1x40x!lowbit.binary> -> tensor<1x5x5x8x!quant.uniform<i32:f32, 1.0>>
+  return %y : tensor<1x5x5x8x!quant.uniform<i32:f32, 1.0>>
+}
