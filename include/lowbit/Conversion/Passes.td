@@ -120,7 +120,12 @@ def LowBitPopcountKernels : Pass<"lowbit-popcount-kernels", "ModuleOp"> {
     * `popcnt`: x86 without AVX2 but with POPCNT: one 64-bit `popcnt` per
       word in general registers, 4 x 2;
     * `sse2`: 128-bit byte counts without POPCNT, 2 x 4;
-    * `neon`: AArch64 `cnt` on bytes, 128-bit vectors, 4 x 8.
+    * `neon`: AArch64 `cnt` on bytes, 128-bit vectors, 4 x 8. When a
+      window position holds an even number of words (128 or more input
+      channels, or a matmul's K in whole 128-bit pairs), each XOR covers two
+      words of one pixel and one channel instead, and the byte counts of 8
+      channels are summed by pairwise adds (`addp`) into 16-bit lanes, one
+      per channel (`uaddw`): 4 x 8, with no broadcasts.
 
     The results are the exact popcount sums of the generic (bit for bit);
     ternary contractions and weights computed at run time keep the generic

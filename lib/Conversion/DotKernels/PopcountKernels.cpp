@@ -68,6 +68,16 @@ struct PopIsa {
   /// Byte counts cost several instructions (a lookup or bit tricks): binary
   /// words are first combined in pairs by a carry-save adder (see `build`).
   bool carrySave = false;
+  /// NEON: binary contractions with an even number of words per window
+  /// position take the paired-word kernel (see `paired`).
+  bool pairable = false;
+  /// NEON, binary, an even number of words per window position: each
+  /// 128-bit XOR covers two reduction words of one pixel and one channel,
+  /// and the byte counts of 8 channels are summed into one vector of
+  /// 16-bit lanes, lane c = channel c, by a tree of pairwise adds (`addp`);
+  /// see `build`. Set by `kernelIsa`, with L = 8 channels per
+  /// output vector.
+  bool paired = false;
 };
 
 std::optional<PopIsa> getPopIsa(StringRef name) {
@@ -90,7 +100,7 @@ std::optional<PopIsa> getPopIsa(StringRef name) {
   // 32 NEON registers: 16 byte accumulators, 4 filter vectors, the
   // broadcasts (the 64-bit accumulators are only touched every 31 words).
   if (name == "neon")
-    return PopIsa{2, 4, 4, false};
+    return PopIsa{2, 4, 4, false, false, /*pairable=*/true};
   return std::nullopt;
 }
 
@@ -366,6 +376,15 @@ std::optional<PopProblem> matchPopProblem(linalg::GenericOp op) {
   return p;
 }
 
+/// The kernel set as it applies to `p`: NEON takes the paired-word kernel
+/// (tile 4 pixels x 8 channels) for binary contractions with an even number
+/// of words per window position.
+PopIsa kernelIsa(const PopProblem &p, PopIsa isa) {
+  if (isa.pairable && !p.ternary && p.cw % 2 == 0)
+    return PopIsa{8, 4, 1, false, false, false, /*paired=*/true};
+  return isa;
+}
+
 /// The register tile for `p`: output pixels x vectors of channels.
 /// Ternary tiles hold half the pixels (two accumulators per vector); small
 /// layers get no more than they have.
@@ -428,6 +447,11 @@ private:
   }
   /// Filter words `attr` as [G, blocks, steps, L], zero past OC.
   Value packFilter(DenseIntElementsAttr attr);
+  /// Filter words `attr` for the paired kernel: [G, blocks, steps / 2, L,
+  /// 2], the two words of a step pair of one channel side by side.
+  Value packFilterPaired(DenseIntElementsAttr attr);
+  /// Pairwise sums of adjacent bytes of `x` then `y` (NEON `addp`).
+  Value addPairs(Value x, Value y);
   /// Sums the 8 byte counts of each 64-bit lane.
   Value foldBytes(Value bytes);
   /// v & mask + (v >> shift) & mask on 64-bit lanes.
@@ -454,6 +478,37 @@ Value PopKernelBuilder::packFilter(DenseIntElementsAttr attr) {
                                    DenseIntElementsAttr::get(type, packed));
 }
 
+Value PopKernelBuilder::packFilterPaired(DenseIntElementsAttr attr) {
+  SmallVector<APInt> src(attr.getValues<APInt>());
+  int64_t lanes = isa.lanes, pairs = steps / 2;
+  SmallVector<int64_t> packed(p.g * blocks * steps * lanes, 0);
+  for (int64_t g = 0; g < p.g; ++g)
+    for (int64_t o = 0; o < p.oc; ++o)
+      for (int64_t s = 0; s < steps; ++s)
+        packed[(((g * blocks + o / lanes) * pairs + s / 2) * lanes +
+                o % lanes) *
+                   2 +
+               s % 2] =
+            static_cast<int64_t>(
+                src[(g * p.oc + o) * steps + s].getZExtValue());
+  auto type =
+      RankedTensorType::get({p.g, blocks, pairs, lanes, 2}, b.getI64Type());
+  return arith::ConstantOp::create(b, loc,
+                                   DenseIntElementsAttr::get(type, packed));
+}
+
+Value PopKernelBuilder::addPairs(Value x, Value y) {
+  int64_t n = cast<VectorType>(x.getType()).getNumElements();
+  SmallVector<int64_t> even, odd;
+  for (int64_t i = 0; i < n; ++i) {
+    even.push_back(2 * i);
+    odd.push_back(2 * i + 1);
+  }
+  return arith::AddIOp::create(b, loc,
+                               vector::ShuffleOp::create(b, loc, x, y, even),
+                               vector::ShuffleOp::create(b, loc, x, y, odd));
+}
+
 Value PopKernelBuilder::addFields(Value v, int64_t shift, uint64_t mask) {
   Value lo = arith::AndIOp::create(b, loc, v, splat64(mask));
   Value hi = arith::AndIOp::create(
@@ -476,7 +531,7 @@ Value PopKernelBuilder::foldBytes(Value bytes) {
 }
 
 Value PopKernelBuilder::build() {
-  Value filter = packFilter(p.filter);
+  Value filter = isa.paired ? packFilterPaired(p.filter) : packFilter(p.filter);
   Value filterMask = p.ternary ? packFilter(p.filterMask) : Value();
   // Accumulators per output vector: one popcount, or two for ternary.
   int64_t planes = p.ternary ? 2 : 1;
@@ -564,15 +619,23 @@ Value PopKernelBuilder::build() {
                 struct StepOperands {
                   SmallVector<Value> fv, fm, bc, bm;
                 };
-                auto stepOperands = [&](Value s) {
-                  StepOperands o;
+                // Step s = (kh, kw, cw): the input row, kw and cw.
+                struct WindowStep {
+                  Value ih, kwi, cwi;
+                };
+                auto windowStep = [&](Value s) {
                   Value khi =
                       arith::DivUIOp::create(b, loc, s, idx(p.kw * p.cw));
                   Value rem =
                       arith::RemUIOp::create(b, loc, s, idx(p.kw * p.cw));
-                  Value kwi = arith::DivUIOp::create(b, loc, rem, idx(p.cw));
-                  Value cwi = arith::RemUIOp::create(b, loc, rem, idx(p.cw));
-                  Value ih = windowIndex(b, loc, ohi, p.sh, khi, p.dh);
+                  return WindowStep{
+                      windowIndex(b, loc, ohi, p.sh, khi, p.dh),
+                      arith::DivUIOp::create(b, loc, rem, idx(p.cw)),
+                      arith::RemUIOp::create(b, loc, rem, idx(p.cw))};
+                };
+                auto stepOperands = [&](Value s) {
+                  StepOperands o;
+                  auto [ih, kwi, cwi] = windowStep(s);
                   auto readFilter = [&](Value f, int64_t t) -> Value {
                     return vector::TransferReadOp::create(
                         b, loc, wordsType(), f,
@@ -647,7 +710,108 @@ Value PopKernelBuilder::build() {
                 };
                 SmallVector<Value> zeros(rows * cols * planes, splat64(0));
                 SmallVector<Value> done;
-                if (isa.native64) {
+                if (isa.paired) {
+                  // Two reduction words per 128-bit XOR: step pair j is
+                  // steps 2j and 2j + 1, one window position (CW is even),
+                  // so the activation vector is two consecutive words of a
+                  // pixel and a filter vector two words of one channel.
+                  // The 16 byte counts of the 8 channels of a pixel are
+                  // summed by three levels of pairwise adds into one
+                  // vector (bytes 2c, 2c + 1 for channel c), two pixels'
+                  // into one more, whose halves widen into 16-bit
+                  // accumulators (uaddw, uaddw2), lane c = channel c. A
+                  // lane gains at most 128 per pair: 511 pairs per chunk
+                  // fit, then the chunk is widened to 32 bits.
+                  int64_t pairs = steps / 2, chunk = 511;
+                  auto i8x16 = VectorType::get({16}, b.getI8Type());
+                  auto i16x8 = VectorType::get({8}, b.getI16Type());
+                  auto i32x8 = VectorType::get({8}, i32);
+                  auto w2 = VectorType::get({2}, b.getI64Type());
+                  Value zero64 = arith::ConstantIntOp::create(b, loc, 0, 64);
+                  SmallVector<Value> sums = loop(
+                      ceilDiv(pairs, chunk), 1,
+                      SmallVector<Value>(
+                          rows,
+                          splatConstant(b, loc, i32x8, b.getI32IntegerAttr(0))),
+                      [&](Value ci, ValueRange a) {
+                        auto [lo, hi] = chunkBounds(ci, chunk, pairs);
+                        auto inner = scf::ForOp::create(
+                            b, loc, lo, hi, idx(1),
+                            SmallVector<Value>(
+                                rows, splatConstant(b, loc, i16x8,
+                                                    b.getI16IntegerAttr(0))),
+                            [&](OpBuilder &nb, Location, Value j,
+                                ValueRange acc) {
+                              OpBuilder::InsertionGuard guard(b);
+                              b.setInsertionPointToStart(
+                                  nb.getInsertionBlock());
+                              auto [ih, kwi, cwi] = windowStep(
+                                  arith::MulIOp::create(b, loc, j, idx(2)));
+                              SmallVector<Value> wv;
+                              for (int64_t c = 0; c < isa.lanes; ++c)
+                                wv.push_back(vector::TransferReadOp::create(
+                                    b, loc, w2, filter,
+                                    ValueRange{gi, blkIdx[0], j, idx(c), c0},
+                                    zero64, ArrayRef<bool>{true}));
+                              SmallVector<Value> perRow;
+                              for (int64_t r = 0; r < rows; ++r) {
+                                Value iw = windowIndex(b, loc, rowIdx[r], p.sw,
+                                                       kwi, p.dw);
+                                Value av = vector::TransferReadOp::create(
+                                    b, loc, w2, act,
+                                    actIndex(bi, ih, iw, gi, cwi), zero64,
+                                    ArrayRef<bool>{true});
+                                SmallVector<Value> counts;
+                                for (Value w : wv)
+                                  counts.push_back(math::CtPopOp::create(
+                                      b, loc,
+                                      vector::BitCastOp::create(
+                                          b, loc, i8x16,
+                                          arith::XOrIOp::create(b, loc, av,
+                                                                w))));
+                                while (counts.size() > 1) {
+                                  SmallVector<Value> next;
+                                  for (size_t i = 0; i < counts.size(); i += 2)
+                                    next.push_back(
+                                        addPairs(counts[i], counts[i + 1]));
+                                  counts = std::move(next);
+                                }
+                                perRow.push_back(counts.front());
+                              }
+                              SmallVector<Value> next(acc);
+                              auto half = [&](Value v, int64_t from) {
+                                return arith::ExtUIOp::create(
+                                    b, loc, i16x8,
+                                    vector::ShuffleOp::create(
+                                        b, loc, v, v,
+                                        llvm::to_vector(llvm::seq<int64_t>(
+                                            from, from + 8))));
+                              };
+                              for (int64_t r = 0; r < rows; r += 2) {
+                                bool two = r + 1 < rows;
+                                Value both = addPairs(perRow[r],
+                                                      perRow[two ? r + 1 : r]);
+                                next[r] = arith::AddIOp::create(b, loc, acc[r],
+                                                                half(both, 0));
+                                if (two)
+                                  next[r + 1] = arith::AddIOp::create(
+                                      b, loc, acc[r + 1], half(both, 8));
+                              }
+                              scf::YieldOp::create(b, loc, next);
+                            });
+                        SmallVector<Value> next;
+                        for (int64_t r = 0; r < rows; ++r)
+                          next.push_back(arith::AddIOp::create(
+                              b, loc, a[r],
+                              arith::ExtUIOp::create(b, loc, i32x8,
+                                                     inner.getResult(r))));
+                        return next;
+                      });
+                  // As the 64-bit sums of the other kernels.
+                  for (Value sum : sums)
+                    done.push_back(
+                        arith::ExtUIOp::create(b, loc, wordsType(), sum));
+                } else if (isa.native64) {
                   done = loop(steps, 1, zeros, [&](Value s, ValueRange a) {
                     return kernel(s, a, /*bytes=*/false);
                   });
@@ -913,19 +1077,21 @@ struct PopcountKernelsPass
             p.op->isBeforeInBlock(def))
           def->moveBefore(p.op);
       if (report) {
-        auto [rows, cols] = tileFor(p, *kind);
+        PopIsa k = kernelIsa(p, *kind);
+        auto [rows, cols] = tileFor(p, k);
         emitRemark(p.op.getLoc())
             << "kernel: " << (p.ternary ? "ternary" : "binary") << " popcount ("
             << isa << "), " << (p.isMatmul ? "matmul " : "conv2d ")
             << p.batch * p.oh * p.ow << " x " << p.kh * p.kw * p.cw * 64
             << " bits x " << p.g * p.oc << ", tile " << rows << " x "
-            << cols * kind->lanes << (p.pack ? ", packed sign stored" : "");
+            << cols * k.lanes << (p.pack ? ", packed sign stored" : "");
       }
       if (p.pack) {
         // Built where the pack is, after its thresholds and zero words; it
         // replaces the pack and the int32 results.
         OpBuilder b(p.pack->op);
-        Value words = PopKernelBuilder(b, p.op.getLoc(), p, *kind).build();
+        Value words =
+            PopKernelBuilder(b, p.op.getLoc(), p, kernelIsa(p, *kind)).build();
         p.pack->op->getResult(0).replaceAllUsesWith(words);
         p.pack->op.erase();
         for (Operation *between : llvm::reverse(p.packChain))
@@ -937,7 +1103,8 @@ struct PopcountKernelsPass
         continue;
       }
       OpBuilder b(p.op);
-      Value r = PopKernelBuilder(b, p.op.getLoc(), p, *kind).build();
+      Value r =
+          PopKernelBuilder(b, p.op.getLoc(), p, kernelIsa(p, *kind)).build();
       if (p.corrOp) {
         p.corrOp.getResult(0).replaceAllUsesWith(r);
         p.corrOp.erase();
