@@ -623,19 +623,23 @@ Value PopKernelBuilder::build() {
                 struct WindowStep {
                   Value ih, kwi, cwi;
                 };
+                auto windowAt = [&](Value khi, Value kwi, Value cwi) {
+                  return WindowStep{windowIndex(b, loc, ohi, p.sh, khi, p.dh),
+                                    kwi, cwi};
+                };
                 auto windowStep = [&](Value s) {
                   Value khi =
                       arith::DivUIOp::create(b, loc, s, idx(p.kw * p.cw));
                   Value rem =
                       arith::RemUIOp::create(b, loc, s, idx(p.kw * p.cw));
-                  return WindowStep{
-                      windowIndex(b, loc, ohi, p.sh, khi, p.dh),
-                      arith::DivUIOp::create(b, loc, rem, idx(p.cw)),
-                      arith::RemUIOp::create(b, loc, rem, idx(p.cw))};
+                  return windowAt(
+                      khi, arith::DivUIOp::create(b, loc, rem, idx(p.cw)),
+                      arith::RemUIOp::create(b, loc, rem, idx(p.cw)));
                 };
-                auto stepOperands = [&](Value s) {
+                auto stepOperands = [&](Value s,
+                                        std::optional<WindowStep> at = {}) {
                   StepOperands o;
-                  auto [ih, kwi, cwi] = windowStep(s);
+                  auto [ih, kwi, cwi] = at ? *at : windowStep(s);
                   auto readFilter = [&](Value f, int64_t t) -> Value {
                     return vector::TransferReadOp::create(
                         b, loc, wordsType(), f,
@@ -672,9 +676,10 @@ Value PopKernelBuilder::build() {
                   return math::CtPopOp::create(b, loc, x);
                 };
                 // One reduction step: R x T XOR-popcounts.
-                auto kernel = [&](Value s, ValueRange accs, bool bytes) {
+                auto kernel = [&](Value s, ValueRange accs, bool bytes,
+                                  std::optional<WindowStep> at = {}) {
                   SmallVector<Value> next;
-                  StepOperands o = stepOperands(s);
+                  StepOperands o = stepOperands(s, at);
                   for (int64_t i = 0; i < rows * cols; ++i) {
                     Value x = xorAt(o, i);
                     if (!p.ternary) {
@@ -812,8 +817,26 @@ Value PopKernelBuilder::build() {
                     done.push_back(
                         arith::ExtUIOp::create(b, loc, wordsType(), sum));
                 } else if (isa.native64) {
-                  done = loop(steps, 1, zeros, [&](Value s, ValueRange a) {
-                    return kernel(s, a, /*bytes=*/false);
+                  // Loops over kh, kw and cw: no division per step, and the
+                  // short window loops unroll.
+                  done = loop(p.kh, 1, zeros, [&](Value khi, ValueRange a0) {
+                    return loop(p.kw, 1, a0, [&](Value kwi, ValueRange a1) {
+                      return loop(p.cw, 1, a1, [&](Value cwi, ValueRange a2) {
+                        Value s = arith::AddIOp::create(
+                            b, loc,
+                            arith::MulIOp::create(
+                                b, loc,
+                                arith::AddIOp::create(
+                                    b, loc,
+                                    arith::MulIOp::create(b, loc, khi,
+                                                          idx(p.kw)),
+                                    kwi),
+                                idx(p.cw)),
+                            cwi);
+                        return kernel(s, a2, /*bytes=*/false,
+                                      windowAt(khi, kwi, cwi));
+                      });
+                    });
                   });
                 } else if (isa.carrySave && !p.ternary && steps >= 2) {
                   // Harley-Seal style: words x0, x1 of two steps and a
