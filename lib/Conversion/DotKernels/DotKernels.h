@@ -67,17 +67,38 @@ struct ThresholdPack {
   int64_t groups = 1, groupChannels = 1, words = 1;
 };
 
-/// One contraction in conv2d form:
-///   out[b, oh, ow, oc] += sum_{kh, kw, c}
-///       act[b, oh*sh + kh*dh, ow*sw + kw*dw, c] * filter(oc, kh, kw, c)
-/// A matmul [M, K] x [K, N] is the case B = OH = KH = KW = 1, OW = M; a
-/// batched matmul [B, M, K] x [K, N] (weights shared by the batch) is the
-/// matmul [B*M, K] x [K, N].
-struct Problem {
-  linalg::GenericOp op;
+/// The shape of a contraction in grouped conv2d form, as every kernel
+/// family sees it:
+///   out[b, oh, ow, g, oc] += sum_{kh, kw, c}
+///       act[b, oh*sh + kh*dh, ow*sw + kw*dw, g, c] * filter(g, oc, kh, kw, c)
+/// A matmul [M, K] x [K, N] is the case B = OH = G = KH = KW = 1, OW = M;
+/// a batched matmul [B, M, K] x [K, N] (weights shared by the batch) is
+/// the matmul [B*M, K] x [K, N]. `c` counts the reduction's elements per
+/// window position: bytes for the integer kernels, 64-bit words for the
+/// popcount kernels.
+struct ContractionShape {
   bool isMatmul = false;
   /// A batched matmul's batch size (0 for a plain matmul or a conv).
   int64_t matmulBatch = 0;
+  int64_t batch = 1, oh = 1, ow = 1, g = 1, oc = 1, kh = 1, kw = 1, c = 1;
+  int64_t sh = 1, sw = 1, dh = 1, dw = 1;
+};
+
+/// The shape of the matmul (loops (m, n, k)), batched matmul ((b, m, n,
+/// k)) or grouped conv2d (see matchConvWindow) that the lowerings write,
+/// from the generic's indexing maps, iterators and the shapes of its
+/// activation, filter and output; matmul weights are [K, N], or [N, K]
+/// when `weightsNMajor` (the popcount lowering's packed words).
+std::optional<ContractionShape>
+matchContractionShape(ArrayRef<AffineMap> maps,
+                      ArrayRef<utils::IteratorType> iteratorTypes,
+                      ArrayRef<int64_t> act, ArrayRef<int64_t> filter,
+                      ArrayRef<int64_t> out, bool weightsNMajor);
+
+/// One integer contraction (see ContractionShape; a single group, or
+/// depthwise).
+struct Problem : ContractionShape {
+  linalg::GenericOp op;
   /// A depthwise conv2d: `oc` groups of one input and one output channel
   /// each (`c` = 1).
   bool isDepthwise = false;
@@ -88,8 +109,6 @@ struct Problem {
   /// Binary weights (i1, 1 means -1) that the body applies by selecting
   /// a - za or za - a; their values are -1 and +1.
   bool binaryWeights = false;
-  int64_t batch = 1, oh = 1, ow = 1, oc = 1, kh = 1, kw = 1, c = 1;
-  int64_t sh = 1, sw = 1, dh = 1, dw = 1;
   /// Non-zero: a conv2d whose window rows were merged into the reduction
   /// (kw = 1, c = KW * C; see buildDotKernel): the activations are read as
   /// rows of bytes, output pixel x starting at byte x * mergedStride.

@@ -149,9 +149,35 @@ mlir::lowbit::dotkernels::matchProblem(linalg::GenericOp op) {
   if (!matchBody(op, p))
     return std::nullopt;
 
-  MLIRContext *ctx = op.getContext();
-  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
-  SmallVector<utils::IteratorType> iters = op.getIteratorTypesArray();
+  ArrayRef<int64_t> aShape = cast<RankedTensorType>(p.act.getType()).getShape();
+  ArrayRef<int64_t> fShape =
+      cast<RankedTensorType>(p.filter.getType()).getShape();
+  std::optional<ContractionShape> shape = matchContractionShape(
+      op.getIndexingMapsArray(), op.getIteratorTypesArray(), aShape, fShape,
+      cast<RankedTensorType>(p.init.getType()).getShape(),
+      /*weightsNMajor=*/false);
+  if (!shape)
+    return std::nullopt;
+  static_cast<ContractionShape &>(p) = *shape;
+  if (p.isMatmul || p.g == 1)
+    return p;
+  // Depthwise: one input and one output channel per group, kept as `oc`
+  // channels of one group.
+  if (fShape[1] != 1 || fShape[4] != 1)
+    return std::nullopt;
+  p.isDepthwise = true;
+  p.oc = p.g;
+  p.g = 1;
+  return p;
+}
+
+std::optional<ContractionShape> mlir::lowbit::dotkernels::matchContractionShape(
+    ArrayRef<AffineMap> maps, ArrayRef<utils::IteratorType> iters,
+    ArrayRef<int64_t> act, ArrayRef<int64_t> filter, ArrayRef<int64_t> out,
+    bool weightsNMajor) {
+  if (maps.size() != 3 || iters.empty())
+    return std::nullopt;
+  MLIRContext *ctx = maps[0].getContext();
   auto par = utils::IteratorType::parallel,
        red = utils::IteratorType::reduction;
   auto dims = [&](unsigned n, ArrayRef<unsigned> pos) {
@@ -160,57 +186,50 @@ mlir::lowbit::dotkernels::matchProblem(linalg::GenericOp op) {
       e.push_back(getAffineDimExpr(i, ctx));
     return AffineMap::get(n, 0, e, ctx);
   };
-  ArrayRef<int64_t> aShape = cast<RankedTensorType>(p.act.getType()).getShape();
-  ArrayRef<int64_t> fShape =
-      cast<RankedTensorType>(p.filter.getType()).getShape();
-  ArrayRef<int64_t> oShape =
-      cast<RankedTensorType>(p.init.getType()).getShape();
-
-  if (op.getNumLoops() == 3) {
+  ContractionShape s;
+  if (iters.size() == 3) {
+    // (m, n, k): act [M, K], weights [K, N] or [N, K], out [M, N].
     if (iters != ArrayRef<utils::IteratorType>{par, par, red} ||
-        maps[0] != dims(3, {0, 2}) || maps[1] != dims(3, {2, 1}) ||
+        maps[0] != dims(3, {0, 2}) ||
+        maps[1] != (weightsNMajor ? dims(3, {1, 2}) : dims(3, {2, 1})) ||
         maps[2] != dims(3, {0, 1}))
       return std::nullopt;
-    p.isMatmul = true;
-    p.ow = aShape[0];
-    p.c = aShape[1];
-    p.oc = fShape[1];
-    return p;
+    s.isMatmul = true;
+    s.ow = act[0];
+    s.c = act[1];
+    s.oc = filter[weightsNMajor ? 0 : 1];
+    return s;
   }
-  if (op.getNumLoops() == 4) {
+  if (iters.size() == 4) {
+    // (b, m, n, k) with weights shared by the batch.
     if (iters != ArrayRef<utils::IteratorType>{par, par, par, red} ||
-        maps[0] != dims(4, {0, 1, 3}) || maps[1] != dims(4, {3, 2}) ||
+        maps[0] != dims(4, {0, 1, 3}) ||
+        maps[1] != (weightsNMajor ? dims(4, {2, 3}) : dims(4, {3, 2})) ||
         maps[2] != dims(4, {0, 1, 2}))
       return std::nullopt;
-    p.isMatmul = true;
-    p.matmulBatch = aShape[0];
-    p.ow = aShape[0] * aShape[1];
-    p.c = aShape[2];
-    p.oc = fShape[1];
-    return p;
+    s.isMatmul = true;
+    s.matmulBatch = act[0];
+    s.ow = act[0] * act[1];
+    s.c = act[2];
+    s.oc = filter[weightsNMajor ? 0 : 1];
+    return s;
   }
-
-  // (n, oh, ow, g, oc, kh, kw, c) with a single group, or depthwise: one
-  // input and one output channel per group.
-  std::optional<ConvWindow> window =
-      maps.size() == 3 ? matchConvWindow(maps, iters) : std::nullopt;
-  if (!window)
+  std::optional<ConvWindow> window = matchConvWindow(maps, iters);
+  if (!window || act.size() != 5 || filter.size() != 5 || out.size() != 5)
     return std::nullopt;
-  p.isDepthwise = aShape[3] != 1;
-  if (p.isDepthwise && (fShape[1] != 1 || fShape[4] != 1))
-    return std::nullopt;
-  p.sh = window->sh;
-  p.dh = window->dh;
-  p.sw = window->sw;
-  p.dw = window->dw;
-  p.batch = oShape[0];
-  p.oh = oShape[1];
-  p.ow = oShape[2];
-  p.oc = p.isDepthwise ? oShape[3] : oShape[4];
-  p.kh = fShape[2];
-  p.kw = fShape[3];
-  p.c = fShape[4];
-  return p;
+  s.sh = window->sh;
+  s.dh = window->dh;
+  s.sw = window->sw;
+  s.dw = window->dw;
+  s.batch = out[0];
+  s.oh = out[1];
+  s.ow = out[2];
+  s.g = out[3];
+  s.oc = out[4];
+  s.kh = filter[2];
+  s.kw = filter[3];
+  s.c = filter[4];
+  return s;
 }
 
 std::optional<ConvWindow>

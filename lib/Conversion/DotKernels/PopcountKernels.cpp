@@ -105,16 +105,13 @@ std::optional<PopIsa> getPopIsa(StringRef name) {
 }
 
 /// A binary contraction in conv2d form (see the top).
-struct PopProblem {
+/// (ContractionShape's `c` counts 64-bit words: CW.)
+struct PopProblem : ContractionShape {
   linalg::GenericOp op;
   Value act, init;
-  DenseIntElementsAttr filter; ///< [G, OC, KH, KW, CW] words
-  /// The generic is a (batched) matmul: act [.., M, CW], filter [N, CW],
-  /// out [.., M, N].
-  bool isMatmul = false;
-  int64_t matmulBatch = 0;
-  int64_t batch = 1, oh = 1, ow = 1, g = 1, oc = 1, kh = 1, kw = 1, cw = 1,
-          sh = 1, sw = 1, dh = 1, dw = 1;
+  /// [G, OC, KH, KW, CW] words; a (batched) matmul's [N, CW] (act [.., M,
+  /// CW], out [.., M, N]).
+  DenseIntElementsAttr filter;
   /// The single consumer `K - 2 * acc` (the binary dot product from the
   /// popcount sum) folded into the kernel's stores, if any.
   linalg::GenericOp dotOp;
@@ -321,58 +318,12 @@ std::optional<PopProblem> matchPopProblem(linalg::GenericOp op) {
   SmallVector<AffineMap> maps = op.getIndexingMapsArray();
   if (p.ternary)
     maps = {maps[0], maps[2], maps[4]};
-  unsigned loops = op.getNumLoops();
-  SmallVector<utils::IteratorType> iters = op.getIteratorTypesArray();
-  auto dims = [&](AffineMap m, ArrayRef<unsigned> want) {
-    if (m.getNumResults() != want.size())
-      return false;
-    for (auto [e, d] : llvm::zip(m.getResults(), want)) {
-      auto de = dyn_cast<AffineDimExpr>(e);
-      if (!de || de.getPosition() != d)
-        return false;
-    }
-    return true;
-  };
-  auto itersAre = [&](int64_t parallel) {
-    for (int64_t i = 0; i < static_cast<int64_t>(loops); ++i)
-      if ((i < parallel) != (iters[i] == utils::IteratorType::parallel))
-        return false;
-    return true;
-  };
-  ArrayRef<int64_t> fs = p.filter.getType().getShape();
-  if (loops == 3 && itersAre(2) && dims(maps[0], {0, 2}) &&
-      dims(maps[1], {1, 2}) && dims(maps[2], {0, 1})) {
-    p.isMatmul = true;
-    p.ow = actT.getDimSize(0);
-    p.cw = actT.getDimSize(1);
-    p.oc = fs[0];
-    return p;
-  }
-  if (loops == 4 && itersAre(3) && dims(maps[0], {0, 1, 3}) &&
-      dims(maps[1], {2, 3}) && dims(maps[2], {0, 1, 2})) {
-    p.isMatmul = true;
-    p.matmulBatch = actT.getDimSize(0);
-    p.ow = actT.getDimSize(0) * actT.getDimSize(1);
-    p.cw = actT.getDimSize(2);
-    p.oc = fs[0];
-    return p;
-  }
-  // Loops (b, oh, ow, g, oc, kh, kw, r), r over words.
-  std::optional<ConvWindow> window = matchConvWindow(maps, iters);
-  if (!window || actT.getRank() != 5 || fs.size() != 5)
+  std::optional<ContractionShape> shape = matchContractionShape(
+      maps, op.getIteratorTypesArray(), actT.getShape(),
+      p.filter.getType().getShape(), initT.getShape(), /*weightsNMajor=*/true);
+  if (!shape)
     return std::nullopt;
-  p.sh = window->sh;
-  p.dh = window->dh;
-  p.sw = window->sw;
-  p.dw = window->dw;
-  p.batch = actT.getDimSize(0);
-  p.g = actT.getDimSize(3);
-  p.cw = actT.getDimSize(4);
-  p.oh = initT.getDimSize(1);
-  p.ow = initT.getDimSize(2);
-  p.oc = initT.getDimSize(4);
-  p.kh = fs[2];
-  p.kw = fs[3];
+  static_cast<ContractionShape &>(p) = *shape;
   return p;
 }
 
@@ -380,7 +331,7 @@ std::optional<PopProblem> matchPopProblem(linalg::GenericOp op) {
 /// (tile 4 pixels x 8 channels) for binary contractions with an even number
 /// of words per window position.
 PopIsa kernelIsa(const PopProblem &p, PopIsa isa) {
-  if (isa.pairable && !p.ternary && p.cw % 2 == 0)
+  if (isa.pairable && !p.ternary && p.c % 2 == 0)
     return PopIsa{8, 4, 1, false, false, false, /*paired=*/true};
   return isa;
 }
@@ -422,7 +373,7 @@ public:
   PopKernelBuilder(OpBuilder &b, Location loc, const PopProblem &p, PopIsa isa)
       : b(b), loc(loc), p(p), isa(isa) {
     blocks = ceilDiv(p.oc, isa.lanes);
-    steps = p.kh * p.kw * p.cw;
+    steps = p.kh * p.kw * p.c;
   }
 
   Value build();
@@ -559,11 +510,11 @@ Value PopKernelBuilder::build() {
   // bufferization copy a returned result into the caller's buffer).
   if (p.isMatmul && p.matmulBatch) {
     act = tensor::CollapseShapeOp::create(
-        b, loc, RankedTensorType::get({p.ow, p.cw}, b.getI64Type()), act,
+        b, loc, RankedTensorType::get({p.ow, p.c}, b.getI64Type()), act,
         batchAssoc);
     if (actMask)
       actMask = tensor::CollapseShapeOp::create(
-          b, loc, RankedTensorType::get({p.ow, p.cw}, b.getI64Type()), actMask,
+          b, loc, RankedTensorType::get({p.ow, p.c}, b.getI64Type()), actMask,
           batchAssoc);
     if (!p.pack)
       init = tensor::CollapseShapeOp::create(
@@ -629,12 +580,12 @@ Value PopKernelBuilder::build() {
                 };
                 auto windowStep = [&](Value s) {
                   Value khi =
-                      arith::DivUIOp::create(b, loc, s, idx(p.kw * p.cw));
+                      arith::DivUIOp::create(b, loc, s, idx(p.kw * p.c));
                   Value rem =
-                      arith::RemUIOp::create(b, loc, s, idx(p.kw * p.cw));
+                      arith::RemUIOp::create(b, loc, s, idx(p.kw * p.c));
                   return windowAt(
-                      khi, arith::DivUIOp::create(b, loc, rem, idx(p.cw)),
-                      arith::RemUIOp::create(b, loc, rem, idx(p.cw)));
+                      khi, arith::DivUIOp::create(b, loc, rem, idx(p.c)),
+                      arith::RemUIOp::create(b, loc, rem, idx(p.c)));
                 };
                 auto stepOperands = [&](Value s,
                                         std::optional<WindowStep> at = {}) {
@@ -821,7 +772,7 @@ Value PopKernelBuilder::build() {
                   // short window loops unroll.
                   done = loop(p.kh, 1, zeros, [&](Value khi, ValueRange a0) {
                     return loop(p.kw, 1, a0, [&](Value kwi, ValueRange a1) {
-                      return loop(p.cw, 1, a1, [&](Value cwi, ValueRange a2) {
+                      return loop(p.c, 1, a1, [&](Value cwi, ValueRange a2) {
                         Value s = arith::AddIOp::create(
                             b, loc,
                             arith::MulIOp::create(
@@ -831,7 +782,7 @@ Value PopKernelBuilder::build() {
                                     arith::MulIOp::create(b, loc, khi,
                                                           idx(p.kw)),
                                     kwi),
-                                idx(p.cw)),
+                                idx(p.c)),
                             cwi);
                         return kernel(s, a2, /*bytes=*/false,
                                       windowAt(khi, kwi, cwi));
@@ -1105,7 +1056,7 @@ struct PopcountKernelsPass
         emitRemark(p.op.getLoc())
             << "kernel: " << (p.ternary ? "ternary" : "binary") << " popcount ("
             << isa << "), " << (p.isMatmul ? "matmul " : "conv2d ")
-            << p.batch * p.oh * p.ow << " x " << p.kh * p.kw * p.cw * 64
+            << p.batch * p.oh * p.ow << " x " << p.kh * p.kw * p.c * 64
             << " bits x " << p.g * p.oc << ", tile " << rows << " x "
             << cols * k.lanes << (p.pack ? ", packed sign stored" : "");
       }
