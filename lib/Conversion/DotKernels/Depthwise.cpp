@@ -64,64 +64,45 @@ Value mlir::lowbit::dotkernels::buildDepthwise(OpBuilder &b, Location loc,
     return buildLoop(b, loc, ub, step, iter, body);
   };
 
-  SmallVector<Value> result =
-      loop(p.batch, 1, out4, [&](Value bi, ValueRange o0) {
-        return loop(p.oh, 1, o0, [&](Value ohi, ValueRange o1) {
-          return loop(p.ow, rows, o1, [&](Value ow0, ValueRange o2) {
-            return loop(blocks, cols, o2, [&](Value blk0, ValueRange o3) {
-              // Rows and channel blocks past the end repeat the last one.
-              SmallVector<Value> rowIdx, chIdx;
-              for (int64_t r = 0; r < rows; ++r)
-                rowIdx.push_back(
-                    minIndex(b, loc, arith::AddIOp::create(b, loc, ow0, idx(r)),
-                             p.ow - 1));
-              for (int64_t t = 0; t < cols; ++t)
-                chIdx.push_back(arith::MulIOp::create(
-                    b, loc,
-                    minIndex(b, loc,
-                             arith::AddIOp::create(b, loc, blk0, idx(t)),
-                             blocks - 1),
-                    idx(lanes)));
-              TilePlace place{bi, ohi, rowIdx, chIdx, channelsExact};
-              SmallVector<Value> accs =
-                  loadTile(b, loc, o3[0], fillValue, i32v, place);
-              SmallVector<Value> done =
-                  loop(p.kh, 1, accs, [&](Value y, ValueRange a0) {
-                    return loop(p.kw, 1, a0, [&](Value x, ValueRange in) {
-                      Value ih = windowIndex(b, loc, ohi, p.sh, y, p.dh);
-                      SmallVector<Value> wv, next;
-                      for (int64_t t = 0; t < cols; ++t)
-                        wv.push_back(arith::ExtSIOp::create(
-                            b, loc, i32v,
-                            vector::TransferReadOp::create(
-                                b, loc, i16v, wts, ValueRange{y, x, chIdx[t]},
-                                zero16, ArrayRef<bool>{true})));
-                      for (int64_t r = 0; r < rows; ++r) {
-                        Value iw =
-                            windowIndex(b, loc, rowIdx[r], p.sw, x, p.dw);
-                        for (int64_t t = 0; t < cols; ++t) {
-                          Value av = vector::TransferReadOp::create(
-                              b, loc, i8v, a, ValueRange{bi, ih, iw, chIdx[t]},
-                              zero8, ArrayRef<bool>{channelsExact});
-                          Value a16 = extendInt(b, loc, i16v, av, p.actSigned);
-                          Value prod = arith::MulIOp::create(
-                              b, loc, arith::ExtSIOp::create(b, loc, i32v, a16),
-                              wv[t]);
-                          next.push_back(arith::AddIOp::create(
-                              b, loc, in[r * cols + t], prod));
-                        }
-                      }
-                      return next;
-                    });
-                  });
-              return SmallVector<Value>{storeTile(b, loc, o3[0], done, place)};
+  Value result = buildTileLoops(
+      b, loc, p, rows, cols, blocks, /*blocksOutside=*/false, out4,
+      [&](const TileCoords &at, Value out) -> Value {
+        Value bi = at.batch, ohi = at.oh;
+        ArrayRef<Value> rowIdx = at.rows;
+        SmallVector<Value> chIdx;
+        for (Value blk : at.blocks)
+          chIdx.push_back(arith::MulIOp::create(b, loc, blk, idx(lanes)));
+        TilePlace place{bi, ohi, llvm::to_vector(rowIdx), chIdx, channelsExact};
+        SmallVector<Value> accs = loadTile(b, loc, out, fillValue, i32v, place);
+        SmallVector<Value> done =
+            loop(p.kh, 1, accs, [&](Value y, ValueRange a0) {
+              return loop(p.kw, 1, a0, [&](Value x, ValueRange in) {
+                Value ih = windowIndex(b, loc, ohi, p.sh, y, p.dh);
+                SmallVector<Value> wv, next;
+                for (int64_t t = 0; t < cols; ++t)
+                  wv.push_back(arith::ExtSIOp::create(
+                      b, loc, i32v,
+                      vector::TransferReadOp::create(
+                          b, loc, i16v, wts, ValueRange{y, x, chIdx[t]}, zero16,
+                          ArrayRef<bool>{true})));
+                for (int64_t r = 0; r < rows; ++r) {
+                  Value iw = windowIndex(b, loc, rowIdx[r], p.sw, x, p.dw);
+                  for (int64_t t = 0; t < cols; ++t) {
+                    Value av = vector::TransferReadOp::create(
+                        b, loc, i8v, a, ValueRange{bi, ih, iw, chIdx[t]}, zero8,
+                        ArrayRef<bool>{channelsExact});
+                    Value a16 = extendInt(b, loc, i16v, av, p.actSigned);
+                    Value prod = arith::MulIOp::create(
+                        b, loc, arith::ExtSIOp::create(b, loc, i32v, a16),
+                        wv[t]);
+                    next.push_back(
+                        arith::AddIOp::create(b, loc, in[r * cols + t], prod));
+                  }
+                }
+                return next;
+              });
             });
-          });
-        });
+        return storeTile(b, loc, out, done, place);
       });
-  // Output rows, pixel tiles and channel blocks are each written by
-  // disjoint iterations: --threads splits the best balanced of them.
-  for (unsigned depth : {1, 2, 3})
-    markParallelLoop(result[0], depth);
-  return tensor::ExpandShapeOp::create(b, loc, initType, result[0], outAssoc);
+  return tensor::ExpandShapeOp::create(b, loc, initType, result, outAssoc);
 }

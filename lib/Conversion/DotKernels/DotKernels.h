@@ -186,6 +186,27 @@ buildLoop(OpBuilder &b, Location loc, int64_t ub, int64_t step, ValueRange iter,
           function_ref<SmallVector<Value>(Value, ValueRange)> body,
           bool parallel = false);
 
+/// One output tile of a kernel: pixels (batch, oh, rows[r]) of `group`
+/// and channel blocks blocks[t]. Rows and blocks past the end repeat the
+/// last one: they compute and store the same values again, which saves a
+/// remainder loop.
+struct TileCoords {
+  Value batch, oh, group;
+  SmallVector<Value> rows, blocks;
+};
+
+/// The loops over the output tiles of `s`, `rows` pixels x `cols` of
+/// `blocks` channel blocks each: batch > oh > group > pixel tiles >
+/// channel blocks, or channel blocks > pixel tiles when `blocksOutside`
+/// (the weights of a block then stay in the L1 cache while every pixel
+/// tile of a row passes over them). They carry `init`, which `body`
+/// updates per tile. The output rows and both tile loops are marked
+/// `lowbit.parallel`: each writes disjoint outputs.
+Value buildTileLoops(OpBuilder &b, Location loc, const ContractionShape &s,
+                     int64_t rows, int64_t cols, int64_t blocks,
+                     bool blocksOutside, Value init,
+                     function_ref<Value(const TileCoords &, Value)> body);
+
 /// Marks `lowbit.parallel` the scf.for `depth` levels inside the loop
 /// nest whose outermost loop yields `outer` (following the first nested
 /// loop of each body).

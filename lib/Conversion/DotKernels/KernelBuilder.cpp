@@ -126,6 +126,56 @@ Value mlir::lowbit::dotkernels::windowIndex(OpBuilder &b, Location loc, Value x,
   return arith::AddIOp::create(b, loc, xs, times(y, t));
 }
 
+Value mlir::lowbit::dotkernels::buildTileLoops(
+    OpBuilder &b, Location loc, const ContractionShape &s, int64_t rows,
+    int64_t cols, int64_t blocks, bool blocksOutside, Value init,
+    function_ref<Value(const TileCoords &, Value)> body) {
+  auto idx = [&](int64_t v) -> Value {
+    return arith::ConstantIndexOp::create(b, loc, v);
+  };
+  auto clamped = [&](Value first, int64_t n, int64_t last) {
+    SmallVector<Value> v;
+    for (int64_t i = 0; i < n; ++i)
+      v.push_back(
+          minIndex(b, loc, arith::AddIOp::create(b, loc, first, idx(i)), last));
+    return v;
+  };
+  TileCoords at;
+  auto one = [&](Value v) { return SmallVector<Value>{v}; };
+  auto pixels = [&](ValueRange o, function_ref<Value(Value)> inner) {
+    return buildLoop(b, loc, s.ow, rows, o, [&](Value ow0, ValueRange a) {
+      at.rows = clamped(ow0, rows, s.ow - 1);
+      return one(inner(a[0]));
+    });
+  };
+  auto channels = [&](ValueRange o, function_ref<Value(Value)> inner) {
+    return buildLoop(b, loc, blocks, cols, o, [&](Value blk0, ValueRange a) {
+      at.blocks = clamped(blk0, cols, blocks - 1);
+      return one(inner(a[0]));
+    });
+  };
+  SmallVector<Value> result =
+      buildLoop(b, loc, s.batch, 1, init, [&](Value bi, ValueRange o0) {
+        at.batch = bi;
+        return buildLoop(b, loc, s.oh, 1, o0, [&](Value ohi, ValueRange o1) {
+          at.oh = ohi;
+          return buildLoop(b, loc, s.g, 1, o1, [&](Value gi, ValueRange o2) {
+            at.group = gi;
+            auto tile = [&](Value out) { return body(at, out); };
+            if (blocksOutside)
+              return channels(
+                  o2, [&](Value out) { return pixels(out, tile).front(); });
+            return pixels(
+                o2, [&](Value out) { return channels(out, tile).front(); });
+          });
+        });
+      });
+  // batch > rows > groups > tiles > tiles.
+  for (unsigned depth : {1, 3, 4})
+    markParallelLoop(result[0], depth);
+  return result[0];
+}
+
 void mlir::lowbit::dotkernels::markParallelLoop(Value outer, unsigned depth) {
   auto forOp = outer.getDefiningOp<scf::ForOp>();
   for (unsigned d = 0; forOp && d < depth; ++d) {
@@ -659,209 +709,182 @@ Value KernelBuilder::build(std::optional<ArrayRef<int64_t>> weights) {
     return buildLoop(b, loc, ub, step, iter, body);
   };
 
-  SmallVector<Value> result =
-      loop(p.batch, 1, out4, [&](Value bi, ValueRange o0) {
-        return SmallVector<
-            Value>(loop(p.oh, 1, o0, [&](Value ohi, ValueRange o1) {
-          return SmallVector<
-              Value>(loop(p.ow, rows, o1, [&](Value ow0, ValueRange o2) {
-            return SmallVector<
-                Value>(loop(blocks, cols, o2, [&](Value blk0, ValueRange o3) {
-              // Rows and blocks past the end repeat the last one: they
-              // compute and store the same values again, which saves a
-              // remainder loop.
-              SmallVector<Value> rowIdx, blkIdx, chIdx;
-              for (int64_t r = 0; r < rows; ++r)
-                rowIdx.push_back(
-                    minIndex(b, loc, arith::AddIOp::create(b, loc, ow0, idx(r)),
-                             p.ow - 1));
-              for (int64_t t = 0; t < cols; ++t) {
-                blkIdx.push_back(minIndex(
-                    b, loc, arith::AddIOp::create(b, loc, blk0, idx(t)),
-                    blocks - 1));
-                chIdx.push_back(
-                    arith::MulIOp::create(b, loc, blkIdx.back(), idx(lanes)));
-              }
-              TilePlace place{bi, ohi, rowIdx, chIdx, channelsExact};
-              SmallVector<Value> accs =
-                  loadTile(b, loc, o3[0], fillValue, accType(), place);
-              if (corr) {
-                SmallVector<Value> cv;
-                auto corrElem =
-                    cast<RankedTensorType>(corr.getType()).getElementType();
-                for (int64_t t = 0; t < cols; ++t) {
-                  Value v = vector::TransferReadOp::create(
-                      b, loc, VectorType::get({lanes}, corrElem), corr,
-                      ValueRange{blkIdx[t], c0},
-                      arith::ConstantIntOp::create(b, loc, corrElem, 0),
-                      ArrayRef<bool>{true});
-                  if (corrElem != b.getI32Type())
-                    v = arith::ExtSIOp::create(b, loc, accType(), v);
-                  cv.push_back(v);
-                }
-                for (int64_t i = 0; i < rows * cols; ++i)
-                  accs[i] =
-                      arith::AddIOp::create(b, loc, accs[i], cv[i % cols]);
-              }
+  Value result = buildTileLoops(
+      b, loc, p, rows, cols, blocks, /*blocksOutside=*/false, out4,
+      [&](const TileCoords &at, Value out) -> Value {
+        Value bi = at.batch, ohi = at.oh;
+        SmallVector<Value> rowIdx(at.rows), blkIdx(at.blocks), chIdx;
+        for (Value blk : blkIdx)
+          chIdx.push_back(arith::MulIOp::create(b, loc, blk, idx(lanes)));
+        TilePlace place{bi, ohi, rowIdx, chIdx, channelsExact};
+        SmallVector<Value> accs =
+            loadTile(b, loc, out, fillValue, accType(), place);
+        if (corr) {
+          SmallVector<Value> cv;
+          auto corrElem =
+              cast<RankedTensorType>(corr.getType()).getElementType();
+          for (int64_t t = 0; t < cols; ++t) {
+            Value v = vector::TransferReadOp::create(
+                b, loc, VectorType::get({lanes}, corrElem), corr,
+                ValueRange{blkIdx[t], c0},
+                arith::ConstantIntOp::create(b, loc, corrElem, 0),
+                ArrayRef<bool>{true});
+            if (corrElem != b.getI32Type())
+              v = arith::ExtSIOp::create(b, loc, accType(), v);
+            cv.push_back(v);
+          }
+          for (int64_t i = 0; i < rows * cols; ++i)
+            accs[i] = arith::AddIOp::create(b, loc, accs[i], cv[i % cols]);
+        }
 
-              // With offset weights, more accumulators per row sum the
-              // activations times the field mask m = 2^bits - 1 (a dot
-              // product with the unpacking mask: no other constant). A
-              // small tile splits each row's sum over two chains, which end
-              // early enough to hide the correction's latency.
-              bool sumActs = weightOffset != 0;
-              int64_t sumChains = sumActs ? (rows <= 2 ? 2 : 1) : 0;
-              Value maskBytes;
-              if (sumActs) {
-                maskBytes = vector::BitCastOp::create(
-                    b, loc, byteType(),
-                    splat(accType(), b.getI32IntegerAttr(
-                                         static_cast<int32_t>(fieldMask(8)))));
-                for (int64_t i = 0; i < rows * sumChains; ++i)
-                  accs.push_back(splat(accType(), b.getI32IntegerAttr(0)));
-              }
+        // With offset weights, more accumulators per row sum the
+        // activations times the field mask m = 2^bits - 1 (a dot
+        // product with the unpacking mask: no other constant). A
+        // small tile splits each row's sum over two chains, which end
+        // early enough to hide the correction's latency.
+        bool sumActs = weightOffset != 0;
+        int64_t sumChains = sumActs ? (rows <= 2 ? 2 : 1) : 0;
+        Value maskBytes;
+        if (sumActs) {
+          maskBytes = vector::BitCastOp::create(
+              b, loc, byteType(),
+              splat(accType(),
+                    b.getI32IntegerAttr(static_cast<int32_t>(fieldMask(8)))));
+          for (int64_t i = 0; i < rows * sumChains; ++i)
+            accs.push_back(splat(accType(), b.getI32IntegerAttr(0)));
+        }
 
-              // One step of stored weights: perByte reduction steps
-              // q = qs * perByte + k.
-              auto kernel = [&](Value y, Value x, Value qs,
-                                ValueRange in) -> SmallVector<Value> {
-                Value ih = windowIndex(b, loc, ohi, p.sh, y, p.dh);
-                SmallVector<Value> stored;
-                for (int64_t t = 0; t < cols; ++t)
-                  stored.push_back(
-                      loadWeights(packed, ValueRange{blkIdx[t], y, x, qs, c0}));
-                auto vg = VectorType::get({group}, b.getI8Type());
-                auto vgWide = VectorType::get({group}, elemType);
-                auto v1i32 = VectorType::get({1}, b.getI32Type());
-                SmallVector<Value> next(in);
-                for (int64_t k = 0; k < perByte; ++k) {
-                  Value ch = arith::MulIOp::create(
-                      b, loc,
-                      arith::AddIOp::create(
-                          b, loc,
-                          arith::MulIOp::create(b, loc, qs, idx(perByte)),
-                          idx(k)),
-                      idx(group));
-                  SmallVector<Value> wv, av;
-                  for (int64_t t = 0; t < cols; ++t)
-                    wv.push_back(unpackWeights(stored[t], k));
-                  for (int64_t r = 0; r < rows; ++r) {
-                    SmallVector<Value> at;
-                    if (p.mergedStride) {
-                      Value start = arith::MulIOp::create(b, loc, rowIdx[r],
-                                                          idx(p.mergedStride));
-                      at = {bi, ih, arith::AddIOp::create(b, loc, start, ch)};
-                    } else {
-                      at = {bi, ih,
-                            windowIndex(b, loc, rowIdx[r], p.sw, x, p.dw), ch};
-                    }
-                    Value four = vector::TransferReadOp::create(
-                        b, loc, vg, act, at,
-                        arith::ConstantIntOp::create(b, loc, 0, 8),
-                        ArrayRef<bool>{true});
-                    if (group != 4) {
-                      four = extendInt(b, loc, vgWide, four, p.actSigned);
-                      if (zeroInActivations && p.actZero)
-                        four = arith::SubIOp::create(
-                            b, loc, four,
-                            splat(vgWide,
-                                  b.getIntegerAttr(elemType, p.actZero)));
-                    }
-                    if (group == 1) {
-                      Value one = vector::ExtractOp::create(
-                          b, loc, four, ArrayRef<int64_t>{0});
-                      av.push_back(
-                          vector::BroadcastOp::create(b, loc, byteType(), one));
-                      continue;
-                    }
-                    Value word = vector::ExtractOp::create(
-                        b, loc, vector::BitCastOp::create(b, loc, v1i32, four),
-                        ArrayRef<int64_t>{0});
-                    Value bytes = vector::BitCastOp::create(
-                        b, loc, byteType(),
-                        vector::BroadcastOp::create(b, loc, accType(), word));
-                    if (flip)
-                      bytes = arith::XOrIOp::create(b, loc, bytes, flipBytes);
-                    av.push_back(bytes);
-                  }
-                  for (int64_t r = 0; r < rows; ++r)
-                    for (int64_t t = 0; t < cols; ++t)
-                      next[r * cols + t] =
-                          dot(next[r * cols + t], av[r], wv[t]);
-                  if (sumActs)
-                    for (int64_t r = 0; r < rows; ++r) {
-                      int64_t i = rows * cols + r * sumChains + k % sumChains;
-                      next[i] = dot(next[i], av[r], maskBytes);
-                    }
-                }
-                return next;
-              };
-              SmallVector<Value> done(
-                  loop(p.kh, 1, accs, [&](Value y, ValueRange a0) {
-                    return SmallVector<Value>(
-                        loop(p.kw, 1, a0, [&](Value x, ValueRange a1) {
-                          SmallVector<Value> reduced =
-                              loop(c4Stored / perByte, 1, a1,
-                                   [&](Value qs, ValueRange a2) {
-                                     return kernel(y, x, qs, a2);
-                                   });
-                          if (perByte > 1)
-                            keepRolled(reduced.front());
-                          return reduced;
-                        }));
+        // One step of stored weights: perByte reduction steps
+        // q = qs * perByte + k.
+        auto kernel = [&](Value y, Value x, Value qs,
+                          ValueRange in) -> SmallVector<Value> {
+          Value ih = windowIndex(b, loc, ohi, p.sh, y, p.dh);
+          SmallVector<Value> stored;
+          for (int64_t t = 0; t < cols; ++t)
+            stored.push_back(
+                loadWeights(packed, ValueRange{blkIdx[t], y, x, qs, c0}));
+          auto vg = VectorType::get({group}, b.getI8Type());
+          auto vgWide = VectorType::get({group}, elemType);
+          auto v1i32 = VectorType::get({1}, b.getI32Type());
+          SmallVector<Value> next(in);
+          for (int64_t k = 0; k < perByte; ++k) {
+            Value ch = arith::MulIOp::create(
+                b, loc,
+                arith::AddIOp::create(
+                    b, loc, arith::MulIOp::create(b, loc, qs, idx(perByte)),
+                    idx(k)),
+                idx(group));
+            SmallVector<Value> wv, av;
+            for (int64_t t = 0; t < cols; ++t)
+              wv.push_back(unpackWeights(stored[t], k));
+            for (int64_t r = 0; r < rows; ++r) {
+              SmallVector<Value> at;
+              if (p.mergedStride) {
+                Value start = arith::MulIOp::create(b, loc, rowIdx[r],
+                                                    idx(p.mergedStride));
+                at = {bi, ih, arith::AddIOp::create(b, loc, start, ch)};
+              } else {
+                at = {bi, ih, windowIndex(b, loc, rowIdx[r], p.sw, x, p.dw),
+                      ch};
+              }
+              Value four = vector::TransferReadOp::create(
+                  b, loc, vg, act, at,
+                  arith::ConstantIntOp::create(b, loc, 0, 8),
+                  ArrayRef<bool>{true});
+              if (group != 4) {
+                four = extendInt(b, loc, vgWide, four, p.actSigned);
+                if (zeroInActivations && p.actZero)
+                  four = arith::SubIOp::create(
+                      b, loc, four,
+                      splat(vgWide, b.getIntegerAttr(elemType, p.actZero)));
+              }
+              if (group == 1) {
+                Value one = vector::ExtractOp::create(b, loc, four,
+                                                      ArrayRef<int64_t>{0});
+                av.push_back(
+                    vector::BroadcastOp::create(b, loc, byteType(), one));
+                continue;
+              }
+              Value word = vector::ExtractOp::create(
+                  b, loc, vector::BitCastOp::create(b, loc, v1i32, four),
+                  ArrayRef<int64_t>{0});
+              Value bytes = vector::BitCastOp::create(
+                  b, loc, byteType(),
+                  vector::BroadcastOp::create(b, loc, accType(), word));
+              if (flip)
+                bytes = arith::XOrIOp::create(b, loc, bytes, flipBytes);
+              av.push_back(bytes);
+            }
+            for (int64_t r = 0; r < rows; ++r)
+              for (int64_t t = 0; t < cols; ++t)
+                next[r * cols + t] = dot(next[r * cols + t], av[r], wv[t]);
+            if (sumActs)
+              for (int64_t r = 0; r < rows; ++r) {
+                int64_t i = rows * cols + r * sumChains + k % sumChains;
+                next[i] = dot(next[i], av[r], maskBytes);
+              }
+          }
+          return next;
+        };
+        SmallVector<Value> done(
+            loop(p.kh, 1, accs, [&](Value y, ValueRange a0) {
+              return SmallVector<Value>(
+                  loop(p.kw, 1, a0, [&](Value x, ValueRange a1) {
+                    SmallVector<Value> reduced =
+                        loop(c4Stored / perByte, 1, a1,
+                             [&](Value qs, ValueRange a2) {
+                               return kernel(y, x, qs, a2);
+                             });
+                    if (perByte > 1)
+                      keepRolled(reduced.front());
+                    return reduced;
                   }));
-              if (sumActs) {
-                // sum a * (w + offset) - offset * sum a, from m * sum a:
-                // offset * sum a = (m * sum a) * (offset / m), and m is
-                // odd, so modulo 2^32 (the accumulator's arithmetic)
-                // dividing by m is multiplying by its inverse. Every lane
-                // of the sum is the same: one scalar multiply by an
-                // immediate, broadcast.
-                uint32_t m = (1u << (8 / perByte)) - 1, inverse = 1;
-                for (int i = 0; i < 5; ++i) // Newton: 5 steps reach 32 bits.
-                  inverse *= 2 - m * inverse;
-                uint32_t factor = static_cast<uint32_t>(weightOffset) * inverse;
-                for (int64_t r = 0; r < rows; ++r) {
-                  Value sum = done[rows * cols + r * sumChains];
-                  for (int64_t c = 1; c < sumChains; ++c)
-                    sum = arith::AddIOp::create(
-                        b, loc, sum, done[rows * cols + r * sumChains + c]);
-                  Value fix = vector::BroadcastOp::create(
-                      b, loc, accType(),
-                      arith::MulIOp::create(
-                          b, loc,
-                          vector::ExtractOp::create(b, loc, sum,
-                                                    ArrayRef<int64_t>{0}),
-                          arith::ConstantIntOp::create(
-                              b, loc, static_cast<int32_t>(factor), 32)));
-                  for (int64_t t = 0; t < cols; ++t)
-                    done[r * cols + t] =
-                        arith::SubIOp::create(b, loc, done[r * cols + t], fix);
-                }
-                done.resize(rows * cols);
-              }
-
-              if (p.pack) {
-                // Whole tiles of T * L consecutive channels dividing a word
-                // go in with one OR (or one store) per row.
-                bool consecutive = blocks % cols == 0 && channelsExact &&
-                                   64 % (cols * lanes) == 0;
-                return SmallVector<Value>{storePackedTile(
-                    b, loc, *p.pack, o3[0], done, rows, cols, c0, chIdx, p.oc,
-                    consecutive, [&](int64_t r, Value w) {
-                      return SmallVector<Value>{bi, ohi, rowIdx[r], w};
-                    })};
-              }
-              return SmallVector<Value>{storeTile(b, loc, o3[0], done, place)};
             }));
-          }));
-        }));
+        if (sumActs) {
+          // sum a * (w + offset) - offset * sum a, from m * sum a:
+          // offset * sum a = (m * sum a) * (offset / m), and m is
+          // odd, so modulo 2^32 (the accumulator's arithmetic)
+          // dividing by m is multiplying by its inverse. Every lane
+          // of the sum is the same: one scalar multiply by an
+          // immediate, broadcast.
+          uint32_t m = (1u << (8 / perByte)) - 1, inverse = 1;
+          for (int i = 0; i < 5; ++i) // Newton: 5 steps reach 32 bits.
+            inverse *= 2 - m * inverse;
+          uint32_t factor = static_cast<uint32_t>(weightOffset) * inverse;
+          for (int64_t r = 0; r < rows; ++r) {
+            Value sum = done[rows * cols + r * sumChains];
+            for (int64_t c = 1; c < sumChains; ++c)
+              sum = arith::AddIOp::create(
+                  b, loc, sum, done[rows * cols + r * sumChains + c]);
+            Value fix = vector::BroadcastOp::create(
+                b, loc, accType(),
+                arith::MulIOp::create(
+                    b, loc,
+                    vector::ExtractOp::create(b, loc, sum,
+                                              ArrayRef<int64_t>{0}),
+                    arith::ConstantIntOp::create(
+                        b, loc, static_cast<int32_t>(factor), 32)));
+            for (int64_t t = 0; t < cols; ++t)
+              done[r * cols + t] =
+                  arith::SubIOp::create(b, loc, done[r * cols + t], fix);
+          }
+          done.resize(rows * cols);
+        }
+
+        if (p.pack) {
+          // Whole tiles of T * L consecutive channels dividing a word
+          // go in with one OR (or one store) per row.
+          bool consecutive =
+              blocks % cols == 0 && channelsExact && 64 % (cols * lanes) == 0;
+          return storePackedTile(
+              b, loc, *p.pack, out, done, rows, cols, c0, chIdx, p.oc,
+              consecutive, [&](int64_t r, Value w) {
+                return SmallVector<Value>{bi, ohi, rowIdx[r], w};
+              });
+        }
+        return storeTile(b, loc, out, done, place);
       });
-  // Output rows, pixel tiles and channel blocks are each written by
-  // disjoint iterations: --threads splits the best balanced of them.
-  for (unsigned depth : {1, 2, 3})
-    markParallelLoop(result[0], depth);
-  Value res = result[0];
+  Value res = result;
   if (p.pack)
     return reshapeTo(b, loc, res,
                      cast<RankedTensorType>(p.pack->init.getType()).getShape());

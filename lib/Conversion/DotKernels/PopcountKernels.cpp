@@ -542,468 +542,402 @@ Value PopKernelBuilder::build() {
     return buildLoop(b, loc, ub, step, iter, body);
   };
 
-  SmallVector<Value> result =
-      loop(p.batch, 1, init, [&](Value bi, ValueRange o0) {
-        return loop(p.oh, 1, o0, [&](Value ohi, ValueRange o1) {
-          return loop(p.g, 1, o1, [&](Value gi, ValueRange o2) {
-            // Channel blocks outside, pixels inside: the tile's weights
-            // (T vectors per reduction word) stay in the L1 cache while
-            // every pixel row passes over them.
-            return loop(blocks, cols, o2, [&](Value blk0, ValueRange o3) {
-              return loop(p.ow, rows, o3, [&](Value ow0, ValueRange o4) {
-                // Rows and blocks past the end repeat the last one: they
-                // compute and store the same values again, which saves a
-                // remainder loop.
-                SmallVector<Value> rowIdx, blkIdx;
-                for (int64_t r = 0; r < rows; ++r)
-                  rowIdx.push_back(minIndex(
-                      b, loc, arith::AddIOp::create(b, loc, ow0, idx(r)),
-                      p.ow - 1));
-                for (int64_t t = 0; t < cols; ++t)
-                  blkIdx.push_back(minIndex(
-                      b, loc, arith::AddIOp::create(b, loc, blk0, idx(t)),
-                      blocks - 1));
-                // The loads of reduction step s = (kh, kw, cw): T filter
-                // vectors and R broadcast activation words (and for
-                // ternary their masks). The XORs are formed where they are
-                // counted, so that few of them are live at once.
-                struct StepOperands {
-                  SmallVector<Value> fv, fm, bc, bm;
-                };
-                // Step s = (kh, kw, cw): the input row, kw and cw.
-                struct WindowStep {
-                  Value ih, kwi, cwi;
-                };
-                auto windowAt = [&](Value khi, Value kwi, Value cwi) {
-                  return WindowStep{windowIndex(b, loc, ohi, p.sh, khi, p.dh),
-                                    kwi, cwi};
-                };
-                auto windowStep = [&](Value s) {
-                  Value khi =
-                      arith::DivUIOp::create(b, loc, s, idx(p.kw * p.c));
-                  Value rem =
-                      arith::RemUIOp::create(b, loc, s, idx(p.kw * p.c));
-                  return windowAt(
-                      khi, arith::DivUIOp::create(b, loc, rem, idx(p.c)),
-                      arith::RemUIOp::create(b, loc, rem, idx(p.c)));
-                };
-                auto stepOperands = [&](Value s,
-                                        std::optional<WindowStep> at = {}) {
-                  StepOperands o;
-                  auto [ih, kwi, cwi] = at ? *at : windowStep(s);
-                  auto readFilter = [&](Value f, int64_t t) -> Value {
-                    return vector::TransferReadOp::create(
-                        b, loc, wordsType(), f,
-                        ValueRange{gi, blkIdx[t], s, c0},
-                        arith::ConstantIntOp::create(b, loc, 0, 64),
-                        ArrayRef<bool>{true});
-                  };
-                  for (int64_t t = 0; t < cols; ++t) {
-                    o.fv.push_back(readFilter(filter, t));
-                    if (filterMask)
-                      o.fm.push_back(readFilter(filterMask, t));
-                  }
-                  for (int64_t r = 0; r < rows; ++r) {
-                    Value iw = windowIndex(b, loc, rowIdx[r], p.sw, kwi, p.dw);
-                    SmallVector<Value> at = actIndex(bi, ih, iw, gi, cwi);
-                    o.bc.push_back(vector::BroadcastOp::create(
-                        b, loc, wordsType(),
-                        tensor::ExtractOp::create(b, loc, act, at)));
-                    if (actMask)
-                      o.bm.push_back(vector::BroadcastOp::create(
-                          b, loc, wordsType(),
-                          tensor::ExtractOp::create(b, loc, actMask, at)));
-                  }
-                  return o;
-                };
-                // XOR i = (r, t) of a step.
-                auto xorAt = [&](const StepOperands &o, int64_t i) -> Value {
-                  return arith::XOrIOp::create(b, loc, o.bc[i / cols],
-                                               o.fv[i % cols]);
-                };
-                auto count = [&](Value x, bool bytes) -> Value {
-                  if (bytes)
-                    x = vector::BitCastOp::create(b, loc, bytesType(), x);
-                  return math::CtPopOp::create(b, loc, x);
-                };
-                // One reduction step: R x T XOR-popcounts.
-                auto kernel = [&](Value s, ValueRange accs, bool bytes,
-                                  std::optional<WindowStep> at = {}) {
-                  SmallVector<Value> next;
-                  StepOperands o = stepOperands(s, at);
-                  for (int64_t i = 0; i < rows * cols; ++i) {
-                    Value x = xorAt(o, i);
-                    if (!p.ternary) {
-                      next.push_back(arith::AddIOp::create(b, loc, accs[i],
-                                                           count(x, bytes)));
-                      continue;
-                    }
-                    // popcount(m) and popcount(m & (s_a ^ s_w)).
-                    Value m = arith::AndIOp::create(b, loc, o.bm[i / cols],
-                                                    o.fm[i % cols]);
-                    Value mx = arith::AndIOp::create(b, loc, m, x);
-                    next.push_back(arith::AddIOp::create(b, loc, accs[2 * i],
-                                                         count(m, bytes)));
-                    next.push_back(arith::AddIOp::create(
-                        b, loc, accs[2 * i + 1], count(mx, bytes)));
-                  }
-                  return next;
-                };
-                auto byteZeros = [&](int64_t n) {
-                  return SmallVector<Value>(
-                      n, splatConstant(b, loc, bytesType(),
-                                       b.getI8IntegerAttr(0)));
-                };
-                // [ci * chunk, min((ci + 1) * chunk, total)).
-                auto chunkBounds =
-                    [&](Value ci, int64_t chunk,
-                        int64_t total) -> std::pair<Value, Value> {
-                  Value lo = arith::MulIOp::create(b, loc, ci, idx(chunk));
-                  return {lo, minIndex(
-                                  b, loc,
-                                  arith::AddIOp::create(b, loc, lo, idx(chunk)),
-                                  total)};
-                };
-                SmallVector<Value> zeros(rows * cols * planes, splat64(0));
-                SmallVector<Value> done;
-                if (isa.paired) {
-                  // Two reduction words per 128-bit XOR: step pair j is
-                  // steps 2j and 2j + 1, one window position (CW is even),
-                  // so the activation vector is two consecutive words of a
-                  // pixel and a filter vector two words of one channel.
-                  // The 16 byte counts of the 8 channels of a pixel are
-                  // summed by three levels of pairwise adds into one
-                  // vector (bytes 2c, 2c + 1 for channel c), two pixels'
-                  // into one more, whose halves widen into 16-bit
-                  // accumulators (uaddw, uaddw2), lane c = channel c. A
-                  // lane gains at most 128 per pair: 511 pairs per chunk
-                  // fit, then the chunk is widened to 32 bits.
-                  int64_t pairs = steps / 2, chunk = 511;
-                  auto i8x16 = VectorType::get({16}, b.getI8Type());
-                  auto i16x8 = VectorType::get({8}, b.getI16Type());
-                  auto i32x8 = VectorType::get({8}, i32);
-                  auto w2 = VectorType::get({2}, b.getI64Type());
-                  Value zero64 = arith::ConstantIntOp::create(b, loc, 0, 64);
-                  SmallVector<Value> sums = loop(
-                      ceilDiv(pairs, chunk), 1,
-                      SmallVector<Value>(
-                          rows,
-                          splatConstant(b, loc, i32x8, b.getI32IntegerAttr(0))),
-                      [&](Value ci, ValueRange a) {
-                        auto [lo, hi] = chunkBounds(ci, chunk, pairs);
-                        auto inner = scf::ForOp::create(
-                            b, loc, lo, hi, idx(1),
-                            SmallVector<Value>(
-                                rows, splatConstant(b, loc, i16x8,
-                                                    b.getI16IntegerAttr(0))),
-                            [&](OpBuilder &nb, Location, Value j,
-                                ValueRange acc) {
-                              OpBuilder::InsertionGuard guard(b);
-                              b.setInsertionPointToStart(
-                                  nb.getInsertionBlock());
-                              auto [ih, kwi, cwi] = windowStep(
-                                  arith::MulIOp::create(b, loc, j, idx(2)));
-                              SmallVector<Value> wv;
-                              for (int64_t c = 0; c < isa.lanes; ++c)
-                                wv.push_back(vector::TransferReadOp::create(
-                                    b, loc, w2, filter,
-                                    ValueRange{gi, blkIdx[0], j, idx(c), c0},
-                                    zero64, ArrayRef<bool>{true}));
-                              SmallVector<Value> perRow;
-                              for (int64_t r = 0; r < rows; ++r) {
-                                Value iw = windowIndex(b, loc, rowIdx[r], p.sw,
-                                                       kwi, p.dw);
-                                Value av = vector::TransferReadOp::create(
-                                    b, loc, w2, act,
-                                    actIndex(bi, ih, iw, gi, cwi), zero64,
-                                    ArrayRef<bool>{true});
-                                SmallVector<Value> counts;
-                                for (Value w : wv)
-                                  counts.push_back(math::CtPopOp::create(
-                                      b, loc,
-                                      vector::BitCastOp::create(
-                                          b, loc, i8x16,
-                                          arith::XOrIOp::create(b, loc, av,
-                                                                w))));
-                                while (counts.size() > 1) {
-                                  SmallVector<Value> next;
-                                  for (size_t i = 0; i < counts.size(); i += 2)
-                                    next.push_back(
-                                        addPairs(counts[i], counts[i + 1]));
-                                  counts = std::move(next);
-                                }
-                                perRow.push_back(counts.front());
-                              }
-                              SmallVector<Value> next(acc);
-                              auto half = [&](Value v, int64_t from) {
-                                return arith::ExtUIOp::create(
-                                    b, loc, i16x8,
-                                    vector::ShuffleOp::create(
-                                        b, loc, v, v,
-                                        llvm::to_vector(llvm::seq<int64_t>(
-                                            from, from + 8))));
-                              };
-                              for (int64_t r = 0; r < rows; r += 2) {
-                                bool two = r + 1 < rows;
-                                Value both = addPairs(perRow[r],
-                                                      perRow[two ? r + 1 : r]);
-                                next[r] = arith::AddIOp::create(b, loc, acc[r],
-                                                                half(both, 0));
-                                if (two)
-                                  next[r + 1] = arith::AddIOp::create(
-                                      b, loc, acc[r + 1], half(both, 8));
-                              }
-                              scf::YieldOp::create(b, loc, next);
-                            });
-                        SmallVector<Value> next;
-                        for (int64_t r = 0; r < rows; ++r)
-                          next.push_back(arith::AddIOp::create(
-                              b, loc, a[r],
-                              arith::ExtUIOp::create(b, loc, i32x8,
-                                                     inner.getResult(r))));
-                        return next;
-                      });
-                  // As the 64-bit sums of the other kernels.
-                  for (Value sum : sums)
-                    done.push_back(
-                        arith::ExtUIOp::create(b, loc, wordsType(), sum));
-                } else if (isa.native64) {
-                  // Loops over kh, kw and cw: no division per step, and the
-                  // short window loops unroll.
-                  done = loop(p.kh, 1, zeros, [&](Value khi, ValueRange a0) {
-                    return loop(p.kw, 1, a0, [&](Value kwi, ValueRange a1) {
-                      return loop(p.c, 1, a1, [&](Value cwi, ValueRange a2) {
-                        Value s = arith::AddIOp::create(
-                            b, loc,
-                            arith::MulIOp::create(
-                                b, loc,
-                                arith::AddIOp::create(
-                                    b, loc,
-                                    arith::MulIOp::create(b, loc, khi,
-                                                          idx(p.kw)),
-                                    kwi),
-                                idx(p.c)),
-                            cwi);
-                        return kernel(s, a2, /*bytes=*/false,
-                                      windowAt(khi, kwi, cwi));
-                      });
+  // Channel blocks outside, pixels inside: the tile's weights (T vectors
+  // per reduction word) stay in the L1 cache while every pixel row passes
+  // over them.
+  Value res = buildTileLoops(
+      b, loc, p, rows, cols, blocks, /*blocksOutside=*/true, init,
+      [&](const TileCoords &at, Value out) -> Value {
+        Value bi = at.batch, ohi = at.oh, gi = at.group;
+        ArrayRef<Value> rowIdx = at.rows, blkIdx = at.blocks;
+        // The loads of reduction step s = (kh, kw, cw): T filter
+        // vectors and R broadcast activation words (and for
+        // ternary their masks). The XORs are formed where they are
+        // counted, so that few of them are live at once.
+        struct StepOperands {
+          SmallVector<Value> fv, fm, bc, bm;
+        };
+        // Step s = (kh, kw, cw): the input row, kw and cw.
+        struct WindowStep {
+          Value ih, kwi, cwi;
+        };
+        auto windowAt = [&](Value khi, Value kwi, Value cwi) {
+          return WindowStep{windowIndex(b, loc, ohi, p.sh, khi, p.dh), kwi,
+                            cwi};
+        };
+        auto windowStep = [&](Value s) {
+          Value khi = arith::DivUIOp::create(b, loc, s, idx(p.kw * p.c));
+          Value rem = arith::RemUIOp::create(b, loc, s, idx(p.kw * p.c));
+          return windowAt(khi, arith::DivUIOp::create(b, loc, rem, idx(p.c)),
+                          arith::RemUIOp::create(b, loc, rem, idx(p.c)));
+        };
+        auto stepOperands = [&](Value s, std::optional<WindowStep> at = {}) {
+          StepOperands o;
+          auto [ih, kwi, cwi] = at ? *at : windowStep(s);
+          auto readFilter = [&](Value f, int64_t t) -> Value {
+            return vector::TransferReadOp::create(
+                b, loc, wordsType(), f, ValueRange{gi, blkIdx[t], s, c0},
+                arith::ConstantIntOp::create(b, loc, 0, 64),
+                ArrayRef<bool>{true});
+          };
+          for (int64_t t = 0; t < cols; ++t) {
+            o.fv.push_back(readFilter(filter, t));
+            if (filterMask)
+              o.fm.push_back(readFilter(filterMask, t));
+          }
+          for (int64_t r = 0; r < rows; ++r) {
+            Value iw = windowIndex(b, loc, rowIdx[r], p.sw, kwi, p.dw);
+            SmallVector<Value> at = actIndex(bi, ih, iw, gi, cwi);
+            o.bc.push_back(vector::BroadcastOp::create(
+                b, loc, wordsType(),
+                tensor::ExtractOp::create(b, loc, act, at)));
+            if (actMask)
+              o.bm.push_back(vector::BroadcastOp::create(
+                  b, loc, wordsType(),
+                  tensor::ExtractOp::create(b, loc, actMask, at)));
+          }
+          return o;
+        };
+        // XOR i = (r, t) of a step.
+        auto xorAt = [&](const StepOperands &o, int64_t i) -> Value {
+          return arith::XOrIOp::create(b, loc, o.bc[i / cols], o.fv[i % cols]);
+        };
+        auto count = [&](Value x, bool bytes) -> Value {
+          if (bytes)
+            x = vector::BitCastOp::create(b, loc, bytesType(), x);
+          return math::CtPopOp::create(b, loc, x);
+        };
+        // One reduction step: R x T XOR-popcounts.
+        auto kernel = [&](Value s, ValueRange accs, bool bytes,
+                          std::optional<WindowStep> at = {}) {
+          SmallVector<Value> next;
+          StepOperands o = stepOperands(s, at);
+          for (int64_t i = 0; i < rows * cols; ++i) {
+            Value x = xorAt(o, i);
+            if (!p.ternary) {
+              next.push_back(
+                  arith::AddIOp::create(b, loc, accs[i], count(x, bytes)));
+              continue;
+            }
+            // popcount(m) and popcount(m & (s_a ^ s_w)).
+            Value m =
+                arith::AndIOp::create(b, loc, o.bm[i / cols], o.fm[i % cols]);
+            Value mx = arith::AndIOp::create(b, loc, m, x);
+            next.push_back(
+                arith::AddIOp::create(b, loc, accs[2 * i], count(m, bytes)));
+            next.push_back(arith::AddIOp::create(b, loc, accs[2 * i + 1],
+                                                 count(mx, bytes)));
+          }
+          return next;
+        };
+        auto byteZeros = [&](int64_t n) {
+          return SmallVector<Value>(
+              n, splatConstant(b, loc, bytesType(), b.getI8IntegerAttr(0)));
+        };
+        // [ci * chunk, min((ci + 1) * chunk, total)).
+        auto chunkBounds = [&](Value ci, int64_t chunk,
+                               int64_t total) -> std::pair<Value, Value> {
+          Value lo = arith::MulIOp::create(b, loc, ci, idx(chunk));
+          return {lo, minIndex(b, loc,
+                               arith::AddIOp::create(b, loc, lo, idx(chunk)),
+                               total)};
+        };
+        SmallVector<Value> zeros(rows * cols * planes, splat64(0));
+        SmallVector<Value> done;
+        if (isa.paired) {
+          // Two reduction words per 128-bit XOR: step pair j is
+          // steps 2j and 2j + 1, one window position (CW is even),
+          // so the activation vector is two consecutive words of a
+          // pixel and a filter vector two words of one channel.
+          // The 16 byte counts of the 8 channels of a pixel are
+          // summed by three levels of pairwise adds into one
+          // vector (bytes 2c, 2c + 1 for channel c), two pixels'
+          // into one more, whose halves widen into 16-bit
+          // accumulators (uaddw, uaddw2), lane c = channel c. A
+          // lane gains at most 128 per pair: 511 pairs per chunk
+          // fit, then the chunk is widened to 32 bits.
+          int64_t pairs = steps / 2, chunk = 511;
+          auto i8x16 = VectorType::get({16}, b.getI8Type());
+          auto i16x8 = VectorType::get({8}, b.getI16Type());
+          auto i32x8 = VectorType::get({8}, i32);
+          auto w2 = VectorType::get({2}, b.getI64Type());
+          Value zero64 = arith::ConstantIntOp::create(b, loc, 0, 64);
+          SmallVector<Value> sums = loop(
+              ceilDiv(pairs, chunk), 1,
+              SmallVector<Value>(
+                  rows, splatConstant(b, loc, i32x8, b.getI32IntegerAttr(0))),
+              [&](Value ci, ValueRange a) {
+                auto [lo, hi] = chunkBounds(ci, chunk, pairs);
+                auto inner = scf::ForOp::create(
+                    b, loc, lo, hi, idx(1),
+                    SmallVector<Value>(
+                        rows,
+                        splatConstant(b, loc, i16x8, b.getI16IntegerAttr(0))),
+                    [&](OpBuilder &nb, Location, Value j, ValueRange acc) {
+                      OpBuilder::InsertionGuard guard(b);
+                      b.setInsertionPointToStart(nb.getInsertionBlock());
+                      auto [ih, kwi, cwi] =
+                          windowStep(arith::MulIOp::create(b, loc, j, idx(2)));
+                      SmallVector<Value> wv;
+                      for (int64_t c = 0; c < isa.lanes; ++c)
+                        wv.push_back(vector::TransferReadOp::create(
+                            b, loc, w2, filter,
+                            ValueRange{gi, blkIdx[0], j, idx(c), c0}, zero64,
+                            ArrayRef<bool>{true}));
+                      SmallVector<Value> perRow;
+                      for (int64_t r = 0; r < rows; ++r) {
+                        Value iw =
+                            windowIndex(b, loc, rowIdx[r], p.sw, kwi, p.dw);
+                        Value av = vector::TransferReadOp::create(
+                            b, loc, w2, act, actIndex(bi, ih, iw, gi, cwi),
+                            zero64, ArrayRef<bool>{true});
+                        SmallVector<Value> counts;
+                        for (Value w : wv)
+                          counts.push_back(math::CtPopOp::create(
+                              b, loc,
+                              vector::BitCastOp::create(
+                                  b, loc, i8x16,
+                                  arith::XOrIOp::create(b, loc, av, w))));
+                        while (counts.size() > 1) {
+                          SmallVector<Value> next;
+                          for (size_t i = 0; i < counts.size(); i += 2)
+                            next.push_back(addPairs(counts[i], counts[i + 1]));
+                          counts = std::move(next);
+                        }
+                        perRow.push_back(counts.front());
+                      }
+                      SmallVector<Value> next(acc);
+                      auto half = [&](Value v, int64_t from) {
+                        return arith::ExtUIOp::create(
+                            b, loc, i16x8,
+                            vector::ShuffleOp::create(
+                                b, loc, v, v,
+                                llvm::to_vector(
+                                    llvm::seq<int64_t>(from, from + 8))));
+                      };
+                      for (int64_t r = 0; r < rows; r += 2) {
+                        bool two = r + 1 < rows;
+                        Value both =
+                            addPairs(perRow[r], perRow[two ? r + 1 : r]);
+                        next[r] = arith::AddIOp::create(b, loc, acc[r],
+                                                        half(both, 0));
+                        if (two)
+                          next[r + 1] = arith::AddIOp::create(
+                              b, loc, acc[r + 1], half(both, 8));
+                      }
+                      scf::YieldOp::create(b, loc, next);
                     });
-                  });
-                } else if (isa.carrySave && !p.ternary && steps >= 2) {
-                  // Harley-Seal style: words x0, x1 of two steps and a
-                  // running `ones` word per accumulator go through a
-                  // carry-save adder, ones' = ones ^ x0 ^ x1 and
-                  // twos = majority(ones, x0, x1), so that
-                  // pop(ones) + pop(x0) + pop(x1) = pop(ones') + 2 pop(twos):
-                  // one byte count per two words, for 5 bitwise operations
-                  // (2 with vpternlog) instead of a second count. Byte
-                  // counts of twos for up to 31 pairs, then folded.
-                  int64_t n = rows * cols, pairs = steps / 2, chunk = 31;
-                  // Per chunk, a 16-bit lane gains at most 2 * 2 * 31 * 8
-                  // (two byte counts of twos, doubled); while that cannot
-                  // overflow, the chunks fold bytes into 16-bit lanes only
-                  // and the 64-bit sums are formed once at the end.
-                  bool halves =
-                      ceilDiv(pairs, chunk) * 2 * 2 * chunk * 8 + 2 * 2 * 8 <=
-                      UINT16_MAX;
-                  auto partial = [&](Value bytes) {
-                    return halves ? pairSums(bytes) : foldBytes(bytes);
-                  };
-                  SmallVector<Value> init(zeros);
-                  init.append(n, splat64(0)); // ones
-                  SmallVector<Value> state = loop(
-                      ceilDiv(pairs, chunk), 1, init,
-                      [&](Value ci, ValueRange a) {
-                        auto [lo, hi] = chunkBounds(ci, chunk, pairs);
-                        SmallVector<Value> inner0 = byteZeros(n);
-                        inner0.append(a.begin() + n, a.end());
-                        auto inner = scf::ForOp::create(
-                            b, loc, lo, hi, idx(1), inner0,
-                            [&](OpBuilder &nb, Location, Value j,
-                                ValueRange st) {
-                              OpBuilder::InsertionGuard guard(b);
-                              b.setInsertionPointToStart(
-                                  nb.getInsertionBlock());
-                              Value s0 =
-                                  arith::MulIOp::create(b, loc, j, idx(2));
-                              Value s1 =
-                                  arith::AddIOp::create(b, loc, s0, idx(1));
-                              StepOperands o0 = stepOperands(s0);
-                              StepOperands o1 = stepOperands(s1);
-                              // Both steps' XORs first: LLVM then
-                              // schedules the AVX2 loop with fewer spills.
-                              SmallVector<Value> next(2 * n), xs0, xs1;
-                              for (int64_t i = 0; i < n; ++i)
-                                xs0.push_back(xorAt(o0, i));
-                              for (int64_t i = 0; i < n; ++i)
-                                xs1.push_back(xorAt(o1, i));
-                              for (int64_t i = 0; i < n; ++i) {
-                                Value x0 = xs0[i], x1 = xs1[i];
-                                Value ones = st[n + i];
-                                Value u =
-                                    arith::XOrIOp::create(b, loc, ones, x0);
-                                Value twos = arith::OrIOp::create(
-                                    b, loc,
-                                    arith::AndIOp::create(b, loc, ones, x0),
-                                    arith::AndIOp::create(b, loc, u, x1));
-                                next[n + i] =
-                                    arith::XOrIOp::create(b, loc, u, x1);
-                                next[i] = arith::AddIOp::create(
-                                    b, loc, st[i], count(twos, true));
-                              }
-                              scf::YieldOp::create(b, loc, next);
-                            });
-                        SmallVector<Value> next;
-                        for (int64_t i = 0; i < n; ++i)
-                          next.push_back(arith::AddIOp::create(
-                              b, loc, a[i],
-                              arith::ShLIOp::create(b, loc,
-                                                    partial(inner.getResult(i)),
-                                                    splat64(1))));
-                        for (int64_t i = 0; i < n; ++i)
-                          next.push_back(inner.getResult(n + i));
-                        return next;
-                      });
-                  // The ones words, and the last step of an odd count.
-                  SmallVector<Value> ones(state.begin() + n, state.end());
-                  if (steps % 2) {
-                    StepOperands o = stepOperands(idx(steps - 1));
-                    for (int64_t i = 0; i < n; ++i)
-                      state[i] = arith::AddIOp::create(
-                          b, loc, state[i], partial(count(xorAt(o, i), true)));
-                  }
-                  for (int64_t i = 0; i < n; ++i) {
-                    Value sum = arith::AddIOp::create(
-                        b, loc, state[i], partial(count(ones[i], true)));
-                    done.push_back(halves ? foldHalves(sum) : sum);
-                  }
-                } else {
-                  // Byte counts for up to 31 words, then folded into 64 bits.
-                  int64_t chunk = 31;
-                  done = loop(
-                      ceilDiv(steps, chunk), 1, zeros,
-                      [&](Value ci, ValueRange a) {
-                        auto [lo, hi] = chunkBounds(ci, chunk, steps);
-                        auto inner = scf::ForOp::create(
-                            b, loc, lo, hi, idx(1),
-                            byteZeros(rows * cols * planes),
-                            [&](OpBuilder &nb, Location, Value s,
-                                ValueRange acc8) {
-                              OpBuilder::InsertionGuard guard(b);
-                              b.setInsertionPointToStart(
-                                  nb.getInsertionBlock());
-                              scf::YieldOp::create(
-                                  b, loc, kernel(s, acc8, /*bytes=*/true));
-                            });
-                        SmallVector<Value> next;
-                        for (int64_t i = 0; i < rows * cols * planes; ++i)
-                          next.push_back(arith::AddIOp::create(
-                              b, loc, a[i], foldBytes(inner.getResult(i))));
-                        return next;
-                      });
-                }
-                Value out = o4[0];
-                SmallVector<Value> tile, channels;
-                auto v32 = VectorType::get({isa.lanes}, i32);
-                // Whole tiles of T * L consecutive channels dividing a word
-                // go into the packed words with one OR per row.
-                bool consecutive = blocks % cols == 0 && channelsExact &&
-                                   64 % (cols * isa.lanes) == 0;
-                auto wordAt = [&](int64_t r, Value w) {
-                  return outIndex(bi, ohi, rowIdx[r], gi, w);
-                };
-                if (p.pack && !p.ternary && !p.corr && !p.pack->offsets) {
-                  // The packed sign of K - 2 * popcount, compared on the
-                  // 64-bit popcounts: K - 2 pop < tau <=> pop >= beta with
-                  // beta = floor((K - tau) / 2) + 1.
-                  SmallVector<Value> beta, bits;
-                  auto k64 = splat64(static_cast<uint64_t>(p.dotK));
-                  for (int64_t t = 0; t < cols; ++t) {
-                    channels.push_back(arith::MulIOp::create(b, loc, blkIdx[t],
-                                                             idx(isa.lanes)));
-                    Value tau = arith::ExtSIOp::create(
-                        b, loc, wordsType(),
-                        readThresholds(b, loc, *p.pack, gi, channels[t],
-                                       isa.lanes, channelsExact));
-                    Value half = arith::ShRSIOp::create(
-                        b, loc, arith::SubIOp::create(b, loc, k64, tau),
-                        splat64(1));
-                    beta.push_back(
-                        arith::AddIOp::create(b, loc, half, splat64(1)));
-                  }
-                  for (int64_t i = 0; i < rows * cols; ++i)
-                    bits.push_back(
-                        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge,
-                                              done[i], beta[i % cols]));
-                  out = storePackedBits(b, loc, out, bits, rows, cols, channels,
-                                        p.oc, consecutive, wordAt);
-                  return SmallVector<Value>{out};
-                }
+                SmallVector<Value> next;
                 for (int64_t r = 0; r < rows; ++r)
-                  for (int64_t t = 0; t < cols; ++t) {
-                    int64_t i = (r * cols + t) * planes;
-                    Value v = arith::TruncIOp::create(b, loc, v32, done[i]);
-                    if (p.ternary) {
-                      // dot = popcount(m) - 2 popcount(m & (s_a ^ s_w)).
-                      Value c2 =
-                          arith::TruncIOp::create(b, loc, v32, done[i + 1]);
-                      v = arith::SubIOp::create(
-                          b, loc, v,
-                          arith::ShLIOp::create(
-                              b, loc, c2,
-                              splatConstant(b, loc, v32,
-                                            b.getI32IntegerAttr(1))));
-                    } else if (p.dotOp) {
-                      Value twice = arith::ShLIOp::create(
-                          b, loc, v,
-                          splatConstant(b, loc, v32, b.getI32IntegerAttr(1)));
-                      v = arith::SubIOp::create(
-                          b, loc,
-                          splatConstant(b, loc, v32,
-                                        b.getI32IntegerAttr(
-                                            static_cast<int32_t>(p.dotK))),
-                          twice);
-                    }
-                    Value ch = arith::MulIOp::create(b, loc, blkIdx[t],
-                                                     idx(isa.lanes));
-                    if (p.corr) {
-                      bool batched = cast<RankedTensorType>(p.corr.getType())
-                                         .getDimSize(0) != 1;
-                      Value c = vector::TransferReadOp::create(
-                          b, loc, v32, p.corr,
-                          ValueRange{batched ? bi : c0, ohi, rowIdx[r], gi, ch},
-                          arith::ConstantIntOp::create(b, loc, 0, 32),
-                          ArrayRef<bool>{channelsExact});
-                      v = arith::SubIOp::create(b, loc, v, c);
-                    }
-                    if (r == 0)
-                      channels.push_back(ch);
-                    if (p.pack) {
-                      tile.push_back(v);
-                      continue;
-                    }
-                    out = vector::TransferWriteOp::create(
-                              b, loc, v, out,
-                              outIndex(bi, ohi, rowIdx[r], gi, ch),
-                              ArrayRef<bool>{channelsExact})
-                              .getResult();
-                  }
-                if (p.pack)
-                  out =
-                      storePackedTile(b, loc, *p.pack, out, tile, rows, cols,
-                                      gi, channels, p.oc, consecutive, wordAt);
-                return SmallVector<Value>{out};
+                  next.push_back(arith::AddIOp::create(
+                      b, loc, a[r],
+                      arith::ExtUIOp::create(b, loc, i32x8,
+                                             inner.getResult(r))));
+                return next;
+              });
+          // As the 64-bit sums of the other kernels.
+          for (Value sum : sums)
+            done.push_back(arith::ExtUIOp::create(b, loc, wordsType(), sum));
+        } else if (isa.native64) {
+          // Loops over kh, kw and cw: no division per step, and the
+          // short window loops unroll.
+          done = loop(p.kh, 1, zeros, [&](Value khi, ValueRange a0) {
+            return loop(p.kw, 1, a0, [&](Value kwi, ValueRange a1) {
+              return loop(p.c, 1, a1, [&](Value cwi, ValueRange a2) {
+                Value s = arith::AddIOp::create(
+                    b, loc,
+                    arith::MulIOp::create(
+                        b, loc,
+                        arith::AddIOp::create(
+                            b, loc,
+                            arith::MulIOp::create(b, loc, khi, idx(p.kw)), kwi),
+                        idx(p.c)),
+                    cwi);
+                return kernel(s, a2, /*bytes=*/false, windowAt(khi, kwi, cwi));
               });
             });
           });
-        });
+        } else if (isa.carrySave && !p.ternary && steps >= 2) {
+          // Harley-Seal style: words x0, x1 of two steps and a
+          // running `ones` word per accumulator go through a
+          // carry-save adder, ones' = ones ^ x0 ^ x1 and
+          // twos = majority(ones, x0, x1), so that
+          // pop(ones) + pop(x0) + pop(x1) = pop(ones') + 2 pop(twos):
+          // one byte count per two words, for 5 bitwise operations
+          // (2 with vpternlog) instead of a second count. Byte
+          // counts of twos for up to 31 pairs, then folded.
+          int64_t n = rows * cols, pairs = steps / 2, chunk = 31;
+          // Per chunk, a 16-bit lane gains at most 2 * 2 * 31 * 8
+          // (two byte counts of twos, doubled); while that cannot
+          // overflow, the chunks fold bytes into 16-bit lanes only
+          // and the 64-bit sums are formed once at the end.
+          bool halves = ceilDiv(pairs, chunk) * 2 * 2 * chunk * 8 + 2 * 2 * 8 <=
+                        UINT16_MAX;
+          auto partial = [&](Value bytes) {
+            return halves ? pairSums(bytes) : foldBytes(bytes);
+          };
+          SmallVector<Value> init(zeros);
+          init.append(n, splat64(0)); // ones
+          SmallVector<Value> state =
+              loop(ceilDiv(pairs, chunk), 1, init, [&](Value ci, ValueRange a) {
+                auto [lo, hi] = chunkBounds(ci, chunk, pairs);
+                SmallVector<Value> inner0 = byteZeros(n);
+                inner0.append(a.begin() + n, a.end());
+                auto inner = scf::ForOp::create(
+                    b, loc, lo, hi, idx(1), inner0,
+                    [&](OpBuilder &nb, Location, Value j, ValueRange st) {
+                      OpBuilder::InsertionGuard guard(b);
+                      b.setInsertionPointToStart(nb.getInsertionBlock());
+                      Value s0 = arith::MulIOp::create(b, loc, j, idx(2));
+                      Value s1 = arith::AddIOp::create(b, loc, s0, idx(1));
+                      StepOperands o0 = stepOperands(s0);
+                      StepOperands o1 = stepOperands(s1);
+                      // Both steps' XORs first: LLVM then
+                      // schedules the AVX2 loop with fewer spills.
+                      SmallVector<Value> next(2 * n), xs0, xs1;
+                      for (int64_t i = 0; i < n; ++i)
+                        xs0.push_back(xorAt(o0, i));
+                      for (int64_t i = 0; i < n; ++i)
+                        xs1.push_back(xorAt(o1, i));
+                      for (int64_t i = 0; i < n; ++i) {
+                        Value x0 = xs0[i], x1 = xs1[i];
+                        Value ones = st[n + i];
+                        Value u = arith::XOrIOp::create(b, loc, ones, x0);
+                        Value twos = arith::OrIOp::create(
+                            b, loc, arith::AndIOp::create(b, loc, ones, x0),
+                            arith::AndIOp::create(b, loc, u, x1));
+                        next[n + i] = arith::XOrIOp::create(b, loc, u, x1);
+                        next[i] = arith::AddIOp::create(b, loc, st[i],
+                                                        count(twos, true));
+                      }
+                      scf::YieldOp::create(b, loc, next);
+                    });
+                SmallVector<Value> next;
+                for (int64_t i = 0; i < n; ++i)
+                  next.push_back(arith::AddIOp::create(
+                      b, loc, a[i],
+                      arith::ShLIOp::create(b, loc, partial(inner.getResult(i)),
+                                            splat64(1))));
+                for (int64_t i = 0; i < n; ++i)
+                  next.push_back(inner.getResult(n + i));
+                return next;
+              });
+          // The ones words, and the last step of an odd count.
+          SmallVector<Value> ones(state.begin() + n, state.end());
+          if (steps % 2) {
+            StepOperands o = stepOperands(idx(steps - 1));
+            for (int64_t i = 0; i < n; ++i)
+              state[i] = arith::AddIOp::create(
+                  b, loc, state[i], partial(count(xorAt(o, i), true)));
+          }
+          for (int64_t i = 0; i < n; ++i) {
+            Value sum = arith::AddIOp::create(b, loc, state[i],
+                                              partial(count(ones[i], true)));
+            done.push_back(halves ? foldHalves(sum) : sum);
+          }
+        } else {
+          // Byte counts for up to 31 words, then folded into 64 bits.
+          int64_t chunk = 31;
+          done = loop(
+              ceilDiv(steps, chunk), 1, zeros, [&](Value ci, ValueRange a) {
+                auto [lo, hi] = chunkBounds(ci, chunk, steps);
+                auto inner = scf::ForOp::create(
+                    b, loc, lo, hi, idx(1), byteZeros(rows * cols * planes),
+                    [&](OpBuilder &nb, Location, Value s, ValueRange acc8) {
+                      OpBuilder::InsertionGuard guard(b);
+                      b.setInsertionPointToStart(nb.getInsertionBlock());
+                      scf::YieldOp::create(b, loc,
+                                           kernel(s, acc8, /*bytes=*/true));
+                    });
+                SmallVector<Value> next;
+                for (int64_t i = 0; i < rows * cols * planes; ++i)
+                  next.push_back(arith::AddIOp::create(
+                      b, loc, a[i], foldBytes(inner.getResult(i))));
+                return next;
+              });
+        }
+        SmallVector<Value> tile, channels;
+        auto v32 = VectorType::get({isa.lanes}, i32);
+        // Whole tiles of T * L consecutive channels dividing a word
+        // go into the packed words with one OR per row.
+        bool consecutive =
+            blocks % cols == 0 && channelsExact && 64 % (cols * isa.lanes) == 0;
+        auto wordAt = [&](int64_t r, Value w) {
+          return outIndex(bi, ohi, rowIdx[r], gi, w);
+        };
+        if (p.pack && !p.ternary && !p.corr && !p.pack->offsets) {
+          // The packed sign of K - 2 * popcount, compared on the
+          // 64-bit popcounts: K - 2 pop < tau <=> pop >= beta with
+          // beta = floor((K - tau) / 2) + 1.
+          SmallVector<Value> beta, bits;
+          auto k64 = splat64(static_cast<uint64_t>(p.dotK));
+          for (int64_t t = 0; t < cols; ++t) {
+            channels.push_back(
+                arith::MulIOp::create(b, loc, blkIdx[t], idx(isa.lanes)));
+            Value tau = arith::ExtSIOp::create(
+                b, loc, wordsType(),
+                readThresholds(b, loc, *p.pack, gi, channels[t], isa.lanes,
+                               channelsExact));
+            Value half = arith::ShRSIOp::create(
+                b, loc, arith::SubIOp::create(b, loc, k64, tau), splat64(1));
+            beta.push_back(arith::AddIOp::create(b, loc, half, splat64(1)));
+          }
+          for (int64_t i = 0; i < rows * cols; ++i)
+            bits.push_back(arith::CmpIOp::create(
+                b, loc, arith::CmpIPredicate::sge, done[i], beta[i % cols]));
+          return storePackedBits(b, loc, out, bits, rows, cols, channels, p.oc,
+                                 consecutive, wordAt);
+        }
+        for (int64_t r = 0; r < rows; ++r)
+          for (int64_t t = 0; t < cols; ++t) {
+            int64_t i = (r * cols + t) * planes;
+            Value v = arith::TruncIOp::create(b, loc, v32, done[i]);
+            if (p.ternary) {
+              // dot = popcount(m) - 2 popcount(m & (s_a ^ s_w)).
+              Value c2 = arith::TruncIOp::create(b, loc, v32, done[i + 1]);
+              v = arith::SubIOp::create(
+                  b, loc, v,
+                  arith::ShLIOp::create(
+                      b, loc, c2,
+                      splatConstant(b, loc, v32, b.getI32IntegerAttr(1))));
+            } else if (p.dotOp) {
+              Value twice = arith::ShLIOp::create(
+                  b, loc, v,
+                  splatConstant(b, loc, v32, b.getI32IntegerAttr(1)));
+              v = arith::SubIOp::create(
+                  b, loc,
+                  splatConstant(
+                      b, loc, v32,
+                      b.getI32IntegerAttr(static_cast<int32_t>(p.dotK))),
+                  twice);
+            }
+            Value ch = arith::MulIOp::create(b, loc, blkIdx[t], idx(isa.lanes));
+            if (p.corr) {
+              bool batched =
+                  cast<RankedTensorType>(p.corr.getType()).getDimSize(0) != 1;
+              Value c = vector::TransferReadOp::create(
+                  b, loc, v32, p.corr,
+                  ValueRange{batched ? bi : c0, ohi, rowIdx[r], gi, ch},
+                  arith::ConstantIntOp::create(b, loc, 0, 32),
+                  ArrayRef<bool>{channelsExact});
+              v = arith::SubIOp::create(b, loc, v, c);
+            }
+            if (r == 0)
+              channels.push_back(ch);
+            if (p.pack) {
+              tile.push_back(v);
+              continue;
+            }
+            out = vector::TransferWriteOp::create(
+                      b, loc, v, out, outIndex(bi, ohi, rowIdx[r], gi, ch),
+                      ArrayRef<bool>{channelsExact})
+                      .getResult();
+          }
+        if (p.pack)
+          out = storePackedTile(b, loc, *p.pack, out, tile, rows, cols, gi,
+                                channels, p.oc, consecutive, wordAt);
+        return out;
       });
-  // batch > rows > groups > channel blocks > pixel tiles: rows, channel
-  // blocks and pixel tiles are each written by disjoint iterations;
-  // --threads splits the best balanced of them.
-  for (unsigned depth : {1, 3, 4})
-    markParallelLoop(result[0], depth);
-  Value res = result[0];
   if (p.pack)
     return reshapeTo(b, loc, res,
                      cast<RankedTensorType>(p.pack->init.getType()).getShape());
