@@ -93,6 +93,15 @@ mlir::lowbit::dotkernels::matchThresholdPack(linalg::GenericOp op) {
   if (!orOp || orOp.getLhs() != body.getArgument(2) || !cmp ||
       cmp.getPredicate() != arith::CmpIPredicate::slt)
     return std::nullopt;
+  // The bit: index_cast(linalg.index(last) % 64).
+  auto toWord = shl.getRhs().getDefiningOp<arith::IndexCastOp>();
+  auto rem = toWord ? toWord.getIn().getDefiningOp<arith::RemUIOp>() : nullptr;
+  auto index = rem ? rem.getLhs().getDefiningOp<linalg::IndexOp>() : nullptr;
+  IntegerAttr bits;
+  if (!index || index.getDim() != loops - 1 ||
+      !matchPattern(rem.getRhs(), m_Constant(&bits)) ||
+      bits.getInt() != kWordBits)
+    return std::nullopt;
   auto operandOf = [](Value v, bool &isSigned) -> Value {
     if (auto e = v.getDefiningOp<arith::ExtSIOp>())
       return e.getIn();

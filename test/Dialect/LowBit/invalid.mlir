@@ -216,6 +216,13 @@ func.func @requant_mode_bad_keyword() attributes {lowbit.requant_mode = #lowbit.
 
 // -----
 
+// expected-error@+1 {{'lowbit.threshold_pack' expects a unit attribute}}
+func.func @threshold_pack_not_unit() attributes {lowbit.threshold_pack = 1 : i64} {
+  return
+}
+
+// -----
+
 // expected-error@+1 {{unknown lowbit attribute 'lowbit.mode'; the discardable lowbit attributes are 'lowbit.requant_mode', 'lowbit.io_layout', 'lowbit.io_names', 'lowbit.memory_plans', 'lowbit.arena_buffers', 'lowbit.parallel', 'lowbit.parallel_dispatch' and 'lowbit.threshold_pack'}}
 module attributes {lowbit.mode = "float"} {
 }
