@@ -66,12 +66,13 @@ def LowBitLowerBinary : Pass<"lowbit-lower-binary", "ModuleOp"> {
       the integer lowering;
     * binary max_pool2d: an AND of packed words.
 
-    A binary operand produced by `lowbit.threshold` (e.g. after
+    A binary or ternary operand produced by `lowbit.threshold` (e.g. after
     `--lowbit-fuse-thresholds`) is packed straight from the integer
-    accumulator by a `linalg.generic` marked `lowbit.threshold_pack`, which
-    the kernel passes store from their registers and
+    accumulator by a `linalg.generic` marked `lowbit.threshold_pack` (one
+    sign plane, or for two thresholds the sign and mask planes), which the
+    kernel passes store from their registers and
     `--lowbit-lower-threshold-packs` otherwise turns into vector code, so
-    activations between binary layers are never stored unpacked; the pooled words of a binary max_pool2d go to the next binary
+    activations between binary or ternary layers are never stored unpacked; the pooled words of a binary max_pool2d go to the next binary
     layer as they are, and an operand produced by `lowbit.unpack` of 64-bit
     words is used as it is.
 
@@ -133,9 +134,10 @@ def LowBitPopcountKernels : Pass<"lowbit-popcount-kernels", "ModuleOp"> {
 
     When the only use of the result (after the dot product `K - 2 *
     popcount` and a padding correction, which the kernel also folds) is a
-    `lowbit.threshold_pack` generic (the packed sign of the next binary
-    layer), the kernel compares its registers with the thresholds and
-    stores the packed words itself: the int32 results are never written.
+    `lowbit.threshold_pack` generic (the packed sign, or sign and mask, of
+    the next binary or ternary layer), the kernel compares its registers
+    with the thresholds and stores the packed words itself: the int32
+    results are never written.
   }];
   let options = [
     Option<"isa", "isa", "std::string", /*default=*/"\"avx512-vpopcntdq\"",
@@ -159,7 +161,9 @@ def LowBitLowerThresholdPacks
     that feeds a binary layer (the sign after a binary or int8 layer, with
     its batch norm folded into per-channel thresholds) as a `linalg.generic`
     marked `lowbit.threshold_pack`:
-    `words[..., g, c / 64] |= (x[..., g, c] < tau[g, c]) << (c % 64)`.
+    `words[..., g, c / 64] |= (x[..., g, c] < tau[g, c]) << (c % 64)`; a
+    ternary result (two thresholds t1, t2) as two planes, the sign
+    `b1 & b2` and the mask `!(b1 ^ b2)` with `bk = x < tk`.
     `--lowbit-popcount-kernels` and `--lowbit-dot-kernels` store such a pack
     from the registers of the kernel that computes x. This pass rewrites
     the remaining ones into vector code: per word, one comparison of 64

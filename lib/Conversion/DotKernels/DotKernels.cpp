@@ -150,8 +150,7 @@ struct DotKernelsPass
           b, p.op.getLoc(), p, k, group,
           w ? std::optional<ArrayRef<int64_t>>(*w) : std::nullopt, packing);
       if (p.pack) {
-        p.pack->op->getResult(0).replaceAllUsesWith(res);
-        p.pack->op.erase();
+        replacePack(b, p.op.getLoc(), *p.pack, res);
         for (Operation *between : llvm::reverse(p.packChain))
           between->erase();
       } else {

@@ -47,24 +47,31 @@ inline IsaInfo getIsaInfo(Isa isa) {
   return {8, 4, 2};
 }
 
-/// A linalg.generic marked `lowbit.threshold_pack` (see LowBitAttrs.h):
-///   words[..., g, c / 64] |= (x[..., g, c] < tau[g, c]) << (c % 64)
-/// with x [..., G, CG] integer, tau [G, CG] (or [1, 1]: one threshold for
-/// every channel) and words [..., G, ceil(CG / 64)], zero-filled.
+/// A linalg.generic marked `lowbit.threshold_pack` (see LowBitAttrs.h),
+/// over x [..., G, CG] integer, with thresholds tau_k [G, CG] (or [1, 1]:
+/// one for every channel) and words [..., G, ceil(CG / 64)], zero-filled:
+///   binary (one level):  sign[..., g, c / 64] |= b_0 << (c % 64)
+///   ternary (two):       sign |= (b_0 & b_1) << ..., mask |= !(b_0 ^ b_1)
+/// with b_k = x[..., g, c] < tau_k[g, c].
 struct ThresholdPack {
   linalg::GenericOp op;
-  Value x, tau;
-  /// The zero-filled words the pack ORs its bits into.
-  Value init;
+  Value x;
+  /// The thresholds of each level.
+  SmallVector<Value, 2> taus;
+  /// The zero-filled words of each plane (sign, then mask) that the pack
+  /// ORs its bits into.
+  SmallVector<Value, 2> inits;
   /// Set by matchFusablePack: per-channel int32 constants [C] that an
   /// elementwise add between the kernel and the pack adds to the kernel's
   /// values (e.g. a zero point's -za * sum(w)), or null.
   Value offsets;
   bool sharedTau = false;
-  /// x is widened as signed (or unsigned) to `cmpType` for the comparison.
+  /// x is widened as signed (or unsigned) to `cmpType` for the comparisons.
   bool xSigned = true;
   IntegerType cmpType;
   int64_t groups = 1, groupChannels = 1, words = 1;
+
+  int64_t planes() const { return static_cast<int64_t>(inits.size()); }
 };
 
 /// The shape of a contraction in grouped conv2d form, as every kernel
@@ -276,11 +283,22 @@ matchFusablePack(Value result, int64_t groups, int64_t oc,
 /// `v` reshaped (through one dimension) to `shape` of the same size.
 Value reshapeTo(OpBuilder &b, Location loc, Value v, ArrayRef<int64_t> shape);
 
-/// The thresholds of `tp` for channels channel .. channel + lanes - 1 of
-/// `group`, as a vector of the thresholds' element type (lanes past the
-/// group's channels read 0 unless `inBounds`).
+/// The words a kernel stores the fused pack `tp` into, zero-filled, in the
+/// kernel's layout `shape` ([..., CW]), with a last dim of 2 planes (sign,
+/// mask) for a ternary pack.
+Value packKernelWords(OpBuilder &b, Location loc, const ThresholdPack &tp,
+                      ArrayRef<int64_t> shape);
+
+/// Replaces the results of the pack `tp` with the planes of `words`
+/// (packKernelWords' layout) and erases it.
+void replacePack(OpBuilder &b, Location loc, ThresholdPack &tp, Value words);
+
+/// The level-`level` thresholds of `tp` for channels channel .. channel +
+/// lanes - 1 of `group`, as a vector of the thresholds' element type (lanes
+/// past the group's channels read 0 unless `inBounds`).
 Value readThresholds(OpBuilder &b, Location loc, const ThresholdPack &tp,
-                     Value group, Value channel, int64_t lanes, bool inBounds);
+                     int64_t level, Value group, Value channel, int64_t lanes,
+                     bool inBounds);
 
 /// ORs an R x T tile of bit vectors (row-major, vector<L x i1>, lane l of
 /// `bits[r * T + t]` = channel channels[t] + l of pixel row r) into the
@@ -294,8 +312,10 @@ Value storePackedBits(OpBuilder &b, Location loc, Value words,
                       ArrayRef<Value> channels, int64_t oc, bool consecutive,
                       function_ref<SmallVector<Value>(int64_t, Value)> wordAt);
 
-/// storePackedBits of `tile + offsets < thresholds` for a finished tile of
-/// int32 vectors of `group` (see storePackedBits for the layout).
+/// Stores the planes of `tp` for a finished tile of int32 vectors of
+/// `group`: the bits of `tile + offsets < thresholds` (binary), or the sign
+/// and mask bits of the two levels (ternary), in packKernelWords' layout
+/// (see storePackedBits; `wordAt` gives the indices without the plane).
 Value storePackedTile(OpBuilder &b, Location loc, const ThresholdPack &tp,
                       Value words, ArrayRef<Value> tile, int64_t rows,
                       int64_t cols, Value group, ArrayRef<Value> channels,

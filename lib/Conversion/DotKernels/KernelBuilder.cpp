@@ -681,7 +681,7 @@ Value KernelBuilder::build(std::optional<ArrayRef<int64_t>> weights) {
     // A fused threshold pack: the kernel writes its words, as
     // [B, OH, OW, CW].
     out4 =
-        reshapeTo(b, loc, p.pack->init, {p.batch, p.oh, p.ow, p.pack->words});
+        packKernelWords(b, loc, *p.pack, {p.batch, p.oh, p.ow, p.pack->words});
   } else {
     if (p.matmulBatch)
       init =
@@ -885,9 +885,9 @@ Value KernelBuilder::build(std::optional<ArrayRef<int64_t>> weights) {
         return storeTile(b, loc, out, done, place);
       });
   Value res = result;
+  // The packed words, in the kernel's layout (see replacePack).
   if (p.pack)
-    return reshapeTo(b, loc, res,
-                     cast<RankedTensorType>(p.pack->init.getType()).getShape());
+    return res;
   if (p.matmulBatch) {
     res = tensor::CollapseShapeOp::create(b, loc, out2Type, res, outAssoc);
     return tensor::ExpandShapeOp::create(b, loc, initType, res, batchAssoc);

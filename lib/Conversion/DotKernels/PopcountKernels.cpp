@@ -503,7 +503,7 @@ Value PopKernelBuilder::build() {
         p.isMatmul
             ? SmallVector<int64_t>{p.ow, p.pack->words}
             : SmallVector<int64_t>{p.batch, p.oh, p.ow, p.g, p.pack->words};
-    init = reshapeTo(b, loc, p.pack->init, shape);
+    init = packKernelWords(b, loc, *p.pack, shape);
   }
   // A (batched) matmul is indexed as [M, CW] / [M, N] directly, so that
   // its result is the buffer it was computed in (a reshape would make
@@ -865,7 +865,8 @@ Value PopKernelBuilder::build() {
         auto wordAt = [&](int64_t r, Value w) {
           return outIndex(bi, ohi, rowIdx[r], gi, w);
         };
-        if (p.pack && !p.ternary && !p.corr && !p.pack->offsets) {
+        if (p.pack && !p.ternary && !p.corr && !p.pack->offsets &&
+            p.pack->planes() == 1) {
           // The packed sign of K - 2 * popcount, compared on the
           // 64-bit popcounts: K - 2 pop < tau <=> pop >= beta with
           // beta = floor((K - tau) / 2) + 1.
@@ -876,7 +877,7 @@ Value PopKernelBuilder::build() {
                 arith::MulIOp::create(b, loc, blkIdx[t], idx(isa.lanes)));
             Value tau = arith::ExtSIOp::create(
                 b, loc, wordsType(),
-                readThresholds(b, loc, *p.pack, gi, channels[t], isa.lanes,
+                readThresholds(b, loc, *p.pack, 0, gi, channels[t], isa.lanes,
                                channelsExact));
             Value half = arith::ShRSIOp::create(
                 b, loc, arith::SubIOp::create(b, loc, k64, tau), splat64(1));
@@ -938,9 +939,9 @@ Value PopKernelBuilder::build() {
                                 channels, p.oc, consecutive, wordAt);
         return out;
       });
+  // The packed words, in the kernel's layout (see replacePack).
   if (p.pack)
-    return reshapeTo(b, loc, res,
-                     cast<RankedTensorType>(p.pack->init.getType()).getShape());
+    return res;
   if (p.matmulBatch)
     res = tensor::ExpandShapeOp::create(b, loc, initType, res, batchAssoc);
   return res;
@@ -1000,8 +1001,7 @@ struct PopcountKernelsPass
         OpBuilder b(p.pack->op);
         Value words =
             PopKernelBuilder(b, p.op.getLoc(), p, kernelIsa(p, *kind)).build();
-        p.pack->op->getResult(0).replaceAllUsesWith(words);
-        p.pack->op.erase();
+        replacePack(b, p.op.getLoc(), *p.pack, words);
         for (Operation *between : llvm::reverse(p.packChain))
           between->erase();
         if (p.corrOp)

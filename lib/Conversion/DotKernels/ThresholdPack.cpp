@@ -39,33 +39,44 @@ static constexpr int64_t kWordBits = 64;
 
 std::optional<ThresholdPack>
 mlir::lowbit::dotkernels::matchThresholdPack(linalg::GenericOp op) {
+  // One level and one plane (binary), or two of each (ternary).
+  int64_t levels = op.getNumDpsInits();
   if (!op->hasAttr(lowbit::kThresholdPackAttrName) ||
-      !op.hasPureTensorSemantics() || op.getNumDpsInputs() != 2 ||
-      op.getNumDpsInits() != 1)
+      !op.hasPureTensorSemantics() || levels < 1 || levels > 2 ||
+      op.getNumDpsInputs() != 1 + levels)
     return std::nullopt;
   ThresholdPack tp;
   tp.op = op;
   tp.x = op.getDpsInputs()[0];
-  tp.tau = op.getDpsInputs()[1];
-  tp.init = op.getDpsInits()[0];
+  for (int64_t k = 0; k < levels; ++k) {
+    tp.taus.push_back(op.getDpsInputs()[1 + k]);
+    tp.inits.push_back(op.getDpsInits()[k]);
+  }
   auto xt = dyn_cast<RankedTensorType>(tp.x.getType());
-  auto tauT = dyn_cast<RankedTensorType>(tp.tau.getType());
-  auto wt = dyn_cast<RankedTensorType>(tp.init.getType());
-  if (!xt || !tauT || !wt || !xt.hasStaticShape() || !tauT.hasStaticShape() ||
-      !wt.hasStaticShape() || xt.getRank() < 2 || tauT.getRank() != 2 ||
-      wt.getRank() != xt.getRank() || !wt.getElementType().isInteger(64))
+  if (!xt || !xt.hasStaticShape() || xt.getRank() < 2)
     return std::nullopt;
   int64_t rank = xt.getRank();
   tp.groups = xt.getDimSize(rank - 2);
   tp.groupChannels = xt.getDimSize(rank - 1);
-  tp.words = wt.getDimSize(rank - 1);
-  tp.sharedTau = tauT.getNumElements() == 1;
-  if (tp.words != ceilDiv(tp.groupChannels, kWordBits) ||
-      wt.getShape().drop_back() != xt.getShape().drop_back() ||
-      (!tp.sharedTau && (tauT.getDimSize(0) != tp.groups ||
-                         tauT.getDimSize(1) != tp.groupChannels)))
+  tp.words = ceilDiv(tp.groupChannels, kWordBits);
+  auto tau0 = dyn_cast<RankedTensorType>(tp.taus[0].getType());
+  if (!tau0)
     return std::nullopt;
-  // The maps: x identity, tau (g, c) or (0, 0), words (..., c floordiv 64).
+  tp.sharedTau = tau0.hasStaticShape() && tau0.getNumElements() == 1;
+  for (int64_t k = 0; k < levels; ++k) {
+    auto tauT = dyn_cast<RankedTensorType>(tp.taus[k].getType());
+    auto wt = dyn_cast<RankedTensorType>(tp.inits[k].getType());
+    if (!tauT || !wt || tauT != tau0 || !wt.hasStaticShape() ||
+        tauT.getRank() != 2 || wt.getRank() != rank ||
+        !wt.getElementType().isInteger(64) ||
+        wt.getShape().drop_back() != xt.getShape().drop_back() ||
+        wt.getShape().back() != tp.words ||
+        (!tp.sharedTau && (tauT.getDimSize(0) != tp.groups ||
+                           tauT.getDimSize(1) != tp.groupChannels)))
+      return std::nullopt;
+  }
+  // The maps: x identity, each tau (g, c) or (0, 0), each plane's words
+  // (..., c floordiv 64).
   MLIRContext *ctx = op.getContext();
   unsigned loops = rank;
   SmallVector<AffineMap> maps = op.getIndexingMapsArray();
@@ -80,21 +91,31 @@ mlir::lowbit::dotkernels::matchThresholdPack(linalg::GenericOp op) {
                                           {getAffineDimExpr(loops - 2, ctx),
                                            getAffineDimExpr(loops - 1, ctx)},
                                           ctx);
-  if (!maps[0].isIdentity() || maps[1] != tauMap ||
-      maps[2] != AffineMap::get(loops, 0, wordE, ctx))
+  AffineMap wordMap = AffineMap::get(loops, 0, wordE, ctx);
+  if (!maps[0].isIdentity())
     return std::nullopt;
-  // The body: or(out, extui(cmpi slt(ext(x), ext(tau))) << (c % 64)).
+  for (int64_t k = 0; k < levels; ++k)
+    if (maps[1 + k] != tauMap || maps[1 + levels + k] != wordMap)
+      return std::nullopt;
+  // The body: plane k is or(out_k, extui(bit_k) << index_cast(c % 64)) with
+  // b_k = cmpi slt(ext(x), ext(tau_k)); bit_0 = b_0 (binary), or bit_0 =
+  // b_0 & b_1 and bit_1 = (b_0 ^ b_1) ^ true (ternary).
   Block &body = op.getRegion().front();
   auto yield = cast<linalg::YieldOp>(body.getTerminator());
-  auto orOp = yield.getValues()[0].getDefiningOp<arith::OrIOp>();
-  auto shl = orOp ? orOp.getRhs().getDefiningOp<arith::ShLIOp>() : nullptr;
-  auto ext = shl ? shl.getLhs().getDefiningOp<arith::ExtUIOp>() : nullptr;
-  auto cmp = ext ? ext.getIn().getDefiningOp<arith::CmpIOp>() : nullptr;
-  if (!orOp || orOp.getLhs() != body.getArgument(2) || !cmp ||
-      cmp.getPredicate() != arith::CmpIPredicate::slt)
-    return std::nullopt;
+  SmallVector<Value> planeBits;
+  Value shift;
+  for (int64_t k = 0; k < levels; ++k) {
+    auto orOp = yield.getValues()[k].getDefiningOp<arith::OrIOp>();
+    auto shl = orOp ? orOp.getRhs().getDefiningOp<arith::ShLIOp>() : nullptr;
+    auto ext = shl ? shl.getLhs().getDefiningOp<arith::ExtUIOp>() : nullptr;
+    if (!ext || orOp.getLhs() != body.getArgument(1 + levels + k) ||
+        (shift && shl.getRhs() != shift))
+      return std::nullopt;
+    shift = shl.getRhs();
+    planeBits.push_back(ext.getIn());
+  }
   // The bit: index_cast(linalg.index(last) % 64).
-  auto toWord = shl.getRhs().getDefiningOp<arith::IndexCastOp>();
+  auto toWord = shift.getDefiningOp<arith::IndexCastOp>();
   auto rem = toWord ? toWord.getIn().getDefiningOp<arith::RemUIOp>() : nullptr;
   auto index = rem ? rem.getLhs().getDefiningOp<linalg::IndexOp>() : nullptr;
   IntegerAttr bits;
@@ -102,6 +123,22 @@ mlir::lowbit::dotkernels::matchThresholdPack(linalg::GenericOp op) {
       !matchPattern(rem.getRhs(), m_Constant(&bits)) ||
       bits.getInt() != kWordBits)
     return std::nullopt;
+  // The comparisons.
+  SmallVector<arith::CmpIOp> below;
+  if (levels == 1) {
+    below.push_back(planeBits[0].getDefiningOp<arith::CmpIOp>());
+  } else {
+    auto sign = planeBits[0].getDefiningOp<arith::AndIOp>();
+    auto mask = planeBits[1].getDefiningOp<arith::XOrIOp>();
+    auto differ = mask ? mask.getLhs().getDefiningOp<arith::XOrIOp>() : nullptr;
+    IntegerAttr one;
+    if (!sign || !differ || !matchPattern(mask.getRhs(), m_Constant(&one)) ||
+        !one.getValue().isAllOnes() || differ.getLhs() != sign.getLhs() ||
+        differ.getRhs() != sign.getRhs())
+      return std::nullopt;
+    below = {sign.getLhs().getDefiningOp<arith::CmpIOp>(),
+             sign.getRhs().getDefiningOp<arith::CmpIOp>()};
+  }
   auto operandOf = [](Value v, bool &isSigned) -> Value {
     if (auto e = v.getDefiningOp<arith::ExtSIOp>())
       return e.getIn();
@@ -111,11 +148,18 @@ mlir::lowbit::dotkernels::matchThresholdPack(linalg::GenericOp op) {
     }
     return v;
   };
-  bool tauSigned = true;
-  if (operandOf(cmp.getLhs(), tp.xSigned) != body.getArgument(0) ||
-      operandOf(cmp.getRhs(), tauSigned) != body.getArgument(1) || !tauSigned)
-    return std::nullopt;
-  tp.cmpType = cast<IntegerType>(cmp.getLhs().getType());
+  for (int64_t k = 0; k < levels; ++k) {
+    arith::CmpIOp cmp = below[k];
+    bool xSigned = true, tauSigned = true;
+    if (!cmp || cmp.getPredicate() != arith::CmpIPredicate::slt ||
+        operandOf(cmp.getLhs(), xSigned) != body.getArgument(0) ||
+        operandOf(cmp.getRhs(), tauSigned) != body.getArgument(1 + k) ||
+        !tauSigned ||
+        (k && (xSigned != tp.xSigned || cmp.getLhs().getType() != tp.cmpType)))
+      return std::nullopt;
+    tp.xSigned = xSigned;
+    tp.cmpType = cast<IntegerType>(cmp.getLhs().getType());
+  }
   return tp;
 }
 
@@ -175,7 +219,7 @@ std::optional<ThresholdPack> mlir::lowbit::dotkernels::matchFusablePack(
   std::optional<ThresholdPack> tp =
       generic ? matchThresholdPack(generic) : std::nullopt;
   // The kernel's values are int32, compared as signed int32.
-  if (!tp || tp->x != v || generic.getDpsInputs()[1] == v ||
+  if (!tp || tp->x != v || llvm::is_contained(tp->taus, v) ||
       tp->groups != groups || tp->groupChannels != oc ||
       !tp->cmpType.isInteger(32) || !tp->xSigned ||
       cast<RankedTensorType>(result.getType()).getNumElements() !=
@@ -210,20 +254,63 @@ Value mlir::lowbit::dotkernels::reshapeTo(OpBuilder &b, Location loc, Value v,
       ArrayRef<ReassociationIndices>{out});
 }
 
+Value mlir::lowbit::dotkernels::packKernelWords(OpBuilder &b, Location loc,
+                                                const ThresholdPack &tp,
+                                                ArrayRef<int64_t> shape) {
+  if (tp.planes() == 1)
+    return reshapeTo(b, loc, tp.inits[0], shape);
+  SmallVector<int64_t> planes(shape);
+  planes.push_back(tp.planes());
+  Value empty = tensor::EmptyOp::create(b, loc, planes, b.getI64Type());
+  return linalg::FillOp::create(
+             b, loc, ValueRange{arith::ConstantIntOp::create(b, loc, 0, 64)},
+             ValueRange{empty})
+      .getResult(0);
+}
+
+void mlir::lowbit::dotkernels::replacePack(OpBuilder &b, Location loc,
+                                           ThresholdPack &tp, Value words) {
+  for (int64_t k = 0; k < tp.planes(); ++k) {
+    auto resultType = cast<RankedTensorType>(tp.op->getResult(k).getType());
+    Value plane = words;
+    if (tp.planes() > 1) {
+      // Plane k of [..., CW, planes].
+      auto wt = cast<RankedTensorType>(words.getType());
+      int64_t rank = wt.getRank();
+      SmallVector<OpFoldResult> offsets(rank, b.getIndexAttr(0)), sizes,
+          strides(rank, b.getIndexAttr(1));
+      for (int64_t d : wt.getShape())
+        sizes.push_back(b.getIndexAttr(d));
+      offsets.back() = b.getIndexAttr(k);
+      sizes.back() = b.getIndexAttr(1);
+      SmallVector<int64_t> sliceShape(wt.getShape());
+      sliceShape.back() = 1;
+      plane = tensor::ExtractSliceOp::create(
+          b, loc, RankedTensorType::get(sliceShape, wt.getElementType()), words,
+          offsets, sizes, strides);
+    }
+    tp.op->getResult(k).replaceAllUsesWith(
+        reshapeTo(b, loc, plane, resultType.getShape()));
+  }
+  tp.op.erase();
+}
+
 Value mlir::lowbit::dotkernels::readThresholds(OpBuilder &b, Location loc,
                                                const ThresholdPack &tp,
-                                               Value group, Value channel,
-                                               int64_t lanes, bool inBounds) {
-  auto tauElem = cast<RankedTensorType>(tp.tau.getType()).getElementType();
+                                               int64_t level, Value group,
+                                               Value channel, int64_t lanes,
+                                               bool inBounds) {
+  Value tau = tp.taus[level];
+  auto tauElem = cast<RankedTensorType>(tau.getType()).getElementType();
   auto type = VectorType::get({lanes}, tauElem);
   if (tp.sharedTau) {
     Value c0 = arith::ConstantIndexOp::create(b, loc, 0);
     return vector::BroadcastOp::create(
         b, loc, type,
-        tensor::ExtractOp::create(b, loc, tp.tau, ValueRange{c0, c0}));
+        tensor::ExtractOp::create(b, loc, tau, ValueRange{c0, c0}));
   }
   return vector::TransferReadOp::create(
-      b, loc, type, tp.tau, ValueRange{group, channel},
+      b, loc, type, tau, ValueRange{group, channel},
       arith::ConstantIntOp::create(b, loc, tauElem, 0),
       ArrayRef<bool>{inBounds});
 }
@@ -304,6 +391,23 @@ Value mlir::lowbit::dotkernels::storePackedBits(
   return words;
 }
 
+/// The plane bits of one or two levels' comparison bits, `below[k][i]`:
+/// binary b_0; ternary sign b_0 & b_1 and mask !(b_0 ^ b_1).
+static SmallVector<SmallVector<Value>>
+planeBits(OpBuilder &b, Location loc, ArrayRef<SmallVector<Value>> below) {
+  if (below.size() == 1)
+    return {below[0]};
+  SmallVector<Value> sign, mask;
+  for (auto [b0, b1] : llvm::zip(below[0], below[1])) {
+    auto type = cast<VectorType>(b0.getType());
+    sign.push_back(arith::AndIOp::create(b, loc, b0, b1));
+    mask.push_back(arith::XOrIOp::create(
+        b, loc, arith::XOrIOp::create(b, loc, b0, b1),
+        arith::ConstantOp::create(b, loc, DenseElementsAttr::get(type, true))));
+  }
+  return {sign, mask};
+}
+
 Value mlir::lowbit::dotkernels::storePackedTile(
     OpBuilder &b, Location loc, const ThresholdPack &tp, Value words,
     ArrayRef<Value> tile, int64_t rows, int64_t cols, Value group,
@@ -311,14 +415,6 @@ Value mlir::lowbit::dotkernels::storePackedTile(
     function_ref<SmallVector<Value>(int64_t, Value)> wordAt) {
   auto vt = cast<VectorType>(tile.front().getType());
   int64_t lanes = vt.getNumElements();
-  SmallVector<Value> tau;
-  for (int64_t t = 0; t < cols; ++t) {
-    Value tv =
-        readThresholds(b, loc, tp, group, channels[t], lanes, oc % lanes == 0);
-    if (tv.getType() != vt)
-      tv = arith::ExtSIOp::create(b, loc, vt, tv);
-    tau.push_back(tv);
-  }
   SmallVector<Value> offsets;
   if (tp.offsets)
     for (int64_t t = 0; t < cols; ++t)
@@ -326,28 +422,50 @@ Value mlir::lowbit::dotkernels::storePackedTile(
           b, loc, vt, tp.offsets, channels[t],
           arith::ConstantIntOp::create(b, loc, 0, 32),
           ArrayRef<bool>{oc % lanes == 0}));
-  SmallVector<Value> bits;
-  for (int64_t i = 0; i < rows * cols; ++i) {
-    Value v = tile[i];
-    if (tp.offsets)
-      v = arith::AddIOp::create(b, loc, v, offsets[i % cols]);
-    bits.push_back(arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, v,
-                                         tau[i % cols]));
+  SmallVector<Value> values(tile);
+  if (tp.offsets)
+    for (int64_t i = 0; i < rows * cols; ++i)
+      values[i] = arith::AddIOp::create(b, loc, values[i], offsets[i % cols]);
+  SmallVector<SmallVector<Value>> below;
+  for (int64_t k = 0; k < tp.planes(); ++k) {
+    SmallVector<Value> tau;
+    for (int64_t t = 0; t < cols; ++t) {
+      Value tv = readThresholds(b, loc, tp, k, group, channels[t], lanes,
+                                oc % lanes == 0);
+      if (tv.getType() != vt)
+        tv = arith::ExtSIOp::create(b, loc, vt, tv);
+      tau.push_back(tv);
+    }
+    SmallVector<Value> bits;
+    for (int64_t i = 0; i < rows * cols; ++i)
+      bits.push_back(arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt,
+                                           values[i], tau[i % cols]));
+    below.push_back(std::move(bits));
   }
-  return storePackedBits(b, loc, words, bits, rows, cols, channels, oc,
-                         consecutive, wordAt);
+  SmallVector<SmallVector<Value>> planes = planeBits(b, loc, below);
+  for (int64_t k = 0; k < tp.planes(); ++k)
+    words = storePackedBits(b, loc, words, planes[k], rows, cols, channels, oc,
+                            consecutive, [&](int64_t r, Value w) {
+                              SmallVector<Value> at = wordAt(r, w);
+                              if (tp.planes() > 1)
+                                at.push_back(
+                                    arith::ConstantIndexOp::create(b, loc, k));
+                              return at;
+                            });
+  return words;
 }
 
 namespace {
 
 /// The vector code of a threshold pack no kernel took: per word, 64
-/// lanes of x against their thresholds, the comparison cast to the word.
-Value lowerThresholdPack(OpBuilder &b, Location loc, const ThresholdPack &tp) {
+/// lanes of x against their thresholds, the comparisons (for a ternary
+/// pack, their sign and mask combinations) cast to the words.
+SmallVector<Value> lowerThresholdPack(OpBuilder &b, Location loc,
+                                      const ThresholdPack &tp) {
   auto xt = cast<RankedTensorType>(tp.x.getType());
-  auto wt = cast<RankedTensorType>(tp.init.getType());
+  auto wt = cast<RankedTensorType>(tp.inits[0].getType());
   int64_t rank = xt.getRank();
   Type xElem = xt.getElementType();
-  Type tauElem = cast<RankedTensorType>(tp.tau.getType()).getElementType();
   auto vecOf = [&](Type e) { return VectorType::get({kWordBits}, e); };
   auto idx = [&](int64_t v) -> Value {
     return arith::ConstantIndexOp::create(b, loc, v);
@@ -355,10 +473,12 @@ Value lowerThresholdPack(OpBuilder &b, Location loc, const ThresholdPack &tp) {
   IntegerType word = b.getI64Type();
   bool exact = tp.groupChannels % kWordBits == 0;
   // Every word is written: no zero fill.
-  Value out = tensor::EmptyOp::create(b, loc, wt.getShape(), word);
+  SmallVector<Value> outs;
+  for (int64_t k = 0; k < tp.planes(); ++k)
+    outs.push_back(tensor::EmptyOp::create(b, loc, wt.getShape(), word));
   SmallVector<Value> at;
-  std::function<Value(unsigned, Value)> nest = [&](unsigned d,
-                                                   Value acc) -> Value {
+  std::function<SmallVector<Value>(unsigned, ValueRange)> nest =
+      [&](unsigned d, ValueRange acc) -> SmallVector<Value> {
     if (d == static_cast<unsigned>(rank)) {
       Value g = at[rank - 2], wi = at[rank - 1];
       Value first = arith::MulIOp::create(b, loc, wi, idx(kWordBits));
@@ -372,49 +492,47 @@ Value lowerThresholdPack(OpBuilder &b, Location loc, const ThresholdPack &tp) {
         xv = tp.xSigned
                  ? Value(arith::ExtSIOp::create(b, loc, vecOf(tp.cmpType), xv))
                  : Value(arith::ExtUIOp::create(b, loc, vecOf(tp.cmpType), xv));
-      Value tv;
-      if (tp.sharedTau) {
-        Value c0 = idx(0);
-        tv = vector::BroadcastOp::create(
-            b, loc, vecOf(tauElem),
-            tensor::ExtractOp::create(b, loc, tp.tau, ValueRange{c0, c0}));
-      } else {
-        tv = vector::TransferReadOp::create(
-            b, loc, vecOf(tauElem), tp.tau, ValueRange{g, first},
-            arith::ConstantIntOp::create(b, loc, tauElem, 0),
-            ArrayRef<bool>{exact});
+      SmallVector<SmallVector<Value>> below;
+      for (int64_t k = 0; k < tp.planes(); ++k) {
+        Value tv = readThresholds(b, loc, tp, k, g, first, kWordBits, exact);
+        if (cast<VectorType>(tv.getType()).getElementType() != tp.cmpType)
+          tv = arith::ExtSIOp::create(b, loc, vecOf(tp.cmpType), tv);
+        below.push_back(
+            {arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, xv, tv)});
       }
-      if (tauElem != tp.cmpType)
-        tv = arith::ExtSIOp::create(b, loc, vecOf(tp.cmpType), tv);
-      Value below =
-          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, xv, tv);
-      // Lanes past the group's channels are 0 bits.
-      if (!exact)
-        below = arith::AndIOp::create(
-            b, loc, below,
-            vector::CreateMaskOp::create(
-                b, loc, vecOf(b.getI1Type()),
-                ValueRange{arith::SubIOp::create(b, loc, idx(tp.groupChannels),
-                                                 first)}));
-      Value bits = vector::ExtractOp::create(
-          b, loc,
-          vector::BitCastOp::create(b, loc, VectorType::get({1}, word), below),
-          ArrayRef<int64_t>{0});
-      return tensor::InsertOp::create(b, loc, bits, acc, at);
+      SmallVector<SmallVector<Value>> planes = planeBits(b, loc, below);
+      SmallVector<Value> next;
+      for (int64_t k = 0; k < tp.planes(); ++k) {
+        Value bits = planes[k][0];
+        // Lanes past the group's channels are 0 bits.
+        if (!exact)
+          bits = arith::AndIOp::create(
+              b, loc, bits,
+              vector::CreateMaskOp::create(
+                  b, loc, vecOf(b.getI1Type()),
+                  ValueRange{arith::SubIOp::create(
+                      b, loc, idx(tp.groupChannels), first)}));
+        Value w = vector::ExtractOp::create(
+            b, loc,
+            vector::BitCastOp::create(b, loc, VectorType::get({1}, word), bits),
+            ArrayRef<int64_t>{0});
+        next.push_back(tensor::InsertOp::create(b, loc, w, acc[k], at));
+      }
+      return next;
     }
     auto loop = scf::ForOp::create(
-        b, loc, idx(0), idx(wt.getDimSize(d)), idx(1), ValueRange{acc},
+        b, loc, idx(0), idx(wt.getDimSize(d)), idx(1), acc,
         [&](OpBuilder &nb, Location, Value iv, ValueRange args) {
           OpBuilder::InsertionGuard guard(b);
           b.setInsertionPointToStart(nb.getInsertionBlock());
           at.push_back(iv);
-          Value next = nest(d + 1, args[0]);
+          SmallVector<Value> next = nest(d + 1, args);
           at.pop_back();
           scf::YieldOp::create(b, loc, next);
         });
-    return loop.getResult(0);
+    return SmallVector<Value>(loop.getResults());
   };
-  return nest(0, out);
+  return nest(0, outs);
 }
 
 struct LowerThresholdPacksPass
@@ -428,8 +546,8 @@ struct LowerThresholdPacksPass
     });
     for (ThresholdPack &tp : packs) {
       OpBuilder b(tp.op);
-      Value words = lowerThresholdPack(b, tp.op.getLoc(), tp);
-      tp.op.getResult(0).replaceAllUsesWith(words);
+      SmallVector<Value> words = lowerThresholdPack(b, tp.op.getLoc(), tp);
+      tp.op->replaceAllUsesWith(words);
       tp.op.erase();
     }
   }

@@ -290,12 +290,15 @@ static Planes packedSource(ConversionPatternRewriter &rewriter, Value v,
   return {};
 }
 
-/// Packs the binary result of `lowbit.threshold %x, %tau` (x >= tau gives
-/// +1, bit 0) straight from x, so the unpacked bits are never stored: the
-/// threshold "keeps the output packed" for the binary layer that consumes
+/// Packs the binary or ternary result of `lowbit.threshold %x, %tau`
+/// straight from x, so the unpacked values are never stored: the threshold
+/// "keeps the output packed" for the binary or ternary layer that consumes
 /// it. x is [..., C] integer storage; the words are [..., groups, Cw] with
-/// Cw = ceil(C / groups / 64). Returns null when `v` is not such a
-/// threshold.
+/// Cw = ceil(C / groups / 64). Binary (one threshold per channel): x < t
+/// gives -1, the sign bit. Ternary (two, t1 and t2, in either order): the
+/// value is -1 + #{k : x >= t_k}, so with b_k = x < t_k the sign bit
+/// (-1) is b1 & b2 and the mask bit (not 0) is !(b1 ^ b2). Returns no
+/// planes when `v` is not such a threshold.
 ///
 /// The packing is a linalg.generic marked `lowbit.threshold_pack` over
 /// (..., g, c), reducing c into word c / 64 with bit c % 64: exact as
@@ -303,10 +306,15 @@ static Planes packedSource(ConversionPatternRewriter &rewriter, Value v,
 /// straight from the registers of the contraction that produces x, and
 /// --lowbit-lower-threshold-packs turns the others into vector code (one
 /// comparison per 64 channels whose lanes become the word's bits).
-static Value packedFromThreshold(ConversionPatternRewriter &rewriter, Value v,
-                                 int64_t groups) {
+static Planes packedFromThreshold(ConversionPatternRewriter &rewriter, Value v,
+                                  int64_t groups) {
   auto t = v.getDefiningOp<ThresholdOp>();
-  if (!t || !isa<BinaryType>(t.getResult().getType().getElementType()))
+  if (!t)
+    return {};
+  Type resultElem = t.getResult().getType().getElementType();
+  int64_t levels = t.getThresholds().getType().getDimSize(1);
+  bool binary = isa<BinaryType>(resultElem);
+  if (!(binary && levels == 1) && !(isTernary(resultElem) && levels == 2))
     return {};
   FailureOr<QuantInfo> in =
       QuantInfo::get(t.getInput().getType().getElementType());
@@ -323,8 +331,10 @@ static Value packedFromThreshold(ConversionPatternRewriter &rewriter, Value v,
     return {};
   int64_t rank = xt.getRank(), c = xt.getShape().back();
   int64_t cg = c / groups, cw = llvm::divideCeil(cg, kWordBits);
-  bool sharedTau = tauT.getDimSize(0) == 1;
-  // x as [..., G, CG], thresholds as [G, CG] (or the one [1, 1]).
+  int64_t tauRows = tauT.getDimSize(0);
+  bool sharedTau = tauRows == 1;
+  Type tauElem = tauT.getElementType();
+  // x as [..., G, CG], each level's thresholds as [G, CG] (or [1, 1]).
   SmallVector<int64_t> xShape(xt.getShape().drop_back());
   xShape.append({groups, cg});
   SmallVector<ReassociationIndices> split;
@@ -334,14 +344,44 @@ static Value packedFromThreshold(ConversionPatternRewriter &rewriter, Value v,
   Value xg = tensor::ExpandShapeOp::create(
       rewriter, loc, RankedTensorType::get(xShape, xt.getElementType()), x,
       split);
-  if (!sharedTau) {
-    Value row = tensor::CollapseShapeOp::create(
-        rewriter, loc, RankedTensorType::get({c}, tauT.getElementType()), tau,
-        ArrayRef<ReassociationIndices>{{0, 1}});
-    tau = tensor::ExpandShapeOp::create(
-        rewriter, loc,
-        RankedTensorType::get({groups, cg}, tauT.getElementType()), row,
-        ArrayRef<ReassociationIndices>{{0, 1}});
+  SmallVector<Value> taus;
+  // Each level's thresholds contiguous: rows of the transposed [L, C].
+  Value byLevel;
+  if (levels > 1)
+    byLevel =
+        linalg::TransposeOp::create(
+            rewriter, loc, tau,
+            tensor::EmptyOp::create(
+                rewriter, loc, ArrayRef<int64_t>{levels, tauRows}, tauElem),
+            ArrayRef<int64_t>{1, 0})
+            .getResult()[0];
+  for (int64_t k = 0; k < levels; ++k) {
+    Value level = tau;
+    if (levels > 1) {
+      level = tensor::ExtractSliceOp::create(
+          rewriter, loc, RankedTensorType::get({1, tauRows}, tauElem), byLevel,
+          ArrayRef<OpFoldResult>{rewriter.getIndexAttr(k),
+                                 rewriter.getIndexAttr(0)},
+          ArrayRef<OpFoldResult>{rewriter.getIndexAttr(1),
+                                 rewriter.getIndexAttr(tauRows)},
+          ArrayRef<OpFoldResult>{rewriter.getIndexAttr(1),
+                                 rewriter.getIndexAttr(1)});
+      if (!sharedTau)
+        level = tensor::CollapseShapeOp::create(
+            rewriter, loc, RankedTensorType::get({tauRows}, tauElem), level,
+            ArrayRef<ReassociationIndices>{{0, 1}});
+    }
+    if (!sharedTau) {
+      Value row = levels > 1
+                      ? level
+                      : Value(tensor::CollapseShapeOp::create(
+                            rewriter, loc, RankedTensorType::get({c}, tauElem),
+                            level, ArrayRef<ReassociationIndices>{{0, 1}}));
+      level = tensor::ExpandShapeOp::create(
+          rewriter, loc, RankedTensorType::get({groups, cg}, tauElem), row,
+          ArrayRef<ReassociationIndices>{{0, 1}});
+    }
+    taus.push_back(level);
   }
   // Loops (..., g, c); the words are indexed (..., g, c floordiv 64).
   unsigned loops = rank + 1;
@@ -356,44 +396,69 @@ static Value packedFromThreshold(ConversionPatternRewriter &rewriter, Value v,
                                           {getAffineDimExpr(loops - 2, ctx),
                                            getAffineDimExpr(loops - 1, ctx)},
                                           ctx);
-  SmallVector<AffineMap> maps = {AffineMap::getMultiDimIdentityMap(loops, ctx),
-                                 tauMap, AffineMap::get(loops, 0, outE, ctx)};
+  AffineMap wordMap = AffineMap::get(loops, 0, outE, ctx);
+  SmallVector<AffineMap> maps = {AffineMap::getMultiDimIdentityMap(loops, ctx)};
+  maps.append(levels, tauMap);
+  maps.append(levels, wordMap);
   SmallVector<utils::IteratorType> iters(loops, utils::IteratorType::parallel);
   iters.back() = utils::IteratorType::reduction;
   IntegerType word = rewriter.getIntegerType(kWordBits);
   SmallVector<int64_t> shape(xt.getShape().drop_back());
   shape.append({groups, cw});
-  Value init =
-      filledTensor(rewriter, loc, shape,
-                   arith::ConstantIntOp::create(rewriter, loc, word, 0));
+  SmallVector<Value> inits;
+  for (int64_t k = 0; k < levels; ++k)
+    inits.push_back(
+        filledTensor(rewriter, loc, shape,
+                     arith::ConstantIntOp::create(rewriter, loc, word, 0)));
+  SmallVector<Value> ins = {xg};
+  ins.append(taus);
   // Compared in 32 bits when that holds every x and threshold value.
   unsigned xWidth = xt.getElementTypeBitWidth();
   bool isSigned = in->isSigned;
-  Type cmpElem = (xWidth < 32 || (xWidth == 32 && isSigned))
+  Type cmpElem = (xWidth < 32 || (xWidth == 32 && isSigned)) &&
+                         tauElem.getIntOrFloatBitWidth() <= 32
                      ? rewriter.getI32Type()
                      : rewriter.getI64Type();
   auto pack = linalg::GenericOp::create(
-      rewriter, loc, init.getType(), ValueRange{xg, tau}, init, maps, iters,
+      rewriter, loc, TypeRange(ValueRange(inits)), ins, inits, maps, iters,
       [&](OpBuilder &b, Location l, ValueRange a) {
-        Value xv = a[0], tv = a[1];
+        Value xv = a[0];
         if (xv.getType() != cmpElem)
           xv = isSigned ? Value(arith::ExtSIOp::create(b, l, cmpElem, xv))
                         : Value(arith::ExtUIOp::create(b, l, cmpElem, xv));
-        if (tv.getType() != cmpElem)
-          tv = arith::ExtSIOp::create(b, l, cmpElem, tv);
-        Value below =
-            arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, xv, tv);
-        Value bit = arith::RemUIOp::create(
-            b, l, linalg::IndexOp::create(b, l, loops - 1),
-            arith::ConstantIndexOp::create(b, l, kWordBits));
-        Value shifted = arith::ShLIOp::create(
-            b, l, arith::ExtUIOp::create(b, l, word, below),
-            arith::IndexCastOp::create(b, l, word, bit));
-        linalg::YieldOp::create(
-            b, l, arith::OrIOp::create(b, l, a[2], shifted).getResult());
+        SmallVector<Value> below;
+        for (int64_t k = 0; k < levels; ++k) {
+          Value tv = a[1 + k];
+          if (tv.getType() != cmpElem)
+            tv = arith::ExtSIOp::create(b, l, cmpElem, tv);
+          below.push_back(
+              arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, xv, tv));
+        }
+        // Binary: the sign. Ternary: sign = b1 & b2, mask = !(b1 ^ b2).
+        SmallVector<Value> bits = {below[0]};
+        if (levels == 2) {
+          bits = {arith::AndIOp::create(b, l, below[0], below[1]),
+                  arith::XOrIOp::create(
+                      b, l, arith::XOrIOp::create(b, l, below[0], below[1]),
+                      arith::ConstantIntOp::create(b, l, b.getI1Type(), 1))};
+        }
+        Value bit = arith::IndexCastOp::create(
+            b, l, word,
+            arith::RemUIOp::create(
+                b, l, linalg::IndexOp::create(b, l, loops - 1),
+                arith::ConstantIndexOp::create(b, l, kWordBits)));
+        SmallVector<Value> results;
+        for (int64_t k = 0; k < levels; ++k)
+          results.push_back(arith::OrIOp::create(
+              b, l, a[1 + levels + k],
+              arith::ShLIOp::create(
+                  b, l, arith::ExtUIOp::create(b, l, word, bits[k]), bit)));
+        linalg::YieldOp::create(b, l, results);
       });
   pack->setAttr(kThresholdPackAttrName, rewriter.getUnitAttr());
-  return pack.getResult(0);
+  if (levels == 1)
+    return {pack.getResult(0), Value()};
+  return {pack.getResult(0), pack.getResult(1)};
 }
 
 /// All-ones mask words for a binary operand next to a ternary one.
@@ -638,9 +703,11 @@ struct BinaryMatmulLowering : public OpConversionPattern<MatmulOp> {
                                      AffineMap::get(loops, 0, wE, ctx),
                                      AffineMap::get(loops, 0, oE, ctx)};
       Planes a = packedSource(rewriter, op.getLhs(), ka);
-      if (!a.sign && ka == OperandKind::Binary) {
-        if (Value words = packedFromThreshold(rewriter, op.getLhs(), 1)) {
-          // [..., M, 1, Kw] -> [..., M, Kw]
+      if (!a.sign) {
+        // [..., M, 1, Kw] -> [..., M, Kw]
+        auto dropGroup = [&](Value words) -> Value {
+          if (!words)
+            return words;
           auto wt = cast<RankedTensorType>(words.getType());
           SmallVector<int64_t> shape(wt.getShape());
           shape.erase(shape.end() - 2);
@@ -648,10 +715,12 @@ struct BinaryMatmulLowering : public OpConversionPattern<MatmulOp> {
           for (int64_t i = 0; i + 2 < wt.getRank(); ++i)
             reassoc.push_back({i});
           reassoc.push_back({wt.getRank() - 2, wt.getRank() - 1});
-          a.sign = tensor::CollapseShapeOp::create(
+          return tensor::CollapseShapeOp::create(
               rewriter, loc, RankedTensorType::get(shape, wt.getElementType()),
               words, reassoc);
-        }
+        };
+        Planes fromThreshold = packedFromThreshold(rewriter, op.getLhs(), 1);
+        a = {dropGroup(fromThreshold.sign), dropGroup(fromThreshold.mask)};
       }
       if (!a.sign)
         a = packOperand(rewriter, loc, adaptor.getLhs(), ka);
@@ -827,8 +896,8 @@ struct BinaryConv2DLowering : public OpConversionPattern<Conv2DOp> {
         a.sign = expand(a.sign);
         a.mask = expand(a.mask);
       }
-      if (!a.sign && ka == OperandKind::Binary)
-        a.sign = packedFromThreshold(rewriter, op.getInput(), g);
+      if (!a.sign)
+        a = packedFromThreshold(rewriter, op.getInput(), g);
       if (!a.sign)
         a = packOperand(rewriter, loc, expandGroups(adaptor.getInput()), ka);
       auto zeroWord =
@@ -1154,8 +1223,9 @@ Value pooledWords(ConversionPatternRewriter &rewriter, MaxPool2DOp op,
   IntegerType word = rewriter.getIntegerType(kWordBits);
   // Words [N, H, W, Cw]: from a threshold, from packed input, or packed.
   Value words;
-  if (Value fromThreshold = packedFromThreshold(rewriter, op.getInput(), 1))
-    words = fromThreshold;
+  if (Planes fromThreshold = packedFromThreshold(rewriter, op.getInput(), 1);
+      fromThreshold.sign && !fromThreshold.mask)
+    words = fromThreshold.sign;
   else if (Value packed =
                packedSource(rewriter, op.getInput(), OperandKind::Binary).sign)
     words = packed;

@@ -135,3 +135,39 @@ func.func @uint8_stem(%x: tensor<1x9x9x3x!quant.uniform<u8:f32, 0.5:120>>) -> te
   %y = lowbit.conv2d %s, %w2 : tensor<1x5x5x40x!lowbit.binary>, tensor<8x1x1x40x!lowbit.binary> -> tensor<1x5x5x8x!quant.uniform<i32:f32, 1.0>>
   return %y : tensor<1x5x5x8x!quant.uniform<i32:f32, 1.0>>
 }
+
+// A ternary result (two thresholds per channel, in either order): the
+// pack has two planes, sign b1 & b2 and mask !(b1 ^ b2) with
+// b_k = x < t_k, each level's thresholds a row of the transposed [2, C].
+// The ternary kernel stores both into words [..., CW, 2].
+// PACK-LABEL: func.func @ternary
+// PACK:         linalg.transpose ins(%{{.*}} : tensor<64x2xi32>) outs(%{{.*}} : tensor<2x64xi32>) permutation = [1, 0]
+// PACK:         %{{.*}}:2 = linalg.generic {{.*}} outs(%{{.*}}, %{{.*}} : tensor<1x6x6x1x1xi64>, tensor<1x6x6x1x1xi64>) attrs = {lowbit.threshold_pack}
+// PACK:           %[[B1:.*]] = arith.cmpi slt
+// PACK:           %[[B2:.*]] = arith.cmpi slt
+// PACK:           arith.andi %[[B1]], %[[B2]] : i1
+// PACK:           %[[D:.*]] = arith.xori %[[B1]], %[[B2]] : i1
+// PACK:           arith.xori %[[D]], %{{.*}} : i1
+// KERNELS-LABEL: func.func @ternary
+// KERNELS-NOT:     lowbit.threshold_pack
+// KERNELS:         linalg.fill {{.*}} -> tensor<1x6x6x1x1x2xi64>
+// KERNELS:         arith.andi %{{.*}}, %{{.*}} : vector<8xi1>
+// KERNELS:         tensor.insert %{{.*}} : tensor<1x6x6x1x1x2xi64>
+// KERNELS:         tensor.extract_slice %{{.*}} : tensor<1x6x6x1x1x2xi64> to tensor<1x6x6x1x1x1xi64>
+// LOWER-LABEL: func.func @ternary
+// LOWER-NOT:     lowbit.threshold_pack
+// LOWER:         arith.andi %{{.*}}, %{{.*}} : vector<64xi1>
+// LOWER:         arith.xori %{{.*}}, %{{.*}} : vector<64xi1>
+// LOWER:         vector.bitcast %{{.*}} : vector<64xi1> to vector<1xi64>
+// LOWER:         tensor.insert
+// LOWER:         vector.bitcast %{{.*}} : vector<64xi1> to vector<1xi64>
+// LOWER:         tensor.insert
+func.func @ternary(%x: tensor<1x6x6x64x!quant.uniform<i2<-1:1>:f32, 1.0>>) -> tensor<1x6x6x16x!quant.uniform<i32:f32, 1.0>> {
+  %w1 = lowbit.constant dense<1> : tensor<64x3x3x64xi8> as tensor<64x3x3x64x!quant.uniform<i2<-1:1>:f32, 1.0>>
+  %a = lowbit.conv2d %x, %w1 padding [1, 1, 1, 1] : tensor<1x6x6x64x!quant.uniform<i2<-1:1>:f32, 1.0>>, tensor<64x3x3x64x!quant.uniform<i2<-1:1>:f32, 1.0>> -> tensor<1x6x6x64x!quant.uniform<i32:f32, 1.0>>
+  %tc = arith.constant dense<1> : tensor<64x2xi32>
+  %s = lowbit.threshold %a, %tc : tensor<1x6x6x64x!quant.uniform<i32:f32, 1.0>>, tensor<64x2xi32> -> tensor<1x6x6x64x!quant.uniform<i2<-1:1>:f32, 1.0>>
+  %w2 = lowbit.constant dense<1> : tensor<16x1x1x64xi8> as tensor<16x1x1x64x!quant.uniform<i2<-1:1>:f32, 1.0>>
+  %y = lowbit.conv2d %s, %w2 : tensor<1x6x6x64x!quant.uniform<i2<-1:1>:f32, 1.0>>, tensor<16x1x1x64x!quant.uniform<i2<-1:1>:f32, 1.0>> -> tensor<1x6x6x16x!quant.uniform<i32:f32, 1.0>>
+  return %y : tensor<1x6x6x16x!quant.uniform<i32:f32, 1.0>>
+}

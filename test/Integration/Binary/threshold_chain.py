@@ -27,7 +27,11 @@
 #   multi-*  the threshold's result read twice (by two binary convs, or by
 #            a conv and a print of the unpacked signs), the accumulator read
 #            twice (printed and thresholded), and a three-layer chain: packs
-#            a kernel must NOT store from its registers, next to ones it may.
+#            a kernel must NOT store from its registers, next to ones it may;
+#   tern-*   two-level thresholds (a ternary result, thresholds in either
+#            order) between binary or ternary layers and a ternary x ternary
+#            or ternary x binary layer, conv2d and matmul, and after an int8
+#            first layer: the kernels store the sign and mask planes.
 #
 # Thresholds are [C x 1] per channel, mostly dot products the layer reaches
 # (ties, so ">=" is tested on both sides) or one away, some far outside the
@@ -198,40 +202,48 @@ class Chain:
         self.inputs["w%d" % len(self.desc)] = wv
         return y, dot, eo
 
-    def threshold(self, acc, dot, eo, kind="mixed"):
+    def threshold(self, acc, dot, eo, kind="mixed", levels=1):
         """lowbit.threshold of the accumulator with per-channel ("mixed",
-        "extreme": half far outside the range) or one shared threshold;
-        returns (name, bits)."""
+        "extreme": half far outside the range) or shared thresholds; one
+        level (a binary result) or two (ternary: -1 + #{k : x >= t_k}, the
+        two in either order); returns (name, values)."""
         c = dot.shape[-1]
         flat = dot.reshape(-1, c)
         k = int(np.abs(dot).max()) + 1
+        far = [I32_MIN, I32_MAX, -10 ** 6, 10 ** 6, k + 1, -k]
         if kind == "shared":
-            tau = np.array([[int(np.median(flat))]], np.int64)
+            tau = np.array([[int(np.quantile(flat, (j + 1) / (levels + 1)))
+                             for j in range(levels)]], np.int64)
         else:
-            tau = np.zeros((c, 1), np.int64)
-            far = [I32_MIN, I32_MAX, -10 ** 6, 10 ** 6, k + 1, -k]
+            tau = np.zeros((c, levels), np.int64)
             p_far = 0.5 if kind == "extreme" else 0.12
             for ch in range(c):
-                u = self.rng.random()
-                col = flat[:, ch]
-                reach = int(col[self.r(0, len(col) - 1)])
-                if u < p_far:
-                    tau[ch, 0] = far[self.r(0, len(far) - 1)]
-                elif u < p_far + 0.2:
-                    tau[ch, 0] = reach + (1 if self.rng.random() < 0.5
-                                          else -1)
-                else:
-                    tau[ch, 0] = reach  # a tie on at least one position
+                for j in range(levels):
+                    u = self.rng.random()
+                    col = flat[:, ch]
+                    reach = int(col[self.r(0, len(col) - 1)])
+                    if u < p_far:
+                        tau[ch, j] = far[self.r(0, len(far) - 1)]
+                    elif u < p_far + 0.2:
+                        tau[ch, j] = reach + (1 if self.rng.random() < 0.5
+                                              else -1)
+                    else:
+                        tau[ch, j] = reach  # a tie on a position
         t = self.b.iconst(tau, "i32")
         res = self.b.fresh("t")
         shape = dot.shape
+        elt = B.BIN if levels == 1 else B.TERN
         self.b.emit("%s = lowbit.threshold %s, %s : %s, %s -> %s" % (
             res, acc, t, B.tensor_str(shape, eo),
-            B.tensor_str(tau.shape, "i32"), B.tensor_str(shape, B.BIN)))
-        self.desc.append("threshold %dx1" % tau.shape[0])
+            B.tensor_str(tau.shape, "i32"), B.tensor_str(shape, elt)))
+        self.desc.append("threshold %dx%d" % tau.shape)
         self.inputs["tau%d" % len(self.desc)] = tau.ravel()
-        bits = np.where(dot < tau.reshape(-1), -1, 1).astype(np.int64)
-        return res, bits
+        t2 = tau.reshape(-1, levels) if tau.shape[0] > 1 else tau
+        reached = sum((dot >= t2[:, j]).astype(np.int64)
+                      for j in range(levels))
+        if levels == 1:
+            return res, np.where(reached == 0, -1, 1).astype(np.int64)
+        return res, (reached - 1).astype(np.int64)
 
     def pool(self, x, xv, kernel, strides, padding):
         y = B.max_pool_ref(xv, kernel, strides, padding)
@@ -395,6 +407,47 @@ def pool_case(b, rng, label, c, o1, hw, cf1, kernel, strides, padding, n=1,
     ch.finish()
 
 
+def tern_case(b, rng, label, ex, c, o1, ow, s, tau_kind, ew2, layer="conv"):
+    """binary or ternary conv2d (matmul) -> two-level threshold (a ternary
+    result: sign and mask planes) -> conv2d (matmul) with ternary
+    activations and ternary or binary weights."""
+    ch = Chain(b, rng, label).begin()
+    if layer == "matmul":
+        av = ex.rand(rng, (ow, c))
+        a = ch.input(av, ex)
+        y, dot, eo = ch.matmul(a, av, ex, o1, ew=ex, first=True)
+        t, vals = ch.threshold(y, dot, eo, tau_kind, levels=2)
+        z, dot2, eo2 = ch.matmul(t, vals, B.TERN, 20, ew=ew2)
+    else:
+        cf1 = Conv(o1, (3, 3), (s, s), (1, 1, 1, 1),
+                   "one" if ex is B.BIN else None)
+        h, w = spatial_for(rng, ow, cf1)
+        xv = ex.rand(rng, (1, h, w, c))
+        x = ch.input(xv, ex)
+        y, dot, eo = ch.conv(x, xv, ex, cf1, ew=ex, first=True)
+        t, vals = ch.threshold(y, dot, eo, tau_kind, levels=2)
+        cf2 = Conv(ch.r(3, 24), (3, 3), (1, 1), (1, 1, 1, 1))
+        z, dot2, eo2 = ch.conv(t, vals, B.TERN, cf2, ew=ew2)
+    ch.print_acc(z, dot2, eo2)
+    ch.finish()
+
+
+def int8_tern_case(b, rng, label, c, cf1, hw):
+    """int8 conv2d -> two-level threshold -> ternary conv2d: the int8 kernel
+    stores both planes."""
+    ch = Chain(b, rng, label).begin()
+    ex = B.Elt("int", [0.25])
+    ew = B.Elt("int", [2.0 ** -ch.r(3, 6)])
+    xv = ex.rand(rng, (1, hw[0], hw[1], c))
+    x = ch.input(xv, ex)
+    y, dot, eo = ch.conv(x, xv, ex, cf1, ew=ew, first=True)
+    t, vals = ch.threshold(y, dot, eo, "mixed", levels=2)
+    cf2 = Conv(ch.r(3, 9), (3, 3), (1, 1), (1, 1, 1, 1))
+    z, dot2, eo2 = ch.conv(t, vals, B.TERN, cf2, ew=B.TERN)
+    ch.print_acc(z, dot2, eo2)
+    ch.finish()
+
+
 def multi_cases(b, rng):
     # The binary result feeds two binary convs (both printed): the
     # accumulator is packed twice, by packs no kernel may take over.
@@ -512,6 +565,19 @@ def generate(b, rng):
               (0, 0, 0, 0), tau_kind="shared", g2=2)
 
     multi_cases(b, rng)
+
+    # Ternary activations between layers: two-level thresholds whose sign
+    # and mask planes the kernels store.
+    tern_case(b, rng, "tern-bin-c64-o70-w7", B.BIN, 64, 70, 7, 1, "mixed",
+              B.TERN)
+    tern_case(b, rng, "tern-tern-c70-o128-w5", B.TERN, 70, 128, 5, 2,
+              "shared", B.BIN)
+    tern_case(b, rng, "tern-tern-c128-o64-w14", B.TERN, 128, 64, 14, 1,
+              "extreme", B.TERN)
+    tern_case(b, rng, "tern-mm-k130-n65", B.BIN, 130, 65, 6, 1, "mixed",
+              B.TERN, layer="matmul")
+    int8_tern_case(b, rng, "i8-tern-rgb-3x3", 3,
+                   Conv(64, (3, 3), (2, 2), (1, 1, 1, 1)), (12, 12))
 
 
 def check_stored(prefix, path):

@@ -51,10 +51,10 @@ constexpr llvm::StringLiteral kParallelLoopAttrName = "lowbit.parallel";
 constexpr llvm::StringLiteral kParallelDispatchAttrName =
     "lowbit.parallel_dispatch";
 /// On a linalg.generic made by --lowbit-lower-binary: it packs the binary
-/// result of an integer threshold into 64-bit words (bit c % 64 of word
-/// [..., g, c / 64] is x[..., g, c] < tau[g, c]). The kernel passes store
-/// it from their registers; --lowbit-lower-threshold-packs builds the rest
-/// as vector code.
+/// (or ternary: sign and mask planes) result of an integer threshold into
+/// 64-bit words (bit c % 64 of word [..., g, c / 64] is x[..., g, c] <
+/// tau[g, c]). The kernel passes store it from their registers;
+/// --lowbit-lower-threshold-packs builds the rest as vector code.
 constexpr llvm::StringLiteral kThresholdPackAttrName = "lowbit.threshold_pack";
 } // namespace lowbit
 } // namespace mlir
