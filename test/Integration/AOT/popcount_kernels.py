@@ -14,7 +14,8 @@
 # layer stores the packed sign of its integer threshold for the next layer
 # (7- and 14-pixel rows, masked channels, zero padding, groups, a shared
 # threshold), and the ternary kernels (ternary x ternary and binary x
-# ternary, matmul and conv2d).
+# ternary, matmul and conv2d, and a ternary chain whose first kernel stores
+# the sign and mask planes of a two-level threshold).
 #
 # RUN: %python %s %t %mlir_lib_dir lowbit-compile lowbit-opt mlir-runner
 
@@ -121,6 +122,33 @@ chain("chain_shared", [1, 4, 9, 64], [20, 3, 3, 64], [1, 4, 9, 20],
       [8, 3, 3, 20], [1, 4, 9, 8], "padding [1, 1, 1, 1] pad_value one",
       "padding [1, 1, 1, 1]", shared=True)
 
+
+
+def tern_chain(name, ishape, w1shape, mid, w2shape, oshape, attrs1, attrs2):
+    """ternary conv2d -> two-level threshold (a ternary result) -> ternary
+    conv2d: the first kernel stores the sign and mask planes."""
+    c = mid[-1]
+    span = w1shape[1] * w1shape[2] * w1shape[3] // 4
+    taus = rng.integers(-span, span + 1, size=[c, 2])
+    # The accumulator at the operands' scale (0.5 * 0.5): no requantization
+    # between the kernel and the thresholds.
+    acc = "!quant.uniform<i32:f32, 0.25>"
+    F.append("""  func.func @%s(%%x: %s) -> %s {
+    %s
+    %%a = lowbit.conv2d %%x, %%w %s : %s, %s -> %s
+    %%t = arith.constant %s : %s
+    %%s = lowbit.threshold %%a, %%t : %s, %s -> %s
+    %s
+    %%r = lowbit.conv2d %%s, %%v %s : %s, %s -> %s
+    return %%r : %s
+  }""" % (name, T(ishape, TR), T(oshape, ACC),
+          aot.qconst("w", rng, w1shape, TR), attrs1, T(ishape, TR),
+          T(w1shape, TR), T(mid, acc), aot.dense(taus.ravel(), taus.shape),
+          T(list(taus.shape), "i32"), T(mid, acc), T(list(taus.shape), "i32"),
+          T(mid, TR), aot.qconst("v", rng, w2shape, TR), attrs2, T(mid, TR),
+          T(w2shape, TR), T(oshape, ACC), T(oshape, ACC)))
+
+
 # Ternary (mask and sign planes): ternary x ternary and binary x ternary,
 # matmul (K tails, batched) and conv2d with padding (ternary activations pad
 # with 0; binary ones with +1 or 0).
@@ -137,6 +165,10 @@ conv("conv_bin_tern_one", [1, 6, 6, 64], [16, 3, 3, 64], [1, 6, 6, 16], ACC,
      "padding [1, 1, 1, 1] pad_value one", w=TR)
 conv("conv_bin_tern_zero", [1, 6, 6, 64], [16, 3, 3, 64], [1, 6, 6, 16], ACC,
      "padding [1, 1, 1, 1]", w=TR)
+# Ternary activations between layers, stored as two planes by the kernel.
+tern_chain("chain_tern", [1, 6, 7, 64], [70, 3, 3, 64], [1, 6, 7, 70],
+           [12, 3, 3, 70], [1, 6, 7, 12], "padding [1, 1, 1, 1]",
+           "padding [1, 1, 1, 1]")
 
 # Builds per kernel set (tag, triple, lowbit-compile flags, /proc/cpuinfo
 # flags the host needs); the default x86-64 and AArch64 builds use the
