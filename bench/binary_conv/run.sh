@@ -2,11 +2,14 @@
 # Binary 3x3 conv2d (256 -> 256 channels at 14 x 14, padding 1) compiled by
 # lowbit-compile for this CPU and called through the C ABI, with
 # `pad_value one` and `pad_value zero`, against an FP32 conv of the same
-# shape (im2col + OpenBLAS sgemm), single thread, in the same run; also
+# shape (im2col + OpenBLAS sgemm, its fastest kernels: see ../openblas.sh),
+# single thread, in the same run; also
 # without the popcount kernels (--popcount-kernels=none).
 #   bench/binary_conv/run.sh [build-dir] [C O H W]
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=../openblas.sh
+. "$HERE/../openblas.sh"
 BUILD="${1:-$HERE/../../build}"
 shift || true
 SIZE=("${@:-256 256 14 14}")
@@ -30,7 +33,7 @@ for v in auto none; do
   done
   cc -O2 -I"$d" "$WORK/driver.c" "$d/conv_one.o" "$d/conv_zero.o" \
     -o "$d/bench" -lopenblas -lm
-  read -r t1 t2 tf < <(OPENBLAS_NUM_THREADS=1 "$d/bench")
+  read -r t1 t2 tf < <(openblas_best "$d/bench")
   python3 - "$v" "$t1" "$t2" "$tf" "$MACS" <<'PY'
 import sys
 v, t1, t2, tf, macs = sys.argv[1], *map(float, sys.argv[2:5]), int(sys.argv[5])

@@ -4,7 +4,10 @@
 # against, in the same run and single-threaded:
 #   - a plain C 4x4-tiled XNOR-popcount loop on the same packed bits
 #     (clang -O3 -march=native), which must give the same results;
-#   - OpenBLAS FP32 sgemm on the same M, N, K;
+#   - OpenBLAS FP32 sgemm on the same M, N, K: the faster of OpenBLAS's
+#     own kernel choice and its AVX-512 kernels (see ../openblas.sh), and
+#     its AVX2 (Haswell) kernels, what an AVX2-only CPU runs, for the
+#     column that the AVX2-only build is to be read against;
 #   - lowbit without its popcount kernels (--popcount-kernels=none), with
 #     each popcount kernel set this CPU can run, and built for an AVX2-only
 #     CPU (--mcpu=haswell) and a generic x86-64 CPU (SSE2).
@@ -12,6 +15,8 @@
 #   bench/binary_matmul/run.sh [build-dir] [M N K]
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=../openblas.sh
+. "$HERE/../openblas.sh"
 BUILD="${1:-$HERE/../../build}"
 shift || true
 SIZE=("${@:-1024 1024 4096}")
@@ -55,21 +60,25 @@ for i in "${!builds[@]}"; do
 done
 
 MACS=$((M * N * K))
-tf=$(OPENBLAS_NUM_THREADS=1 "$WORK/sgemm")
+tf=$(openblas_best "$WORK/sgemm")
+tf2=$(openblas_run Haswell "$WORK/sgemm")
 echo "binary matmul M=$M N=$N K=$K, single thread"
-printf "%-32s %10s %12s %10s %10s\n" "build" "ms" "G bMAC/s" "x FP32" "x C loop"
+printf "%-32s %10s %12s %10s %10s %10s\n" "build" "ms" "G bMAC/s" "x FP32" \
+  "x C loop" "x AVX2 FP32"
 for i in "${labels[@]}"; do
   IFS='|' read -r label _ _ <<<"${builds[$i]}"
   read -r tb tc < <("$WORK/$i/bench")
-  python3 - "$label" "$tb" "$tc" "$tf" "$MACS" <<'PY'
+  python3 - "$label" "$tb" "$tc" "$tf" "$tf2" "$MACS" <<'PY'
 import sys
-v, tb, tc, tf, macs = sys.argv[1], *map(float, sys.argv[2:5]), int(sys.argv[5])
-print(f"lowbit {v:<25} {tb*1e3:10.2f} {macs/tb/1e9:12.1f} {tf/tb:10.2f} {tc/tb:10.2f}")
+v, tb, tc, tf, tf2, macs = sys.argv[1], *map(float, sys.argv[2:6]), int(sys.argv[6])
+print(f"lowbit {v:<25} {tb*1e3:10.2f} {macs/tb/1e9:12.1f} {tf/tb:10.2f} "
+      f"{tc/tb:10.2f} {tf2/tb:10.2f}")
 PY
 done
-python3 - "$tc" "$tf" "$MACS" <<'PY'
+python3 - "$tc" "$tf" "$tf2" "$MACS" <<'PY'
 import sys
-tc, tf, macs = float(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3])
+tc, tf, tf2, macs = *map(float, sys.argv[1:4]), int(sys.argv[4])
 print(f"{'plain C 4x4 tiled loop':<32} {tc*1e3:10.2f} {macs/tc/1e9:12.1f} {tf/tc:10.2f} {1:10.2f}")
 print(f"{'OpenBLAS FP32 sgemm':<32} {tf*1e3:10.2f} {macs/tf/1e9:12.1f} {1:10.2f}")
+print(f"{'OpenBLAS FP32 sgemm, AVX2':<32} {tf2*1e3:10.2f} {macs/tf2/1e9:12.1f} {tf/tf2:10.2f}")
 PY

@@ -6,9 +6,12 @@
 # loop vectorizer), and each kernel set the CPU has, all in the same run.
 # Single thread.
 #   bench/int8_dot/run.sh [build-dir]
-# OpenBLAS FP32 sgemm on the matmul's M, N, K is printed as a reference point.
+# OpenBLAS FP32 sgemm on the matmul's M, N, K (its fastest kernels: see
+# ../openblas.sh) is printed as a reference point.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=../openblas.sh
+. "$HERE/../openblas.sh"
 BUILD="${1:-$HERE/../../build}"
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
@@ -42,7 +45,7 @@ for round in 1 2 3; do
   for v in $variants; do
     "$WORK/bench_$v" 2>/dev/null | paste -sd' ' | sed "s/^/$v /"
   done
-  echo "sgemm $(OPENBLAS_NUM_THREADS=1 "$WORK/sgemm" || true) 0 0"
+  echo "sgemm $(openblas_best "$WORK/sgemm" || true) 0 0"
 done > "$WORK/times"
 python3 - "$WORK/times" <<'PY'
 import sys
