@@ -1,9 +1,10 @@
-//===- ThresholdPack.cpp - binary activations packed from thresholds ------===//
+//===- ThresholdPack.cpp - activations packed from thresholds -------------===//
 //
 // Part of the lowbit project.
 //
 // A binary layer's input is the sign (an integer threshold) of the previous
-// layer's accumulators, packed 64 channels to a word. --lowbit-lower-binary
+// layer's accumulators, packed 64 channels to a word; a ternary layer's the
+// sign and mask planes of a two-level threshold. --lowbit-lower-binary
 // writes that as a linalg.generic marked `lowbit.threshold_pack`. A kernel
 // that computes the accumulators (the popcount and int8 dot-product
 // kernels) stores the pack's bits straight from its registers, so the int32
