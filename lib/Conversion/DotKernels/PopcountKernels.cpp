@@ -31,6 +31,15 @@
 // on SSE2), binary words of two steps first pass through a carry-save
 // adder with a running word per accumulator, so one count serves two words
 // (Harley-Seal); NEON's cnt is a single instruction and counts every word.
+// On NEON, when a window position holds an even number of words, each XOR
+// instead covers two words of one pixel and one channel (no broadcasts),
+// and pairwise adds sum the byte counts of 8 channels into 16-bit lanes,
+// lane c = channel c (see `kernelIsa`).
+//
+// The dot product K - 2 * popcount, the zero-padding correction and, when
+// the next layer reads the result only through its packed sign (a
+// `lowbit.threshold_pack` generic, see ThresholdPack.cpp), the comparison
+// with the thresholds are applied to the registers as the tile is stored.
 //
 // Written on tensors (scf.for with iter_args, vector.transfer_read/write),
 // like the int8 dot kernels, so bufferization places it like any other op.
