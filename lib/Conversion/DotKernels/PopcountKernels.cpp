@@ -405,11 +405,9 @@ private:
     return splatConstant(b, loc, wordsType(),
                          b.getI64IntegerAttr(static_cast<int64_t>(v)));
   }
-  /// Filter words `attr` as [G, blocks, steps, L], zero past OC.
+  /// Filter words `attr` as [G, blocks, steps, L], zero past OC; for the
+  /// paired kernel [G, blocks, steps / 2, L, 2].
   Value packFilter(DenseIntElementsAttr attr);
-  /// Filter words `attr` for the paired kernel: [G, blocks, steps / 2, L,
-  /// 2], the two words of a step pair of one channel side by side.
-  Value packFilterPaired(DenseIntElementsAttr attr);
   /// Pairwise sums of adjacent bytes of `x` then `y` (NEON `addp`).
   Value addPairs(Value x, Value y);
   /// Sums the 8 byte counts of each 64-bit lane.
@@ -423,36 +421,26 @@ private:
 };
 
 Value PopKernelBuilder::packFilter(DenseIntElementsAttr attr) {
+  // d words of depth per load: [G, blocks, steps / d, L, d], the paired
+  // kernel's d = 2 (two words of one channel side by side); d = 1 is
+  // [G, blocks, steps, L].
+  int64_t d = isa.paired ? 2 : 1;
   SmallVector<APInt> src(attr.getValues<APInt>());
-  int64_t lanes = isa.lanes;
+  int64_t lanes = isa.lanes, depth = steps / d;
   SmallVector<int64_t> packed(p.g * blocks * steps * lanes, 0);
   for (int64_t g = 0; g < p.g; ++g)
     for (int64_t o = 0; o < p.oc; ++o)
       for (int64_t s = 0; s < steps; ++s)
-        packed[((g * blocks + o / lanes) * steps + s) * lanes + o % lanes] =
-            static_cast<int64_t>(
-                src[(g * p.oc + o) * steps + s].getZExtValue());
-  auto type =
-      RankedTensorType::get({p.g, blocks, steps, lanes}, b.getI64Type());
-  return arith::ConstantOp::create(b, loc,
-                                   DenseIntElementsAttr::get(type, packed));
-}
-
-Value PopKernelBuilder::packFilterPaired(DenseIntElementsAttr attr) {
-  SmallVector<APInt> src(attr.getValues<APInt>());
-  int64_t lanes = isa.lanes, pairs = steps / 2;
-  SmallVector<int64_t> packed(p.g * blocks * steps * lanes, 0);
-  for (int64_t g = 0; g < p.g; ++g)
-    for (int64_t o = 0; o < p.oc; ++o)
-      for (int64_t s = 0; s < steps; ++s)
-        packed[(((g * blocks + o / lanes) * pairs + s / 2) * lanes +
+        packed[(((g * blocks + o / lanes) * depth + s / d) * lanes +
                 o % lanes) *
-                   2 +
-               s % 2] =
+                   d +
+               s % d] =
             static_cast<int64_t>(
                 src[(g * p.oc + o) * steps + s].getZExtValue());
-  auto type =
-      RankedTensorType::get({p.g, blocks, pairs, lanes, 2}, b.getI64Type());
+  SmallVector<int64_t> shape = {p.g, blocks, depth, lanes};
+  if (d > 1)
+    shape.push_back(d);
+  auto type = RankedTensorType::get(shape, b.getI64Type());
   return arith::ConstantOp::create(b, loc,
                                    DenseIntElementsAttr::get(type, packed));
 }
@@ -491,7 +479,7 @@ Value PopKernelBuilder::foldBytes(Value bytes) {
 }
 
 Value PopKernelBuilder::build() {
-  Value filter = isa.paired ? packFilterPaired(p.filter) : packFilter(p.filter);
+  Value filter = packFilter(p.filter);
   Value filterMask = p.ternary ? packFilter(p.filterMask) : Value();
   // Accumulators per output vector: one popcount, or two for ternary.
   int64_t planes = p.ternary ? 2 : 1;

@@ -78,26 +78,11 @@ mlir::lowbit::dotkernels::matchThresholdPack(linalg::GenericOp op) {
   }
   // The maps: x identity, each tau (g, c) or (0, 0), each plane's words
   // (..., c floordiv 64).
-  MLIRContext *ctx = op.getContext();
   unsigned loops = rank;
-  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
-  SmallVector<AffineExpr> wordE;
-  for (unsigned i = 0; i + 1 < loops; ++i)
-    wordE.push_back(getAffineDimExpr(i, ctx));
-  wordE.push_back(getAffineDimExpr(loops - 1, ctx).floorDiv(kWordBits));
-  AffineExpr zero = getAffineConstantExpr(0, ctx);
-  AffineMap tauMap = tp.sharedTau
-                         ? AffineMap::get(loops, 0, {zero, zero}, ctx)
-                         : AffineMap::get(loops, 0,
-                                          {getAffineDimExpr(loops - 2, ctx),
-                                           getAffineDimExpr(loops - 1, ctx)},
-                                          ctx);
-  AffineMap wordMap = AffineMap::get(loops, 0, wordE, ctx);
-  if (!maps[0].isIdentity())
+  if (op.getIndexingMapsArray() !=
+      lowbit::getThresholdPackMaps(loops, levels, tp.sharedTau,
+                                   op.getContext()))
     return std::nullopt;
-  for (int64_t k = 0; k < levels; ++k)
-    if (maps[1 + k] != tauMap || maps[1 + levels + k] != wordMap)
-      return std::nullopt;
   // The body: plane k is or(out_k, extui(bit_k) << index_cast(c % 64)) with
   // b_k = cmpi slt(ext(x), ext(tau_k)); bit_0 = b_0 (binary), or bit_0 =
   // b_0 & b_1 and bit_1 = (b_0 ^ b_1) ^ true (ternary).

@@ -385,21 +385,8 @@ static Planes packedFromThreshold(ConversionPatternRewriter &rewriter, Value v,
   }
   // Loops (..., g, c); the words are indexed (..., g, c floordiv 64).
   unsigned loops = rank + 1;
-  SmallVector<AffineExpr> outE;
-  for (unsigned i = 0; i + 1 < loops; ++i)
-    outE.push_back(getAffineDimExpr(i, ctx));
-  outE.push_back(getAffineDimExpr(loops - 1, ctx).floorDiv(kWordBits));
-  AffineExpr zero = getAffineConstantExpr(0, ctx);
-  AffineMap tauMap = sharedTau
-                         ? AffineMap::get(loops, 0, {zero, zero}, ctx)
-                         : AffineMap::get(loops, 0,
-                                          {getAffineDimExpr(loops - 2, ctx),
-                                           getAffineDimExpr(loops - 1, ctx)},
-                                          ctx);
-  AffineMap wordMap = AffineMap::get(loops, 0, outE, ctx);
-  SmallVector<AffineMap> maps = {AffineMap::getMultiDimIdentityMap(loops, ctx)};
-  maps.append(levels, tauMap);
-  maps.append(levels, wordMap);
+  SmallVector<AffineMap> maps =
+      getThresholdPackMaps(loops, levels, sharedTau, ctx);
   SmallVector<utils::IteratorType> iters(loops, utils::IteratorType::parallel);
   iters.back() = utils::IteratorType::reduction;
   IntegerType word = rewriter.getIntegerType(kWordBits);

@@ -121,6 +121,27 @@ LogicalResult LowBitDialect::verifyOperationAttribute(Operation *op,
                          << kThresholdPackAttrName << "'";
 }
 
+SmallVector<AffineMap> mlir::lowbit::getThresholdPackMaps(unsigned loops,
+                                                          int64_t levels,
+                                                          bool sharedTau,
+                                                          MLIRContext *ctx) {
+  SmallVector<AffineExpr> wordE;
+  for (unsigned i = 0; i + 1 < loops; ++i)
+    wordE.push_back(getAffineDimExpr(i, ctx));
+  wordE.push_back(getAffineDimExpr(loops - 1, ctx).floorDiv(64));
+  AffineExpr zero = getAffineConstantExpr(0, ctx);
+  AffineMap tauMap = sharedTau
+                         ? AffineMap::get(loops, 0, {zero, zero}, ctx)
+                         : AffineMap::get(loops, 0,
+                                          {getAffineDimExpr(loops - 2, ctx),
+                                           getAffineDimExpr(loops - 1, ctx)},
+                                          ctx);
+  SmallVector<AffineMap> maps = {AffineMap::getMultiDimIdentityMap(loops, ctx)};
+  maps.append(levels, tauMap);
+  maps.append(levels, AffineMap::get(loops, 0, wordE, ctx));
+  return maps;
+}
+
 std::optional<RequantMode>
 mlir::lowbit::parseRequantModeOption(StringRef name) {
   if (name == "fixed-point")

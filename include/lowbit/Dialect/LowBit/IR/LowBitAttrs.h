@@ -7,6 +7,7 @@
 #ifndef LOWBIT_DIALECT_LOWBIT_IR_LOWBITATTRS_H
 #define LOWBIT_DIALECT_LOWBIT_IR_LOWBITATTRS_H
 
+#include "mlir/IR/AffineMap.h"
 #include "mlir/IR/Attributes.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Operation.h"
@@ -56,6 +57,15 @@ constexpr llvm::StringLiteral kParallelDispatchAttrName =
 /// tau[g, c]). The kernel passes store it from their registers;
 /// --lowbit-lower-threshold-packs builds the rest as vector code.
 constexpr llvm::StringLiteral kThresholdPackAttrName = "lowbit.threshold_pack";
+
+/// The indexing maps of a `lowbit.threshold_pack` generic over the loops
+/// (..., g, c), `loops` of them: x (identity), the thresholds of each of
+/// `levels` levels ((g, c), or (0, 0) when one threshold serves every
+/// channel), then the words of each plane (..., g, c floordiv 64). The
+/// lowering builds the generic and the kernel passes recognise it with
+/// these.
+SmallVector<AffineMap> getThresholdPackMaps(unsigned loops, int64_t levels,
+                                            bool sharedTau, MLIRContext *ctx);
 } // namespace lowbit
 } // namespace mlir
 
