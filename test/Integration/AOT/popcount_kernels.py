@@ -83,13 +83,15 @@ conv("conv_binary_out", [1, 6, 6, 96], [24, 3, 3, 96], [1, 6, 6, 24], B,
 
 
 def chain(name, ishape, w1shape, mid, w2shape, oshape, attrs1, attrs2,
-          shared=False):
+          shared=False, elt=B, acc=ACC, levels=1):
     """conv2d -> integer threshold -> conv2d: the first kernel stores the
-    packed sign (threshold pack) that the second one reads."""
+    packed sign (threshold pack) that the second one reads. With `levels` 2
+    and ternary `elt`, the ternary value's sign and mask planes; `acc` is
+    the first layer's accumulator type, at its operands' scale so that no
+    requantization stands between the kernel and the thresholds."""
     c = mid[-1]
-    taus = rng.integers(-w1shape[1] * w1shape[2] * w1shape[3] // 4,
-                        w1shape[1] * w1shape[2] * w1shape[3] // 4 + 1,
-                        size=[1 if shared else c, 1])
+    span = w1shape[1] * w1shape[2] * w1shape[3] // 4
+    taus = rng.integers(-span, span + 1, size=[1 if shared else c, levels])
     F.append("""  func.func @%s(%%x: %s) -> %s {
     %s
     %%a = lowbit.conv2d %%x, %%w %s : %s, %s -> %s
@@ -98,12 +100,12 @@ def chain(name, ishape, w1shape, mid, w2shape, oshape, attrs1, attrs2,
     %s
     %%r = lowbit.conv2d %%s, %%v %s : %s, %s -> %s
     return %%r : %s
-  }""" % (name, T(ishape, B), T(oshape, ACC),
-          aot.qconst("w", rng, w1shape, B), attrs1, T(ishape, B),
-          T(w1shape, B), T(mid, ACC), aot.dense(taus.ravel(), taus.shape),
-          T(list(taus.shape), "i32"), T(mid, ACC), T(list(taus.shape), "i32"),
-          T(mid, B), aot.qconst("v", rng, w2shape, B), attrs2, T(mid, B),
-          T(w2shape, B), T(oshape, ACC), T(oshape, ACC)))
+  }""" % (name, T(ishape, elt), T(oshape, ACC),
+          aot.qconst("w", rng, w1shape, elt), attrs1, T(ishape, elt),
+          T(w1shape, elt), T(mid, acc), aot.dense(taus.ravel(), taus.shape),
+          T(list(taus.shape), "i32"), T(mid, acc), T(list(taus.shape), "i32"),
+          T(mid, elt), aot.qconst("v", rng, w2shape, elt), attrs2,
+          T(mid, elt), T(w2shape, elt), T(oshape, ACC), T(oshape, ACC)))
 
 
 # Chains whose first layer stores the next layer's packed sign: rows of 7
@@ -123,32 +125,6 @@ chain("chain_shared", [1, 4, 9, 64], [20, 3, 3, 64], [1, 4, 9, 20],
       "padding [1, 1, 1, 1]", shared=True)
 
 
-
-def tern_chain(name, ishape, w1shape, mid, w2shape, oshape, attrs1, attrs2):
-    """ternary conv2d -> two-level threshold (a ternary result) -> ternary
-    conv2d: the first kernel stores the sign and mask planes."""
-    c = mid[-1]
-    span = w1shape[1] * w1shape[2] * w1shape[3] // 4
-    taus = rng.integers(-span, span + 1, size=[c, 2])
-    # The accumulator at the operands' scale (0.5 * 0.5): no requantization
-    # between the kernel and the thresholds.
-    acc = "!quant.uniform<i32:f32, 0.25>"
-    F.append("""  func.func @%s(%%x: %s) -> %s {
-    %s
-    %%a = lowbit.conv2d %%x, %%w %s : %s, %s -> %s
-    %%t = arith.constant %s : %s
-    %%s = lowbit.threshold %%a, %%t : %s, %s -> %s
-    %s
-    %%r = lowbit.conv2d %%s, %%v %s : %s, %s -> %s
-    return %%r : %s
-  }""" % (name, T(ishape, TR), T(oshape, ACC),
-          aot.qconst("w", rng, w1shape, TR), attrs1, T(ishape, TR),
-          T(w1shape, TR), T(mid, acc), aot.dense(taus.ravel(), taus.shape),
-          T(list(taus.shape), "i32"), T(mid, acc), T(list(taus.shape), "i32"),
-          T(mid, TR), aot.qconst("v", rng, w2shape, TR), attrs2, T(mid, TR),
-          T(w2shape, TR), T(oshape, ACC), T(oshape, ACC)))
-
-
 # Ternary (mask and sign planes): ternary x ternary and binary x ternary,
 # matmul (K tails, batched) and conv2d with padding (ternary activations pad
 # with 0; binary ones with +1 or 0).
@@ -166,9 +142,10 @@ conv("conv_bin_tern_one", [1, 6, 6, 64], [16, 3, 3, 64], [1, 6, 6, 16], ACC,
 conv("conv_bin_tern_zero", [1, 6, 6, 64], [16, 3, 3, 64], [1, 6, 6, 16], ACC,
      "padding [1, 1, 1, 1]", w=TR)
 # Ternary activations between layers, stored as two planes by the kernel.
-tern_chain("chain_tern", [1, 6, 7, 64], [70, 3, 3, 64], [1, 6, 7, 70],
-           [12, 3, 3, 70], [1, 6, 7, 12], "padding [1, 1, 1, 1]",
-           "padding [1, 1, 1, 1]")
+chain("chain_tern", [1, 6, 7, 64], [70, 3, 3, 64], [1, 6, 7, 70],
+      [12, 3, 3, 70], [1, 6, 7, 12], "padding [1, 1, 1, 1]",
+      "padding [1, 1, 1, 1]", elt=TR, acc="!quant.uniform<i32:f32, 0.25>",
+      levels=2)
 
 # Builds per kernel set (tag, triple, lowbit-compile flags, /proc/cpuinfo
 # flags the host needs); the default x86-64 and AArch64 builds use the

@@ -286,6 +286,24 @@ def matmul_ref(a, w):
     return np.matmul(np.asarray(a, np.int64), np.asarray(w, np.int64))
 
 
+def conv_attrs(strides=(1, 1), dilations=(1, 1), padding=(0, 0, 0, 0),
+               pad_value=None, groups=1, explicit_strides=False):
+    """The attribute text of a lowbit.conv2d (defaults left out; strides
+    [1, 1] written too when `explicit_strides`)."""
+    s = ""
+    if strides != (1, 1) or explicit_strides:
+        s += " strides [%d, %d]" % strides
+    if dilations != (1, 1):
+        s += " dilations [%d, %d]" % dilations
+    if padding != (0, 0, 0, 0):
+        s += " padding [%d, %d, %d, %d]" % padding
+    if pad_value is not None:
+        s += " pad_value " + pad_value
+    if groups != 1:
+        s += " groups %d" % groups
+    return s
+
+
 def conv_out_size(size, p0, p1, k, s, d):
     return (size + p0 + p1 - d * (k - 1) - 1) // s + 1
 

@@ -86,17 +86,8 @@ def case(b, rng, cf, result, label):
     o = cf.o
     sx = ea.scale()
     sw = [ew.scale(ch) for ch in range(o)]
-    attrs = ""
-    if cf.strides != (1, 1) or rng.random() < 0.3:
-        attrs += " strides [%d, %d]" % cf.strides
-    if cf.dilations != (1, 1):
-        attrs += " dilations [%d, %d]" % cf.dilations
-    if cf.padding != (0, 0, 0, 0):
-        attrs += " padding [%d, %d, %d, %d]" % cf.padding
-    if cf.pad_value is not None:
-        attrs += " pad_value " + cf.pad_value
-    if cf.groups != 1:
-        attrs += " groups %d" % cf.groups
+    attrs = B.conv_attrs(cf.strides, cf.dilations, cf.padding, cf.pad_value,
+                         cf.groups, cf.strides != (1, 1) or rng.random() < 0.3)
     # Some cases compute the operands at run time (lowbit.quantize of f32
     # constants): no compile-time packing of a constant filter.
     runtime = rng.random() < 0.3

@@ -115,16 +115,8 @@ class Conv:
         self.padding, self.pad_value, self.groups = padding, pad_value, groups
 
     def attrs(self):
-        s = ""
-        if self.strides != (1, 1):
-            s += " strides [%d, %d]" % self.strides
-        if self.padding != (0, 0, 0, 0):
-            s += " padding [%d, %d, %d, %d]" % self.padding
-        if self.pad_value is not None:
-            s += " pad_value " + self.pad_value
-        if self.groups != 1:
-            s += " groups %d" % self.groups
-        return s
+        return B.conv_attrs(self.strides, (1, 1), self.padding,
+                            self.pad_value, self.groups)
 
     def out_hw(self, h, w):
         pt, pb, pl, pr = self.padding
@@ -257,6 +249,12 @@ class Chain:
         self.desc.append("max_pool2d%s" % attrs)
         return res, y
 
+    def input_conv(self, shape, ex, cf, ew=B.BIN, first=None):
+        """A random run-time input of `ex` and a first conv2d over it; see
+        conv."""
+        xv = ex.rand(self.rng, shape)
+        return self.conv(self.input(xv, ex), xv, ex, cf, ew=ew, first=first)
+
     # ---- inputs and outputs ----------------------------------------------
 
     def input(self, xv, ex):
@@ -345,12 +343,10 @@ def bb_case(b, rng, label, c, o1, ow, s, pv1, g1, g2, n, tau_kind, o2=None):
     if pv1 is None:
         cf1.padding, cf1.pad_value = (0, 0, 0, 0), None
     h, w = spatial_for(rng, ow, cf1)
-    xv = B.BIN.rand(rng, (n, h, w, c))
-    x = ch.input(xv, B.BIN)
     # The kernel stores the pack when both layers have the same groups (the
     # words are then laid out per group as the kernel computes them).
-    y, dot, eo = ch.conv(x, xv, B.BIN, cf1,
-                         first=True if g1 == g2 else None)
+    y, dot, eo = ch.input_conv((n, h, w, c), B.BIN, cf1,
+                               first=True if g1 == g2 else None)
     t, bits = ch.threshold(y, dot, eo, tau_kind)
     if o2 is None:
         o2 = [3, 5, 7, 64, 65][ch.r(0, 4)] * g2
@@ -366,11 +362,10 @@ def int8_case(b, rng, label, ex, c, cf1, hw, n=1, tau_kind="mixed"):
     conv2d."""
     ch = Chain(b, rng, label).begin()
     ew = B.Elt("int", [2.0 ** -ch.r(3, 6)])
-    xv = ex.rand(rng, (n, hw[0], hw[1], c))
-    x = ch.input(xv, ex)
     # With an input zero point too: the kernel adds the per-channel offsets
     # in its registers before the comparison.
-    y, dot, eo = ch.conv(x, xv, ex, cf1, ew=ew, first=True)
+    y, dot, eo = ch.input_conv((n, hw[0], hw[1], c), ex, cf1, ew=ew,
+                               first=True)
     t, bits = ch.threshold(y, dot, eo, tau_kind)
     cf2 = rand_conv(rng, ch.r(3, 9), h=bits.shape[1], w=bits.shape[2])
     z, dot2, eo2 = ch.conv(t, bits, B.BIN, cf2)
@@ -395,9 +390,7 @@ def pool_case(b, rng, label, c, o1, hw, cf1, kernel, strides, padding, n=1,
               tau_kind="mixed", g2=1):
     """binary conv2d -> threshold -> max_pool2d -> binary conv2d."""
     ch = Chain(b, rng, label).begin()
-    xv = B.BIN.rand(rng, (n, hw[0], hw[1], c))
-    x = ch.input(xv, B.BIN)
-    y, dot, eo = ch.conv(x, xv, B.BIN, cf1, first=True)
+    y, dot, eo = ch.input_conv((n, hw[0], hw[1], c), B.BIN, cf1, first=True)
     t, bits = ch.threshold(y, dot, eo, tau_kind)
     p, pooled = ch.pool(t, bits, kernel, strides, padding)
     cf2 = rand_conv(rng, ch.r(2, 6) * g2, g2, h=pooled.shape[1],
@@ -422,9 +415,7 @@ def tern_case(b, rng, label, ex, c, o1, ow, s, tau_kind, ew2, layer="conv"):
         cf1 = Conv(o1, (3, 3), (s, s), (1, 1, 1, 1),
                    "one" if ex is B.BIN else None)
         h, w = spatial_for(rng, ow, cf1)
-        xv = ex.rand(rng, (1, h, w, c))
-        x = ch.input(xv, ex)
-        y, dot, eo = ch.conv(x, xv, ex, cf1, ew=ex, first=True)
+        y, dot, eo = ch.input_conv((1, h, w, c), ex, cf1, ew=ex, first=True)
         t, vals = ch.threshold(y, dot, eo, tau_kind, levels=2)
         cf2 = Conv(ch.r(3, 24), (3, 3), (1, 1), (1, 1, 1, 1))
         z, dot2, eo2 = ch.conv(t, vals, B.TERN, cf2, ew=ew2)
@@ -438,9 +429,8 @@ def int8_tern_case(b, rng, label, c, cf1, hw):
     ch = Chain(b, rng, label).begin()
     ex = B.Elt("int", [0.25])
     ew = B.Elt("int", [2.0 ** -ch.r(3, 6)])
-    xv = ex.rand(rng, (1, hw[0], hw[1], c))
-    x = ch.input(xv, ex)
-    y, dot, eo = ch.conv(x, xv, ex, cf1, ew=ew, first=True)
+    y, dot, eo = ch.input_conv((1, hw[0], hw[1], c), ex, cf1, ew=ew,
+                               first=True)
     t, vals = ch.threshold(y, dot, eo, "mixed", levels=2)
     cf2 = Conv(ch.r(3, 9), (3, 3), (1, 1), (1, 1, 1, 1))
     z, dot2, eo2 = ch.conv(t, vals, B.TERN, cf2, ew=B.TERN)
@@ -452,10 +442,9 @@ def multi_cases(b, rng):
     # The binary result feeds two binary convs (both printed): the
     # accumulator is packed twice, by packs no kernel may take over.
     ch = Chain(b, rng, "multi-two-convs").begin()
-    xv = B.BIN.rand(rng, (1, 5, 7, 70))
-    x = ch.input(xv, B.BIN)
-    y, dot, eo = ch.conv(x, xv, B.BIN, Conv(65, (3, 3), (1, 1), (1, 1, 1, 1),
-                                            "one"), first=False)
+    y, dot, eo = ch.input_conv(
+        (1, 5, 7, 70), B.BIN, Conv(65, (3, 3), (1, 1), (1, 1, 1, 1), "one"),
+        first=False)
     t, bits = ch.threshold(y, dot, eo)
     z1, d1, e1 = ch.conv(t, bits, B.BIN, Conv(5, (3, 3), (1, 1),
                                               (1, 1, 1, 1), "zero"))
@@ -466,10 +455,9 @@ def multi_cases(b, rng):
 
     # The binary result feeds a conv and is printed unpacked.
     ch = Chain(b, rng, "multi-print-bits").begin()
-    xv = B.BIN.rand(rng, (2, 4, 6, 64))
-    x = ch.input(xv, B.BIN)
-    y, dot, eo = ch.conv(x, xv, B.BIN, Conv(70, (2, 2), (1, 1), (1, 0, 0, 1),
-                                            "zero"), first=False)
+    y, dot, eo = ch.input_conv(
+        (2, 4, 6, 64), B.BIN, Conv(70, (2, 2), (1, 1), (1, 0, 0, 1), "zero"),
+        first=False)
     t, bits = ch.threshold(y, dot, eo)
     z, d2, e2 = ch.conv(t, bits, B.BIN, Conv(4, (3, 3), (2, 1),
                                              (1, 1, 1, 1), "one"))
@@ -479,10 +467,9 @@ def multi_cases(b, rng):
 
     # The accumulator is printed and thresholded.
     ch = Chain(b, rng, "multi-print-acc").begin()
-    xv = B.BIN.rand(rng, (1, 3, 9, 130))
-    x = ch.input(xv, B.BIN)
-    y, dot, eo = ch.conv(x, xv, B.BIN, Conv(20, (1, 3), (1, 1), (0, 0, 1, 1),
-                                            "one"), first=False)
+    y, dot, eo = ch.input_conv(
+        (1, 3, 9, 130), B.BIN, Conv(20, (1, 3), (1, 1), (0, 0, 1, 1), "one"),
+        first=False)
     t, bits = ch.threshold(y, dot, eo)
     z, d2, e2 = ch.conv(t, bits, B.BIN, Conv(6, (3, 3), (1, 1), (1, 1, 1, 1),
                                              "zero"))
@@ -492,10 +479,9 @@ def multi_cases(b, rng):
 
     # Three layers: the middle conv reads a pack and is packed itself.
     ch = Chain(b, rng, "multi-three-layers").begin()
-    xv = B.BIN.rand(rng, (1, 6, 6, 65))
-    x = ch.input(xv, B.BIN)
-    y, dot, eo = ch.conv(x, xv, B.BIN, Conv(64, (3, 3), (1, 1), (1, 1, 1, 1),
-                                            "one"), first=True)
+    y, dot, eo = ch.input_conv(
+        (1, 6, 6, 65), B.BIN, Conv(64, (3, 3), (1, 1), (1, 1, 1, 1), "one"),
+        first=True)
     t, bits = ch.threshold(y, dot, eo)
     y2, dot2, eo2 = ch.conv(t, bits, B.BIN, Conv(70, (3, 3), (1, 1),
                                                  (1, 1, 1, 1), "zero"),
