@@ -161,6 +161,7 @@ LogicalResult mlir::lowbit::buildLowBitToLLVMPipeline(
     pm.addPass(createLowBitArenaAliasScopes());
   if (options.threads > 1)
     pm.addPass(createLowBitLowerParallelDispatch());
+  pm.addPass(createLowBitCheckLLVM());
   return success();
 }
 

@@ -288,4 +288,17 @@ def LowBitLowerParallelDispatch
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
+def LowBitCheckLLVM : Pass<"lowbit-check-llvm", "ModuleOp"> {
+  let summary = "fail if anything is left outside the LLVM dialect";
+  let description = [{
+    The last pass of `--lowbit-to-llvm`. The conversions to the LLVM
+    dialect are partial: an op none of them handles (a vector transfer
+    whose layout has no LLVM lowering, an op a plugin pass added late)
+    stays in the module, and `lowbit-opt` would print a module that is not
+    translatable, or `lowbit-compile` would fail only at translation. This
+    pass reports the first such op at its location, with its name and how
+    many others remain, and fails the pipeline.
+  }];
+}
+
 #endif // LOWBIT_DIALECT_LOWBIT_TRANSFORMS_PASSES_TD
