@@ -184,6 +184,10 @@ Value activationBytes(OpBuilder &b, Location loc, const Problem &p);
 Value splatConstant(OpBuilder &b, Location loc, VectorType type,
                     Attribute value);
 
+/// Marks the scf.for defining `loopResult` (if one does) so that LLVM does
+/// not unroll it.
+void keepRolled(OpBuilder &b, Value loopResult);
+
 /// scf.for from 0 to `ub` by `step` carrying `iter`; `body` is called with
 /// `b` positioned inside the loop and returns the values to yield.
 /// `parallel` marks it `lowbit.parallel`: its iterations write disjoint

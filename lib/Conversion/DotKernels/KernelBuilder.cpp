@@ -110,6 +110,24 @@ SmallVector<Value> mlir::lowbit::dotkernels::buildLoop(
   return SmallVector<Value>(forOp.getResults());
 }
 
+void mlir::lowbit::dotkernels::keepRolled(OpBuilder &b, Value loopResult) {
+  auto forOp = loopResult.getDefiningOp<scf::ForOp>();
+  if (!forOp)
+    return;
+  MLIRContext *ctx = b.getContext();
+  auto unroll = LLVM::LoopUnrollAttr::get(
+      ctx, /*disable=*/b.getBoolAttr(true), /*count=*/{},
+      /*runtimeDisable=*/{}, /*full=*/{}, /*followupUnrolled=*/{},
+      /*followupRemainder=*/{}, /*followupAll=*/{});
+  auto hint = LLVM::LoopAnnotationAttr::get(
+      ctx, /*disableNonforced=*/{}, /*vectorize=*/{}, /*interleave=*/{}, unroll,
+      /*unrollAndJam=*/{}, /*licm=*/{}, /*distribute=*/{},
+      /*pipeline=*/{}, /*peeled=*/{}, /*unswitch=*/{}, /*mustProgress=*/{},
+      /*isVectorized=*/{}, /*startLoc=*/{}, /*endLoc=*/{},
+      /*parallelAccesses=*/{});
+  forOp->setAttr("llvm.loop_annotation", hint);
+}
+
 Value mlir::lowbit::dotkernels::minIndex(OpBuilder &b, Location loc, Value v,
                                          int64_t bound) {
   return arith::MinSIOp::create(b, loc, v,
@@ -266,7 +284,6 @@ private:
     return mask;
   }
   Value dot(Value acc, Value actBytes, Value weightBytes);
-  void keepRolled(Value loopResult);
 
   OpBuilder &b;
   Location loc;
@@ -616,27 +633,6 @@ KernelBuilder::packWeights(std::optional<ArrayRef<int64_t>> w) {
   return {packedV, corrV};
 }
 
-/// Packed weights are only small while LLVM does not fully unroll the
-/// reduction over them: with constant addresses it folds every unpacked
-/// vector into a full-size constant.
-void KernelBuilder::keepRolled(Value loopResult) {
-  auto forOp = loopResult.getDefiningOp<scf::ForOp>();
-  if (!forOp)
-    return;
-  MLIRContext *ctx = b.getContext();
-  auto unroll = LLVM::LoopUnrollAttr::get(
-      ctx, /*disable=*/b.getBoolAttr(true), /*count=*/{},
-      /*runtimeDisable=*/{}, /*full=*/{}, /*followupUnrolled=*/{},
-      /*followupRemainder=*/{}, /*followupAll=*/{});
-  auto hint = LLVM::LoopAnnotationAttr::get(
-      ctx, /*disableNonforced=*/{}, /*vectorize=*/{}, /*interleave=*/{}, unroll,
-      /*unrollAndJam=*/{}, /*licm=*/{}, /*distribute=*/{},
-      /*pipeline=*/{}, /*peeled=*/{}, /*unswitch=*/{}, /*mustProgress=*/{},
-      /*isVectorized=*/{}, /*startLoc=*/{}, /*endLoc=*/{},
-      /*parallelAccesses=*/{});
-  forOp->setAttr("llvm.loop_annotation", hint);
-}
-
 Value KernelBuilder::dot(Value acc, Value actBytes, Value weightBytes) {
   if (group == 2)
     return lowbit::Dot2Op::create(b, loc, acc.getType(), acc, actBytes,
@@ -835,8 +831,12 @@ Value KernelBuilder::build(std::optional<ArrayRef<int64_t>> weights) {
                              [&](Value qs, ValueRange a2) {
                                return kernel(y, x, qs, a2);
                              });
+                    // Packed weights are only small while LLVM does not
+                    // fully unroll the reduction over them: with constant
+                    // addresses it folds every unpacked vector into a
+                    // full-size constant.
                     if (perByte > 1)
-                      keepRolled(reduced.front());
+                      keepRolled(b, reduced.front());
                     return reduced;
                   }));
             }));

@@ -29,6 +29,8 @@
 // word is counted on its own into byte accumulators (2 channels per
 // vector); cnt is one instruction, so there is no carry-save adder.
 // RUN: lowbit-opt --lowbit-lower-binary --lowbit-popcount-kernels="isa=neon" %s | FileCheck %s --check-prefix=NEON
+// NEON: #[[UNROLL:.*]] = #llvm.loop_unroll<disable = true>
+// NEON: #{{.*}} = #llvm.loop_annotation<unroll = #[[UNROLL]]>
 // NEON-LABEL: func.func @bmm
 // NEON:      arith.constant dense<{{.*}}> : tensor<1x1x2x8x2xi64>
 // NEON:      scf.for {{.*}} -> (vector<8xi16>, vector<8xi16>, vector<8xi16>, vector<8xi16>)
@@ -50,6 +52,11 @@
 // NEON-NEXT: %[[C:.*]] = math.ctpop %[[XB]] : vector<16xi8>
 // NEON-NEXT: arith.addi %{{.*}}, %[[C]] : vector<16xi8>
 // NEON-NOT: arith.ori {{.*}} : vector<2xi64>
+// The loop over the words of a window position, and the one over kw
+// around it, stay rolled (unrolled, the loads of every step spill).
+// NEON:      } {llvm.loop_annotation = #[[ROLLED:.*]]}
+// NEON-NEXT: scf.yield
+// NEON-NEXT: } {llvm.loop_annotation = #[[ROLLED]]}
 
 // avx512-vpopcntdq counts 64-bit lanes directly into the accumulators.
 // RUN: lowbit-opt --lowbit-lower-binary --lowbit-popcount-kernels="isa=avx512-vpopcntdq" %s | FileCheck %s --check-prefix=VPOPCNTDQ

@@ -7,7 +7,9 @@
 # cover matmul (tails in rows, in output channels and in the packed
 # reduction: K not a multiple of 64), a GEMV, a long reduction (more than
 # 31 words, so the byte counts are folded several times), one of 4097
-# words (the carry-save kernels' 64-bit fold), batched
+# words (the carry-save kernels' 64-bit fold), conv windows whose narrow
+# counts are widened per kernel row, per window position and per chunk of
+# one position, batched
 # activations with shared weights, and binary conv2d with one and zero
 # padding, strides, dilations, groups (with and without whole vectors of
 # channels per group) and a binary (thresholded) result, chains whose first
@@ -79,6 +81,20 @@ conv("conv_groups_tail", [1, 5, 5, 40], [20, 3, 3, 10], [1, 3, 3, 20], ACC,
      "groups 4")
 conv("conv_binary_out", [1, 6, 6, 96], [24, 3, 3, 96], [1, 6, 6, 24], B,
      "padding [1, 1, 1, 1] pad_value one")
+# Window reductions longer than the narrow accumulators hold, which are
+# then widened at the end of each kernel row (5 words per position), of
+# each window position (11 words), of each chunk of one position (33
+# words); the NEON paired-word kernel's 16-bit lanes (511 pairs) per
+# kernel row (114 words per position) and per chunk (513 pairs).
+conv("conv_rows_fit", [1, 4, 5, 320], [8, 3, 3, 320], [1, 4, 5, 8], ACC,
+     "padding [1, 1, 1, 1] pad_value one")
+conv("conv_position_fit", [1, 3, 4, 704], [8, 3, 3, 704], [1, 3, 4, 8], ACC,
+     "padding [1, 1, 1, 1]")
+conv("conv_position_chunks", [1, 3, 3, 2112], [4, 3, 3, 2112], [1, 1, 1, 4],
+     ACC, "")
+conv("conv_paired_rows", [1, 3, 3, 7296], [4, 3, 3, 7296], [1, 1, 1, 4],
+     ACC, "")
+mm("mm_paired_chunks", [2, 65664], 65664, 4, ACC)
 
 
 
@@ -136,6 +152,8 @@ mm("mm_tern_batched", [2, 3, 2100], 2100, 16, ACC, a=TR, w=TR)
 mm("mm_tern_words", [5, 256], 256, 24, ACC, a=TR, w=TR)
 mm("mm_bin_words", [3, 128], 128, 16, ACC)
 conv("conv_tern_tern", [1, 6, 7, 96], [24, 3, 3, 96], [1, 6, 7, 24], ACC,
+     "padding [1, 1, 1, 1]", w=TR, a=TR)
+conv("conv_tern_rows", [1, 4, 4, 320], [8, 3, 3, 320], [1, 4, 4, 8], ACC,
      "padding [1, 1, 1, 1]", w=TR, a=TR)
 conv("conv_bin_tern_one", [1, 6, 6, 64], [16, 3, 3, 64], [1, 6, 6, 16], ACC,
      "padding [1, 1, 1, 1] pad_value one", w=TR)
