@@ -648,8 +648,8 @@ struct BinaryMatmulLowering : public OpConversionPattern<MatmulOp> {
     OperandKind ka = getKind(lhsT.getElementType());
     OperandKind kw = getKind(rhsT.getElementType());
     RankedTensorType resultType = desc->resultType;
-    int64_t rank = desc->rank, k = desc->k, n = desc->n;
-    bool batched = desc->batched, rhsBatched = desc->rhsBatched;
+    int64_t k = desc->k, n = desc->n;
+    bool rhsBatched = desc->rhsBatched;
     SmallVector<int64_t> accShape = desc->accShape;
 
     EpilogueSpec s = makeEpilogueSpec(op, *x, *w, *z, n, fallback);
@@ -664,31 +664,14 @@ struct BinaryMatmulLowering : public OpConversionPattern<MatmulOp> {
       return failure();
 
     // Loops (b?, m, n, r): r runs over packed words or over K.
-    int64_t loops = rank + 1;
-    SmallVector<AffineExpr> d;
-    for (int64_t i = 0; i < loops; ++i)
-      d.push_back(getAffineDimExpr(i, ctx));
-    AffineExpr dr = d[loops - 1], dn = d[loops - 2], dm = d[loops - 3];
-    SmallVector<utils::IteratorType> iters(loops - 1,
-                                           utils::IteratorType::parallel);
-    iters.push_back(utils::IteratorType::reduction);
-    SmallVector<AffineExpr> aE, wE, oE;
-    if (batched) {
-      aE.push_back(d[0]);
-      oE.push_back(d[0]);
-      if (rhsBatched)
-        wE.push_back(d[0]);
-    }
-    oE.append({dm, dn});
+    MatmulDesc::Loops loops = desc->loops(ctx);
+    AffineExpr dm = loops.m, dn = loops.n, dr = loops.r[0];
+    SmallVector<utils::IteratorType> iters = loops.iters;
 
     Value dot;
     if (isBitKind(ka) && isBitKind(kw)) {
       // Both packed along K; the weights become N-major.
-      aE.append({dm, dr});
-      wE.append({dn, dr});
-      SmallVector<AffineMap> maps = {AffineMap::get(loops, 0, aE, ctx),
-                                     AffineMap::get(loops, 0, wE, ctx),
-                                     AffineMap::get(loops, 0, oE, ctx)};
+      SmallVector<AffineMap> maps = loops.maps({dm, dr}, {dn, dr});
       Planes a = packedSource(rewriter, op.getLhs(), ka);
       if (!a.sign) {
         // [..., M, 1, Kw] -> [..., M, Kw]
@@ -745,11 +728,7 @@ struct BinaryMatmulLowering : public OpConversionPattern<MatmulOp> {
                         wOnes);
     } else {
       // One integer operand: add or subtract it, never multiply.
-      aE.append({dm, dr});
-      wE.append({dr, dn});
-      SmallVector<AffineMap> maps = {AffineMap::get(loops, 0, aE, ctx),
-                                     AffineMap::get(loops, 0, wE, ctx),
-                                     AffineMap::get(loops, 0, oE, ctx)};
+      SmallVector<AffineMap> maps = loops.maps({dm, dr}, {dr, dn});
       QuantBuilder qb(rewriter, loc);
       Value zero = filledTensor(rewriter, loc, accShape, qb.i32(0));
       bool lhsIsInt = ka == OperandKind::Integer;
@@ -769,7 +748,7 @@ struct BinaryMatmulLowering : public OpConversionPattern<MatmulOp> {
           SmallVector<int32_t> zps(intInfo.zeroPoints.begin(),
                                    intInfo.zeroPoints.end());
           inputs.push_back(qb.i32Tensor(zps));
-          maps.insert(maps.begin() + 2, AffineMap::get(loops, 0, {dn}, ctx));
+          maps.insert(maps.begin() + 2, loops.channelMap());
         }
       }
       dot = addSubContraction(rewriter, loc, inputs, zero, maps, iters,

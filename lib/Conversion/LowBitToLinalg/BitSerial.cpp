@@ -165,7 +165,7 @@ struct BitSerialMatmul : public OpConversionPattern<MatmulOp> {
     const QuantInfo *x = &desc->x, *w = &desc->w, *z = &desc->z;
     RankedTensorType rhsT = desc->rhsType, resultType = desc->resultType;
     int64_t k = desc->k, n = desc->n;
-    bool batched = desc->batched, rhsBatched = desc->rhsBatched;
+    bool rhsBatched = desc->rhsBatched;
     SmallVector<int64_t> accShape = desc->accShape;
 
     EpilogueSpec s = makeEpilogueSpec(op, *x, *w, *z, n, fallback);
@@ -210,31 +210,13 @@ struct BitSerialMatmul : public OpConversionPattern<MatmulOp> {
         packBits(rewriter, loc, bitPlanes(rewriter, loc, wT, w->width), word);
 
     // Loops (b?, m, n, i, j, kw).
-    int64_t lead = batched ? 1 : 0;
-    int64_t loops = lead + 5;
-    SmallVector<AffineExpr> d;
-    for (int64_t i = 0; i < loops; ++i)
-      d.push_back(getAffineDimExpr(i, ctx));
-    AffineExpr dm = d[lead], dn = d[lead + 1], di = d[lead + 2],
-               dj = d[lead + 3], dk = d[lead + 4];
-    SmallVector<AffineExpr> aE, wE, oE;
-    if (batched) {
-      aE.push_back(d[0]);
-      oE.push_back(d[0]);
-      if (rhsBatched)
-        wE.push_back(d[0]);
-    }
-    aE.append({dm, di, dk});
-    wE.append({dn, dj, dk});
-    oE.append({dm, dn});
-    SmallVector<utils::IteratorType> iters(lead + 2,
-                                           utils::IteratorType::parallel);
-    iters.append(3, utils::IteratorType::reduction);
-    Value acc = bitSerialReduce(rewriter, loc, aPlanes, wPlanes, accShape,
-                                {AffineMap::get(loops, 0, aE, ctx),
-                                 AffineMap::get(loops, 0, wE, ctx),
-                                 AffineMap::get(loops, 0, oE, ctx)},
-                                iters, lead + 2, lead + 3, *x, *w);
+    MatmulDesc::Loops loops = desc->loops(ctx, /*reductions=*/3);
+    AffineExpr di = loops.r[0], dj = loops.r[1], dk = loops.r[2];
+    int64_t iDim = loops.count - 3, jDim = loops.count - 2;
+    Value acc =
+        bitSerialReduce(rewriter, loc, aPlanes, wPlanes, accShape,
+                        loops.maps({loops.m, di, dk}, {loops.n, dj, dk}),
+                        loops.iters, iDim, jDim, *x, *w);
 
     // Run-time zero-point terms: -za * colsum(w) for non-constant weights,
     // -zw[n] * rowsum(a) when the weights have zero points.
@@ -352,21 +334,10 @@ struct BitSerialConv2D : public OpConversionPattern<Conv2DOp> {
         packBits(rewriter, loc, bitPlanes(rewriter, loc, f5, w->width), word);
 
     // Loops (n, oh, ow, g, oc, kh, kw, i, j, cw).
-    SmallVector<AffineExpr> d;
-    for (int i = 0; i < 10; ++i)
-      d.push_back(getAffineDimExpr(i, ctx));
-    SmallVector<AffineMap> maps = {
-        AffineMap::get(10, 0,
-                       {d[0], d[1] * st[0] + d[5] * dl[0],
-                        d[2] * st[1] + d[6] * dl[1], d[3], d[7], d[9]},
-                       ctx),
-        AffineMap::get(10, 0, {d[3], d[4], d[5], d[6], d[8], d[9]}, ctx),
-        AffineMap::get(10, 0, {d[0], d[1], d[2], d[3], d[4]}, ctx)};
-    SmallVector<utils::IteratorType> iters(5, utils::IteratorType::parallel);
-    iters.append(5, utils::IteratorType::reduction);
-    Value acc5 =
-        bitSerialReduce(rewriter, loc, aPlanes, wPlanes, {nB, oh, ow, g, og},
-                        maps, iters, 7, 8, *x, *w);
+    Value acc5 = bitSerialReduce(
+        rewriter, loc, aPlanes, wPlanes, {nB, oh, ow, g, og},
+        desc->indexingMaps(ctx, /*planes=*/true),
+        Conv2DDesc::iteratorTypes(/*planes=*/true), 7, 8, *x, *w);
     auto accType =
         RankedTensorType::get({nB, oh, ow, o}, rewriter.getI32Type());
     Value acc = tensor::CollapseShapeOp::create(

@@ -181,15 +181,24 @@ FailureOr<Conv2DDesc> mlir::lowbit::describeConv2D(Conv2DOp op,
   return d;
 }
 
-SmallVector<AffineMap> Conv2DDesc::indexingMaps(MLIRContext *ctx) const {
+SmallVector<AffineMap> Conv2DDesc::indexingMaps(MLIRContext *ctx,
+                                                bool planes) const {
+  int64_t n = planes ? 10 : 8;
   SmallVector<AffineExpr> d;
-  for (int i = 0; i < 8; ++i)
+  for (int64_t i = 0; i < n; ++i)
     d.push_back(getAffineDimExpr(i, ctx));
   AffineExpr hIdx = d[1] * strides[0] + d[5] * dilations[0];
   AffineExpr wIdx = d[2] * strides[1] + d[6] * dilations[1];
-  return {AffineMap::get(8, 0, {d[0], hIdx, wIdx, d[3], d[7]}, ctx),
-          AffineMap::get(8, 0, {d[3], d[4], d[5], d[6], d[7]}, ctx),
-          AffineMap::get(8, 0, {d[0], d[1], d[2], d[3], d[4]}, ctx)};
+  SmallVector<AffineExpr> in = {d[0], hIdx, wIdx, d[3]};
+  SmallVector<AffineExpr> filter = {d[3], d[4], d[5], d[6]};
+  if (planes) {
+    in.push_back(d[7]);
+    filter.push_back(d[8]);
+  }
+  in.push_back(d[n - 1]);
+  filter.push_back(d[n - 1]);
+  return {AffineMap::get(n, 0, in, ctx), AffineMap::get(n, 0, filter, ctx),
+          AffineMap::get(n, 0, {d[0], d[1], d[2], d[3], d[4]}, ctx)};
 }
 
 AffineMap Conv2DDesc::channelMap(MLIRContext *ctx) {
@@ -197,9 +206,48 @@ AffineMap Conv2DDesc::channelMap(MLIRContext *ctx) {
       8, 0, {getAffineDimExpr(3, ctx), getAffineDimExpr(4, ctx)}, ctx);
 }
 
-SmallVector<utils::IteratorType> Conv2DDesc::iteratorTypes() {
+MatmulDesc::Loops MatmulDesc::loops(MLIRContext *ctx,
+                                    int64_t reductions) const {
+  Loops l;
+  l.ctx = ctx;
+  l.count = (batched ? 3 : 2) + reductions;
+  l.batched = batched;
+  l.rhsBatched = rhsBatched;
+  int64_t lead = batched ? 1 : 0;
+  l.m = getAffineDimExpr(lead, ctx);
+  l.n = getAffineDimExpr(lead + 1, ctx);
+  for (int64_t i = 0; i < reductions; ++i)
+    l.r.push_back(getAffineDimExpr(lead + 2 + i, ctx));
+  l.iters.assign(lead + 2, utils::IteratorType::parallel);
+  l.iters.append(reductions, utils::IteratorType::reduction);
+  return l;
+}
+
+SmallVector<AffineMap> MatmulDesc::Loops::maps(ArrayRef<AffineExpr> lhs,
+                                               ArrayRef<AffineExpr> rhs) const {
+  AffineExpr b = getAffineDimExpr(0, ctx);
+  SmallVector<AffineExpr> lhsE, rhsE, outE;
+  if (batched) {
+    lhsE.push_back(b);
+    outE.push_back(b);
+    if (rhsBatched)
+      rhsE.push_back(b);
+  }
+  lhsE.append(lhs.begin(), lhs.end());
+  rhsE.append(rhs.begin(), rhs.end());
+  outE.append({m, n});
+  return {AffineMap::get(count, 0, lhsE, ctx),
+          AffineMap::get(count, 0, rhsE, ctx),
+          AffineMap::get(count, 0, outE, ctx)};
+}
+
+AffineMap MatmulDesc::Loops::channelMap() const {
+  return AffineMap::get(count, 0, n);
+}
+
+SmallVector<utils::IteratorType> Conv2DDesc::iteratorTypes(bool planes) {
   SmallVector<utils::IteratorType> iters(5, utils::IteratorType::parallel);
-  iters.append(3, utils::IteratorType::reduction);
+  iters.append(planes ? 5 : 3, utils::IteratorType::reduction);
   return iters;
 }
 
@@ -317,31 +365,14 @@ struct MatmulLowering : public OpConversionPattern<MatmulOp> {
       return failure();
     const QuantInfo *x = &desc->x, *w = &desc->w, *z = &desc->z;
     RankedTensorType resultType = desc->resultType;
-    int64_t rank = desc->rank, k = desc->k, n = desc->n;
-    bool batched = desc->batched, rhsBatched = desc->rhsBatched;
+    int64_t k = desc->k, n = desc->n;
+    bool rhsBatched = desc->rhsBatched;
 
     // Iteration space (b?, m, n, k).
-    int64_t loops = rank + 1;
-    SmallVector<AffineExpr> d;
-    for (int64_t i = 0; i < loops; ++i)
-      d.push_back(getAffineDimExpr(i, ctx));
-    AffineExpr dk = d[loops - 1], dn = d[loops - 2], dm = d[loops - 3];
-    SmallVector<AffineExpr> lhsE, rhsE, outE;
-    if (batched) {
-      lhsE.push_back(d[0]);
-      outE.push_back(d[0]);
-      if (rhsBatched)
-        rhsE.push_back(d[0]);
-    }
-    lhsE.append({dm, dk});
-    rhsE.append({dk, dn});
-    outE.append({dm, dn});
-    SmallVector<AffineMap> maps = {AffineMap::get(loops, 0, lhsE, ctx),
-                                   AffineMap::get(loops, 0, rhsE, ctx),
-                                   AffineMap::get(loops, 0, outE, ctx)};
-    SmallVector<utils::IteratorType> iters(loops - 1,
-                                           utils::IteratorType::parallel);
-    iters.push_back(utils::IteratorType::reduction);
+    MatmulDesc::Loops loops = desc->loops(ctx);
+    AffineExpr dk = loops.r[0];
+    SmallVector<AffineMap> maps = loops.maps({loops.m, dk}, {dk, loops.n});
+    SmallVector<utils::IteratorType> iters = loops.iters;
     SmallVector<int64_t> accShape = desc->accShape;
     QuantBuilder qb(rewriter, loc);
 
@@ -400,7 +431,7 @@ struct MatmulLowering : public OpConversionPattern<MatmulOp> {
     bool perChannelZw = !foldWeights && w->axis >= 0;
     if (perChannelZw) {
       inputs.push_back(qb.i32Tensor(zw));
-      maps.insert(maps.begin() + 2, AffineMap::get(loops, 0, dn));
+      maps.insert(maps.begin() + 2, loops.channelMap());
     }
     Value acc =
         linalg::GenericOp::create(

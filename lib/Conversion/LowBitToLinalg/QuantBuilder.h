@@ -161,6 +161,25 @@ struct MatmulDesc {
   int64_t rank = 2, k = 0, n = 0;
   bool batched = false, rhsBatched = false;
   SmallVector<int64_t> accShape;
+
+  /// The loops (b?, m, n, r0, r1, ...) of a lowering of this matmul, with
+  /// `reductions` reduction loops (packed words, K, bit planes).
+  struct Loops {
+    MLIRContext *ctx;
+    int64_t count;
+    bool batched, rhsBatched;
+    AffineExpr m, n;
+    SmallVector<AffineExpr> r;
+    /// Parallel (b?, m, n), then the reductions.
+    SmallVector<utils::IteratorType> iters;
+    /// The maps of lhs [b?, lhs...], rhs [b? if the rhs is batched,
+    /// rhs...] and the result [b?, m, n].
+    SmallVector<AffineMap> maps(ArrayRef<AffineExpr> lhs,
+                                ArrayRef<AffineExpr> rhs) const;
+    /// The map of a per-output-channel operand [n].
+    AffineMap channelMap() const;
+  };
+  Loops loops(MLIRContext *ctx, int64_t reductions = 1) const;
 };
 
 /// A lowbit.conv2d likewise: NHWC input [batch, h, w, c], OHWI filter
@@ -179,11 +198,15 @@ struct Conv2DDesc {
   }
   /// Maps of the grouped convolution over the loops (n, oh, ow, g, oc, kh,
   /// kw, ic): input [n, h, w, g, ic], filter [g, oc, kh, kw, ic], output
-  /// [n, oh, ow, g, oc]; five parallel loops, then three reductions.
-  SmallVector<AffineMap> indexingMaps(MLIRContext *ctx) const;
+  /// [n, oh, ow, g, oc]; five parallel loops, then three reductions. With
+  /// `planes` (bit-serial), two more reductions i, j before ic run over the
+  /// bit planes of the input [n, h, w, g, i, ic] and the filter [g, oc, kh,
+  /// kw, j, ic].
+  SmallVector<AffineMap> indexingMaps(MLIRContext *ctx,
+                                      bool planes = false) const;
   /// The map of a per-output-channel operand [g, oc] over the same loops.
   static AffineMap channelMap(MLIRContext *ctx);
-  static SmallVector<utils::IteratorType> iteratorTypes();
+  static SmallVector<utils::IteratorType> iteratorTypes(bool planes = false);
 };
 
 /// The description of `op`, or failure after an error on `op`
