@@ -503,128 +503,140 @@ static Value centeredI32(OpBuilder &b, Location l, Value v,
                                q.i32(info.zeroPoint()));
 }
 
-struct AddLowering : public LowBitPattern<AddOp> {
-  using LowBitPattern::LowBitPattern;
+/// The scalar body of an integer lowbit.add / lowbit.mul, given both
+/// operands centered in int32 (`xa`, `ya`).
+using ElementwiseBody =
+    std::function<Value(OpBuilder &, Location, Value xa, Value ya)>;
+
+/// lowbit.add and lowbit.mul: float operands in float32, integer ones
+/// through `Derived::prepare(op, info, kind)`, which checks the op and
+/// returns its scalar body.
+template <typename OpTy, typename Derived>
+struct QuantizedElementwiseLowering : public LowBitPattern<OpTy> {
+  using LowBitPattern<OpTy>::LowBitPattern;
   LogicalResult
-  matchAndRewrite(AddOp op, OpAdaptor adaptor,
+  matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     if (isSupportedFloat(op.getLhs().getType().getElementType()))
       return lowerFloatElementwise(op, adaptor.getLhs(), adaptor.getRhs(),
-                                   rewriter, /*isAdd=*/true);
+                                   rewriter, Derived::kIsAdd);
     FailureOr<ElementwiseInfo> info = readElementwise(op);
     if (failed(info))
       return failure();
-    const QuantInfo *x = &info->x, *y = &info->y, *z = &info->z;
-    std::pair<int32_t, int32_t> act = info->act;
-    RequantKind kind = getRequantKind(op, fallback);
-    RankedTensorType resultType = info->resultType;
-    Type storage = resultType.getElementType();
-
-    // Headroom as in TFLite: 20 bits for 8-bit inputs, 15 for symmetric
-    // int16; in general the largest that keeps (q - zp) << shift in int32.
-    unsigned w = std::max(x->width, y->width);
-    bool centered = x->hasNonZeroZeroPoint() || y->hasNonZeroZeroPoint() ||
-                    !x->isSigned || !y->isSigned;
-    int leftShift = std::min<int>(20, 30 - (centered ? w : w - 1));
-    numerics::AddParams params = numerics::computeAddParams(
-        x->scale(), y->scale(), z->scale(), leftShift);
-
-    bool floatResult = z->isFloat;
+    FailureOr<ElementwiseBody> body =
+        Derived::prepare(op, *info, getRequantKind(op, this->fallback));
+    if (failed(body))
+      return failure();
     Value result = buildElementwise(
-        rewriter, op.getLoc(), resultType, {adaptor.getLhs(), adaptor.getRhs()},
-        {}, 0, [&](OpBuilder &b, Location l, ValueRange a) -> Value {
-          QuantBuilder q(b, l);
-          Value xa = centeredI32(b, l, a[0], *x);
-          Value ya = centeredI32(b, l, a[1], *y);
-          if (floatResult || z->isBinary || kind == RequantKind::Float) {
-            // Dequantize both in float32, add, requantize (PyTorch / ONNX
-            // style with round half to even).
-            Value fx = arith::MulFOp::create(
-                b, l, arith::SIToFPOp::create(b, l, b.getF32Type(), xa),
-                q.f32(x->scale()));
-            Value fy = arith::MulFOp::create(
-                b, l, arith::SIToFPOp::create(b, l, b.getF32Type(), ya),
-                q.f32(y->scale()));
-            Value sum = arith::AddFOp::create(b, l, fx, fy);
-            if (floatResult) {
-              sum = applyFloatActivation(b, l, sum, op.getActivation(),
-                                         op.getClampMin(), op.getClampMax());
-              return truncateFloat(b, l, sum, z->floatType);
-            }
-            if (z->isBinary)
-              return arith::CmpFOp::create(b, l, arith::CmpFPredicate::OLT, sum,
-                                           q.f32(0.0));
-            return quantizeScalar(b, l, sum, q.f32(z->scale()),
-                                  q.i32(z->zeroPoint()), *z, RequantKind::Float,
-                                  storage, act.first, act.second);
-          }
-          Value shift = q.i32(params.leftShift);
-          Value sx = arith::ShLIOp::create(b, l, xa, shift);
-          Value sy = arith::ShLIOp::create(b, l, ya, shift);
-          auto apply = [&](Value v, numerics::QuantizedMultiplier m) {
-            return q.mbqm(v, q.i32(m.multiplier), q.i32(std::max(m.shift, 0)),
-                          q.i32(std::max(-m.shift, 0)));
-          };
-          Value sum = arith::AddIOp::create(b, l, apply(sx, params.input1),
-                                            apply(sy, params.input2));
-          Value r = arith::AddIOp::create(b, l, apply(sum, params.output),
-                                          q.i32(z->zeroPoint()));
-          return q.narrow(q.clampI(r, q.i32(act.first), q.i32(act.second)),
-                          storage);
+        rewriter, op.getLoc(), info->resultType,
+        {adaptor.getLhs(), adaptor.getRhs()}, {}, 0,
+        [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+          return (*body)(b, l, centeredI32(b, l, a[0], info->x),
+                         centeredI32(b, l, a[1], info->y));
         });
     rewriter.replaceOp(op, result);
     return success();
   }
 };
 
-struct MulLowering : public LowBitPattern<MulOp> {
-  using LowBitPattern::LowBitPattern;
-  LogicalResult
-  matchAndRewrite(MulOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    if (isSupportedFloat(op.getLhs().getType().getElementType()))
-      return lowerFloatElementwise(op, adaptor.getLhs(), adaptor.getRhs(),
-                                   rewriter, /*isAdd=*/false);
-    FailureOr<ElementwiseInfo> info = readElementwise(op);
-    if (failed(info))
-      return failure();
-    const QuantInfo *x = &info->x, *y = &info->y, *z = &info->z;
-    std::pair<int32_t, int32_t> act = info->act;
-    RequantKind kind = getRequantKind(op, fallback);
-    RankedTensorType resultType = info->resultType;
-    Type storage = resultType.getElementType();
-    int64_t bound = x->maxAbsCentered() * y->maxAbsCentered();
+struct AddLowering : public QuantizedElementwiseLowering<AddOp, AddLowering> {
+  using QuantizedElementwiseLowering::QuantizedElementwiseLowering;
+  static constexpr bool kIsAdd = true;
+
+  static FailureOr<ElementwiseBody>
+  prepare(AddOp op, const ElementwiseInfo &info, RequantKind kind) {
+    QuantInfo x = info.x, y = info.y, z = info.z;
+    std::pair<int32_t, int32_t> act = info.act;
+    Type storage = info.resultType.getElementType();
+    // Headroom as in TFLite: 20 bits for 8-bit inputs, 15 for symmetric
+    // int16; in general the largest that keeps (q - zp) << shift in int32.
+    unsigned w = std::max(x.width, y.width);
+    bool centered = x.hasNonZeroZeroPoint() || y.hasNonZeroZeroPoint() ||
+                    !x.isSigned || !y.isSigned;
+    int leftShift = std::min<int>(20, 30 - (centered ? w : w - 1));
+    numerics::AddParams params =
+        numerics::computeAddParams(x.scale(), y.scale(), z.scale(), leftShift);
+    Activation activation = op.getActivation();
+    std::optional<APFloat> clampMin = op.getClampMin(),
+                           clampMax = op.getClampMax();
+    return ElementwiseBody([=](OpBuilder &b, Location l, Value xa,
+                               Value ya) -> Value {
+      QuantBuilder q(b, l);
+      if (z.isFloat || z.isBinary || kind == RequantKind::Float) {
+        // Dequantize both in float32, add, requantize (PyTorch / ONNX style
+        // with round half to even).
+        Value fx = arith::MulFOp::create(
+            b, l, arith::SIToFPOp::create(b, l, b.getF32Type(), xa),
+            q.f32(x.scale()));
+        Value fy = arith::MulFOp::create(
+            b, l, arith::SIToFPOp::create(b, l, b.getF32Type(), ya),
+            q.f32(y.scale()));
+        Value sum = arith::AddFOp::create(b, l, fx, fy);
+        if (z.isFloat) {
+          sum = applyFloatActivation(b, l, sum, activation, clampMin, clampMax);
+          return truncateFloat(b, l, sum, z.floatType);
+        }
+        if (z.isBinary)
+          return arith::CmpFOp::create(b, l, arith::CmpFPredicate::OLT, sum,
+                                       q.f32(0.0));
+        return quantizeScalar(b, l, sum, q.f32(z.scale()), q.i32(z.zeroPoint()),
+                              z, RequantKind::Float, storage, act.first,
+                              act.second);
+      }
+      Value shift = q.i32(params.leftShift);
+      Value sx = arith::ShLIOp::create(b, l, xa, shift);
+      Value sy = arith::ShLIOp::create(b, l, ya, shift);
+      auto apply = [&](Value v, numerics::QuantizedMultiplier m) {
+        return q.mbqm(v, q.i32(m.multiplier), q.i32(std::max(m.shift, 0)),
+                      q.i32(std::max(-m.shift, 0)));
+      };
+      Value sum = arith::AddIOp::create(b, l, apply(sx, params.input1),
+                                        apply(sy, params.input2));
+      Value r = arith::AddIOp::create(b, l, apply(sum, params.output),
+                                      q.i32(z.zeroPoint()));
+      return q.narrow(q.clampI(r, q.i32(act.first), q.i32(act.second)),
+                      storage);
+    });
+  }
+};
+
+struct MulLowering : public QuantizedElementwiseLowering<MulOp, MulLowering> {
+  using QuantizedElementwiseLowering::QuantizedElementwiseLowering;
+  static constexpr bool kIsAdd = false;
+
+  static FailureOr<ElementwiseBody>
+  prepare(MulOp op, const ElementwiseInfo &info, RequantKind kind) {
+    QuantInfo x = info.x, y = info.y, z = info.z;
+    std::pair<int32_t, int32_t> act = info.act;
+    Type storage = info.resultType.getElementType();
+    int64_t bound = x.maxAbsCentered() * y.maxAbsCentered();
     if (bound > std::numeric_limits<int32_t>::max())
       return op.emitOpError("the product of ")
              << op.getLhs().getType().getElementType() << " and "
              << op.getRhs().getType().getElementType() << " can overflow int32";
-    double sxy = x->scale() * y->scale();
-    RequantParams p =
-        computeRequantParams({z->isFloat ? 1.0 : sxy / z->scale()},
-                             {z->isFloat ? 1.0f
-                                         : static_cast<float>(x->scale()) *
-                                               static_cast<float>(y->scale()) /
-                                               static_cast<float>(z->scale())});
-    Value result = buildElementwise(
-        rewriter, op.getLoc(), resultType, {adaptor.getLhs(), adaptor.getRhs()},
-        {}, 0, [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+    double sxy = x.scale() * y.scale();
+    float sxyF = static_cast<float>(x.scale()) * static_cast<float>(y.scale());
+    RequantParams p = computeRequantParams(
+        {z.isFloat ? 1.0 : sxy / z.scale()},
+        {z.isFloat ? 1.0f : sxyF / static_cast<float>(z.scale())});
+    Activation activation = op.getActivation();
+    std::optional<APFloat> clampMin = op.getClampMin(),
+                           clampMax = op.getClampMax();
+    return ElementwiseBody(
+        [=](OpBuilder &b, Location l, Value xa, Value ya) -> Value {
           QuantBuilder q(b, l);
-          Value xa = centeredI32(b, l, a[0], *x);
-          Value ya = centeredI32(b, l, a[1], *y);
           Value prod = arith::MulIOp::create(b, l, xa, ya);
-          if (z->isBinary)
+          if (z.isBinary)
             return arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, prod,
                                          q.i32(0));
-          if (z->isFloat) {
+          if (z.isFloat) {
             Value f = arith::MulFOp::create(
                 b, l, arith::SIToFPOp::create(b, l, b.getF32Type(), prod),
-                q.f32(static_cast<float>(x->scale()) *
-                      static_cast<float>(y->scale())));
-            f = applyFloatActivation(b, l, f, op.getActivation(),
-                                     op.getClampMin(), op.getClampMax());
-            return truncateFloat(b, l, f, z->floatType);
+                q.f32(sxyF));
+            f = applyFloatActivation(b, l, f, activation, clampMin, clampMax);
+            return truncateFloat(b, l, f, z.floatType);
           }
-          Value zp = q.i32(z->zeroPoint());
+          Value zp = q.i32(z.zeroPoint());
           Value lo = q.i32(act.first), hi = q.i32(act.second);
           Value r;
           if (kind == RequantKind::Float) {
@@ -636,8 +648,6 @@ struct MulLowering : public LowBitPattern<MulOp> {
           }
           return q.narrow(r, storage);
         });
-    rewriter.replaceOp(op, result);
-    return success();
   }
 };
 
