@@ -20,7 +20,7 @@ func.func @tc(%x: tensor<1x6x7x96x!t>) -> tensor<1x6x7x24x!quant.uniform<i32:f32
 
 // AVX512: remark: kernel: binary popcount (avx512-vpopcntdq), conv2d 42 x 1152 bits x 24, tile 4 x 24
 // GENERIC: remark: kernel: binary popcount (sse2), conv2d 42 x 1152 bits x 24, tile 2 x 4
-// A64: remark: kernel: binary popcount (neon), conv2d 42 x 1152 bits x 24, tile 4 x 8
+// A64: remark: kernel: binary popcount (neon, two words per XOR), conv2d 42 x 1152 bits x 24, tile 4 x 8
 func.func @bc(%x: tensor<1x6x7x96x!lowbit.binary>) -> tensor<1x6x7x24x!quant.uniform<i32:f32, 1.0>> {
   %w = lowbit.constant dense<1> : tensor<24x3x3x96xi8> as tensor<24x3x3x96x!lowbit.binary>
   %y = lowbit.conv2d %x, %w padding [1, 1, 1, 1] pad_value one : tensor<1x6x7x96x!lowbit.binary>, tensor<24x3x3x96x!lowbit.binary> -> tensor<1x6x7x24x!quant.uniform<i32:f32, 1.0>>

@@ -1056,10 +1056,11 @@ struct PopcountKernelsPass
         auto [rows, cols] = tileFor(p, k);
         emitRemark(p.op.getLoc())
             << "kernel: " << (p.ternary ? "ternary" : "binary") << " popcount ("
-            << isa << "), " << (p.isMatmul ? "matmul " : "conv2d ")
-            << p.batch * p.oh * p.ow << " x " << p.kh * p.kw * p.c * 64
-            << " bits x " << p.g * p.oc << ", tile " << rows << " x "
-            << cols * k.lanes << (p.pack ? ", packed sign stored" : "");
+            << isa << (k.paired ? ", two words per XOR" : "") << "), "
+            << (p.isMatmul ? "matmul " : "conv2d ") << p.batch * p.oh * p.ow
+            << " x " << p.kh * p.kw * p.c * 64 << " bits x " << p.g * p.oc
+            << ", tile " << rows << " x " << cols * k.lanes
+            << (p.pack ? ", packed sign stored" : "");
       }
       if (p.pack) {
         // Built where the pack is, after its thresholds and zero words; it
