@@ -51,8 +51,9 @@ static OperandKind getKind(Type element) {
 /// A result with no elements (M, N, a batch or a spatial size of 0) is an
 /// empty tensor: nothing to compute, and the packed views of the operands
 /// would be zero-sized subviews that memref rejects.
-static bool replaceEmptyResult(Operation *op, const TypeConverter *converter,
-                               ConversionPatternRewriter &rewriter) {
+bool mlir::lowbit::replaceEmptyResult(Operation *op,
+                                      const TypeConverter *converter,
+                                      ConversionPatternRewriter &rewriter) {
   auto type = cast<RankedTensorType>(op->getResult(0).getType());
   if (type.getNumElements() != 0)
     return false;
@@ -625,36 +626,28 @@ namespace {
 // matmul
 //===----------------------------------------------------------------------===//
 
-struct BinaryMatmulLowering : public OpConversionPattern<MatmulOp> {
-  BinaryMatmulLowering(const TypeConverter &tc, MLIRContext *ctx,
-                       RequantKind fb)
-      : OpConversionPattern(tc, ctx), fallback(fb) {}
-  RequantKind fallback;
+struct BinaryMatmulLowering
+    : public ContractionLowering<MatmulOp, BinaryMatmulLowering,
+                                 /*ReplaceEmpty=*/true> {
+  using ContractionLowering::ContractionLowering;
 
-  LogicalResult
-  matchAndRewrite(MatmulOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    if (!isBinaryLoweringOp(op) || isBitSerialOp(op))
-      return failure();
-    if (replaceEmptyResult(op, getTypeConverter(), rewriter))
-      return success();
+  static bool takes(MatmulOp op) {
+    return isBinaryLoweringOp(op) && !isBitSerialOp(op);
+  }
+
+  FailureOr<Value> accumulate(MatmulOp op, OpAdaptor adaptor,
+                              ConversionPatternRewriter &rewriter,
+                              const MatmulDesc &desc, EpilogueSpec &s) const {
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
-    FailureOr<MatmulDesc> desc = describeMatmul(op, *getTypeConverter());
-    if (failed(desc))
-      return failure();
-    const QuantInfo *x = &desc->x, *w = &desc->w, *z = &desc->z;
-    RankedTensorType lhsT = desc->lhsType, rhsT = desc->rhsType;
+    const QuantInfo *x = &desc.x, *w = &desc.w;
+    RankedTensorType lhsT = desc.lhsType, rhsT = desc.rhsType;
     OperandKind ka = getKind(lhsT.getElementType());
     OperandKind kw = getKind(rhsT.getElementType());
-    RankedTensorType resultType = desc->resultType;
-    int64_t k = desc->k, n = desc->n;
-    bool rhsBatched = desc->rhsBatched;
-    SmallVector<int64_t> accShape = desc->accShape;
+    int64_t k = desc.k, n = desc.n;
+    bool rhsBatched = desc.rhsBatched;
+    SmallVector<int64_t> accShape = desc.accShape;
 
-    EpilogueSpec s = makeEpilogueSpec(op, *x, *w, *z, n, fallback);
-    if (failed(prepareBias(op, op.getBias(), adaptor.getBias(), s)))
-      return failure();
     bool zeroPointFolded = ka == OperandKind::Integer && isBitKind(kw) &&
                            !rhsBatched && x->axis < 0 &&
                            foldActivationZeroPoint(
@@ -664,7 +657,7 @@ struct BinaryMatmulLowering : public OpConversionPattern<MatmulOp> {
       return failure();
 
     // Loops (b?, m, n, r): r runs over packed words or over K.
-    MatmulDesc::Loops loops = desc->loops(ctx);
+    MatmulDesc::Loops loops = desc.loops(ctx);
     AffineExpr dm = loops.m, dn = loops.n, dr = loops.r[0];
     SmallVector<utils::IteratorType> iters = loops.iters;
 
@@ -754,8 +747,7 @@ struct BinaryMatmulLowering : public OpConversionPattern<MatmulOp> {
       dot = addSubContraction(rewriter, loc, inputs, zero, maps, iters,
                               lhsIsInt, intInfo, bitKind, zeroPointFolded);
     }
-    rewriter.replaceOp(op, buildEpilogue(rewriter, loc, dot, resultType, s));
-    return success();
+    return dot;
   }
 };
 
@@ -763,41 +755,33 @@ struct BinaryMatmulLowering : public OpConversionPattern<MatmulOp> {
 // conv2d
 //===----------------------------------------------------------------------===//
 
-struct BinaryConv2DLowering : public OpConversionPattern<Conv2DOp> {
-  BinaryConv2DLowering(const TypeConverter &tc, MLIRContext *ctx,
-                       RequantKind fb)
-      : OpConversionPattern(tc, ctx), fallback(fb) {}
-  RequantKind fallback;
+struct BinaryConv2DLowering
+    : public ContractionLowering<Conv2DOp, BinaryConv2DLowering,
+                                 /*ReplaceEmpty=*/true> {
+  using ContractionLowering::ContractionLowering;
 
-  LogicalResult
-  matchAndRewrite(Conv2DOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    if (!isBinaryLoweringOp(op) || isBitSerialOp(op))
-      return failure();
-    if (replaceEmptyResult(op, getTypeConverter(), rewriter))
-      return success();
+  static bool takes(Conv2DOp op) {
+    return isBinaryLoweringOp(op) && !isBitSerialOp(op);
+  }
+
+  FailureOr<Value> accumulate(Conv2DOp op, OpAdaptor adaptor,
+                              ConversionPatternRewriter &rewriter,
+                              const Conv2DDesc &desc, EpilogueSpec &s) const {
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
-    FailureOr<Conv2DDesc> desc = describeConv2D(op, *getTypeConverter());
-    if (failed(desc))
-      return failure();
-    const QuantInfo *x = &desc->x, *w = &desc->w, *z = &desc->z;
-    OperandKind ka = getKind(desc->inType.getElementType());
-    OperandKind kw = getKind(desc->filterType.getElementType());
-    RankedTensorType resultType = desc->resultType;
-    int64_t nB = desc->batch, h = desc->h, wd = desc->w_;
-    int64_t o = desc->o, kh = desc->kh, kwd = desc->kw;
-    int64_t g = desc->groups, cg = desc->cg, og = desc->og;
-    ArrayRef<int64_t> st = desc->strides, dl = desc->dilations;
-    ArrayRef<int64_t> pad = desc->padding;
-    int64_t oh = desc->oh, ow = desc->ow;
-    bool anyPad = desc->hasPadding();
-    int64_t k = desc->k;
+    const QuantInfo *x = &desc.x, *w = &desc.w;
+    OperandKind ka = getKind(desc.inType.getElementType());
+    OperandKind kw = getKind(desc.filterType.getElementType());
+    int64_t nB = desc.batch, h = desc.h, wd = desc.w_;
+    int64_t o = desc.o, kh = desc.kh, kwd = desc.kw;
+    int64_t g = desc.groups, cg = desc.cg, og = desc.og;
+    ArrayRef<int64_t> st = desc.strides, dl = desc.dilations;
+    ArrayRef<int64_t> pad = desc.padding;
+    int64_t oh = desc.oh, ow = desc.ow;
+    bool anyPad = desc.hasPadding();
+    int64_t k = desc.k;
     QuantBuilder qb(rewriter, loc);
 
-    EpilogueSpec s = makeEpilogueSpec(op, *x, *w, *z, o, fallback);
-    if (failed(prepareBias(op, op.getBias(), adaptor.getBias(), s)))
-      return failure();
     // The input pads with its zero point, so the fold holds at padded taps
     // too. Filters are OHWI: output channel = index / (KH * KW * C/G).
     bool zeroPointFolded = ka == OperandKind::Integer && isBitKind(kw) &&
@@ -811,7 +795,7 @@ struct BinaryConv2DLowering : public OpConversionPattern<Conv2DOp> {
     // Loops (n, oh, ow, g, oc, kh, kw, r), r over packed words.
     SmallVector<utils::IteratorType> iters = Conv2DDesc::iteratorTypes();
     SmallVector<int64_t> acc5Shape = {nB, oh, ow, g, og};
-    SmallVector<AffineMap> maps = desc->indexingMaps(ctx);
+    SmallVector<AffineMap> maps = desc.indexingMaps(ctx);
 
     auto padSpatial = [&](Value v, TypedAttr value) -> Value {
       if (!anyPad)
@@ -993,8 +977,7 @@ struct BinaryConv2DLowering : public OpConversionPattern<Conv2DOp> {
         rewriter, loc,
         RankedTensorType::get({nB, oh, ow, o}, rewriter.getI32Type()), acc5,
         ArrayRef<ReassociationIndices>{{0}, {1}, {2}, {3, 4}});
-    rewriter.replaceOp(op, buildEpilogue(rewriter, loc, acc, resultType, s));
-    return success();
+    return acc;
   }
 
   /// The padding correction of constant weights (stored values `w`, OHWI,

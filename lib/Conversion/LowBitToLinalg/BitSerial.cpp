@@ -147,30 +147,24 @@ static Value bitSerialReduce(OpBuilder &b, Location loc, Value aPlanes,
 
 namespace {
 
-struct BitSerialMatmul : public OpConversionPattern<MatmulOp> {
-  BitSerialMatmul(const TypeConverter &tc, MLIRContext *ctx, RequantKind fb)
-      : OpConversionPattern(tc, ctx, /*benefit=*/2), fallback(fb) {}
-  RequantKind fallback;
+struct BitSerialMatmul
+    : public ContractionLowering<MatmulOp, BitSerialMatmul,
+                                 /*ReplaceEmpty=*/false, /*Benefit=*/2> {
+  using ContractionLowering::ContractionLowering;
 
-  LogicalResult
-  matchAndRewrite(MatmulOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    if (!isBitSerialOp(op))
-      return failure();
+  static bool takes(MatmulOp op) { return isBitSerialOp(op); }
+
+  FailureOr<Value> accumulate(MatmulOp op, OpAdaptor adaptor,
+                              ConversionPatternRewriter &rewriter,
+                              const MatmulDesc &desc, EpilogueSpec &s) const {
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
-    FailureOr<MatmulDesc> desc = describeMatmul(op, *getTypeConverter());
-    if (failed(desc))
-      return failure();
-    const QuantInfo *x = &desc->x, *w = &desc->w, *z = &desc->z;
-    RankedTensorType rhsT = desc->rhsType, resultType = desc->resultType;
-    int64_t k = desc->k, n = desc->n;
-    bool rhsBatched = desc->rhsBatched;
-    SmallVector<int64_t> accShape = desc->accShape;
+    const QuantInfo *x = &desc.x, *w = &desc.w;
+    RankedTensorType rhsT = desc.rhsType;
+    int64_t k = desc.k, n = desc.n;
+    bool rhsBatched = desc.rhsBatched;
+    SmallVector<int64_t> accShape = desc.accShape;
 
-    EpilogueSpec s = makeEpilogueSpec(op, *x, *w, *z, n, fallback);
-    if (failed(prepareBias(op, op.getBias(), adaptor.getBias(), s)))
-      return failure();
     int64_t za = x->zeroPoint();
     // Weight column sums: at compile time for constants, else at run time.
     FailureOr<SmallVector<int64_t>> wValues =
@@ -210,7 +204,7 @@ struct BitSerialMatmul : public OpConversionPattern<MatmulOp> {
         packBits(rewriter, loc, bitPlanes(rewriter, loc, wT, w->width), word);
 
     // Loops (b?, m, n, i, j, kw).
-    MatmulDesc::Loops loops = desc->loops(ctx, /*reductions=*/3);
+    MatmulDesc::Loops loops = desc.loops(ctx, /*reductions=*/3);
     AffineExpr di = loops.r[0], dj = loops.r[1], dk = loops.r[2];
     int64_t iDim = loops.count - 3, jDim = loops.count - 2;
     Value acc =
@@ -248,39 +242,31 @@ struct BitSerialMatmul : public OpConversionPattern<MatmulOp> {
       acc = subtractWeightZeroPointTerm(
           rewriter, loc, acc,
           sumLastDim(rewriter, loc, adaptor.getLhs(), x->isSigned), *w, n);
-    rewriter.replaceOp(op, buildEpilogue(rewriter, loc, acc, resultType, s));
-    return success();
+    return acc;
   }
 };
 
-struct BitSerialConv2D : public OpConversionPattern<Conv2DOp> {
-  BitSerialConv2D(const TypeConverter &tc, MLIRContext *ctx, RequantKind fb)
-      : OpConversionPattern(tc, ctx, /*benefit=*/2), fallback(fb) {}
-  RequantKind fallback;
+struct BitSerialConv2D
+    : public ContractionLowering<Conv2DOp, BitSerialConv2D,
+                                 /*ReplaceEmpty=*/false, /*Benefit=*/2> {
+  using ContractionLowering::ContractionLowering;
 
-  LogicalResult
-  matchAndRewrite(Conv2DOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    if (!isBitSerialOp(op))
-      return failure();
+  static bool takes(Conv2DOp op) { return isBitSerialOp(op); }
+
+  FailureOr<Value> accumulate(Conv2DOp op, OpAdaptor adaptor,
+                              ConversionPatternRewriter &rewriter,
+                              const Conv2DDesc &desc, EpilogueSpec &s) const {
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
-    FailureOr<Conv2DDesc> desc = describeConv2D(op, *getTypeConverter());
-    if (failed(desc))
-      return failure();
-    const QuantInfo *x = &desc->x, *w = &desc->w, *z = &desc->z;
-    RankedTensorType resultType = desc->resultType;
-    int64_t nB = desc->batch, h = desc->h, wd = desc->w_, c = desc->c;
-    int64_t o = desc->o, kh = desc->kh, kw = desc->kw;
-    int64_t g = desc->groups, cg = desc->cg, og = desc->og;
-    ArrayRef<int64_t> st = desc->strides, dl = desc->dilations;
-    ArrayRef<int64_t> pad = desc->padding;
-    int64_t oh = desc->oh, ow = desc->ow, k = desc->k;
+    const QuantInfo *x = &desc.x, *w = &desc.w;
+    int64_t nB = desc.batch, h = desc.h, wd = desc.w_, c = desc.c;
+    int64_t o = desc.o, kh = desc.kh, kw = desc.kw;
+    int64_t g = desc.groups, cg = desc.cg, og = desc.og;
+    ArrayRef<int64_t> st = desc.strides, dl = desc.dilations;
+    ArrayRef<int64_t> pad = desc.padding;
+    int64_t oh = desc.oh, ow = desc.ow, k = desc.k;
     int64_t za = x->zeroPoint();
 
-    EpilogueSpec s = makeEpilogueSpec(op, *x, *w, *z, o, fallback);
-    if (failed(prepareBias(op, op.getBias(), adaptor.getBias(), s)))
-      return failure();
     FailureOr<SmallVector<int64_t>> fValues =
         getConstantStoredValues(op.getFilter());
     if (succeeded(fValues))
@@ -336,7 +322,7 @@ struct BitSerialConv2D : public OpConversionPattern<Conv2DOp> {
     // Loops (n, oh, ow, g, oc, kh, kw, i, j, cw).
     Value acc5 = bitSerialReduce(
         rewriter, loc, aPlanes, wPlanes, {nB, oh, ow, g, og},
-        desc->indexingMaps(ctx, /*planes=*/true),
+        desc.indexingMaps(ctx, /*planes=*/true),
         Conv2DDesc::iteratorTypes(/*planes=*/true), 7, 8, *x, *w);
     auto accType =
         RankedTensorType::get({nB, oh, ow, o}, rewriter.getI32Type());
@@ -357,8 +343,7 @@ struct BitSerialConv2D : public OpConversionPattern<Conv2DOp> {
                 nb, l, v[0], arith::MulIOp::create(nb, l, v[1], q.i32(za)));
           });
     }
-    rewriter.replaceOp(op, buildEpilogue(rewriter, loc, acc, resultType, s));
-    return success();
+    return acc;
   }
 };
 

@@ -272,6 +272,62 @@ LogicalResult prepareBias(Operation *op, Value origBias, Value convertedBias,
 LogicalResult checkAccumulatorBound(Operation *op, int64_t k,
                                     const EpilogueSpec &s);
 
+/// A result without elements becomes an empty tensor of its storage type
+/// (nothing to compute); false if `op`'s result has elements.
+bool replaceEmptyResult(Operation *op, const TypeConverter *converter,
+                        ConversionPatternRewriter &rewriter);
+
+inline FailureOr<MatmulDesc> describeContraction(MatmulOp op,
+                                                 const TypeConverter &tc) {
+  return describeMatmul(op, tc);
+}
+inline FailureOr<Conv2DDesc> describeContraction(Conv2DOp op,
+                                                 const TypeConverter &tc) {
+  return describeConv2D(op, tc);
+}
+inline int64_t outputChannels(const MatmulDesc &d) { return d.n; }
+inline int64_t outputChannels(const Conv2DDesc &d) { return d.o; }
+
+/// The frame of a lowering of a quantized matmul or conv2d to an int32
+/// accumulator and the shared epilogue: `Derived::takes(op)` picks the ops;
+/// the op is described (MatmulDesc, Conv2DDesc) and its epilogue specified
+/// with the bias folded in; `Derived::accumulate(op, adaptor, rewriter,
+/// desc, spec)` builds the accumulator, adding the offsets it folds to the
+/// specification; the epilogue (offsets, bias, requantization) finishes
+/// it. With `ReplaceEmpty`, a result without elements is an empty tensor.
+template <typename OpTy, typename Derived, bool ReplaceEmpty,
+          unsigned Benefit = 1>
+struct ContractionLowering : public OpConversionPattern<OpTy> {
+  ContractionLowering(const TypeConverter &tc, MLIRContext *ctx,
+                      RequantKind fallback)
+      : OpConversionPattern<OpTy>(tc, ctx, Benefit), fallback(fallback) {}
+  RequantKind fallback;
+
+  LogicalResult
+  matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (!Derived::takes(op))
+      return failure();
+    if (ReplaceEmpty &&
+        replaceEmptyResult(op, this->getTypeConverter(), rewriter))
+      return success();
+    auto desc = describeContraction(op, *this->getTypeConverter());
+    if (failed(desc))
+      return failure();
+    EpilogueSpec s = makeEpilogueSpec(op, desc->x, desc->w, desc->z,
+                                      outputChannels(*desc), fallback);
+    if (failed(prepareBias(op, op.getBias(), adaptor.getBias(), s)))
+      return failure();
+    FailureOr<Value> acc = static_cast<const Derived *>(this)->accumulate(
+        op, adaptor, rewriter, *desc, s);
+    if (failed(acc))
+      return failure();
+    rewriter.replaceOp(
+        op, buildEpilogue(rewriter, op.getLoc(), *acc, desc->resultType, s));
+    return success();
+  }
+};
+
 /// Patterns of the contraction and pooling families.
 void populateContractionPatterns(const TypeConverter &converter,
                                  RewritePatternSet &patterns,
