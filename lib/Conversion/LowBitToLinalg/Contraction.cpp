@@ -391,10 +391,6 @@ struct MatmulLowering : public OpConversionPattern<MatmulOp> {
                             b, l, Value(arith::AddFOp::create(b, l, a[2], p)));
                       })
                       .getResult(0);
-      if (x->floatType.isF32()) {
-        // ExtF from f32 to f32 is invalid; rebuild without it is not
-        // needed because canonicalization folds identity casts below.
-      }
       rewriter.replaceOp(
           op, buildFloatEpilogue(rewriter, loc, acc, adaptor.getBias(),
                                  resultType, op.getActivation(),
