@@ -65,3 +65,6 @@ measure "binary 3x3 conv 256->256 at 14x14" "$WORK/c256.mlir"
 python3 "$HERE/../binary_conv/gen.py" "$WORK/c64.mlir" "$WORK/z64.mlir" \
   "$WORK/c64.c" 64 64 14 14
 measure "binary 3x3 conv 64->64 at 14x14" "$WORK/c64.mlir"
+# Each 128 binary MACs take an eor, a cnt and one instruction that merges
+# the count into an accumulator (add, addp, uadalp), loads aside.
+echo "bound of any eor + cnt kernel without loads: $(python3 -c 'print(f"{128/3:.1f}")') binary MACs per instruction"
