@@ -698,6 +698,8 @@ Value PopKernelBuilder::build() {
                                       scf::YieldOp::create(
                                           b, loc, step(iv[0], iv[1], i, na));
                                     });
+                                if (isa.rolledWindow)
+                                  keepRolled(b, inner.getResult(0));
                                 return widen(a, inner.getResults());
                               });
                 }
