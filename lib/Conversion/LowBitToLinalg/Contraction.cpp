@@ -324,13 +324,11 @@ LogicalResult mlir::lowbit::checkAccumulatorBound(Operation *op, int64_t k,
   return success();
 }
 
-/// Float contractions: f32 accumulator + bias, activation, rounding to the
-/// result's float type.
-static Value buildFloatEpilogue(OpBuilder &b, Location loc, Value acc,
-                                Value bias, RankedTensorType resultType,
-                                Activation activation,
-                                std::optional<APFloat> clampMin,
-                                std::optional<APFloat> clampMax) {
+Value mlir::lowbit::buildFloatEpilogue(OpBuilder &b, Location loc, Value acc,
+                                       Value bias, RankedTensorType resultType,
+                                       Activation activation,
+                                       std::optional<APFloat> clampMin,
+                                       std::optional<APFloat> clampMax) {
   auto to = cast<FloatType>(resultType.getElementType());
   SmallVector<Value> channel;
   if (bias)
@@ -348,32 +346,27 @@ static Value buildFloatEpilogue(OpBuilder &b, Location loc, Value acc,
 
 namespace {
 
-struct MatmulLowering : public OpConversionPattern<MatmulOp> {
-  MatmulLowering(const TypeConverter &tc, MLIRContext *ctx, RequantKind fb)
-      : OpConversionPattern(tc, ctx), fallback(fb) {}
-  RequantKind fallback;
+struct MatmulLowering : public ContractionLowering<MatmulOp, MatmulLowering,
+                                                   /*ReplaceEmpty=*/false> {
+  using ContractionLowering::ContractionLowering;
 
-  LogicalResult
-  matchAndRewrite(MatmulOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
+  static bool takes(MatmulOp op) { return !isBinaryLoweringOp(op); }
+
+  FailureOr<Value> accumulate(MatmulOp op, OpAdaptor adaptor,
+                              ConversionPatternRewriter &rewriter,
+                              const MatmulDesc &desc, EpilogueSpec &s) const {
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
-    if (isBinaryLoweringOp(op))
-      return failure();
-    FailureOr<MatmulDesc> desc = describeMatmul(op, *getTypeConverter());
-    if (failed(desc))
-      return failure();
-    const QuantInfo *x = &desc->x, *w = &desc->w, *z = &desc->z;
-    RankedTensorType resultType = desc->resultType;
-    int64_t k = desc->k, n = desc->n;
-    bool rhsBatched = desc->rhsBatched;
+    const QuantInfo *x = &desc.x, *w = &desc.w;
+    int64_t k = desc.k, n = desc.n;
+    bool rhsBatched = desc.rhsBatched;
 
     // Iteration space (b?, m, n, k).
-    MatmulDesc::Loops loops = desc->loops(ctx);
+    MatmulDesc::Loops loops = desc.loops(ctx);
     AffineExpr dk = loops.r[0];
     SmallVector<AffineMap> maps = loops.maps({loops.m, dk}, {dk, loops.n});
     SmallVector<utils::IteratorType> iters = loops.iters;
-    SmallVector<int64_t> accShape = desc->accShape;
+    SmallVector<int64_t> accShape = desc.accShape;
     QuantBuilder qb(rewriter, loc);
 
     if (x->isFloat) {
@@ -391,16 +384,8 @@ struct MatmulLowering : public OpConversionPattern<MatmulOp> {
                             b, l, Value(arith::AddFOp::create(b, l, a[2], p)));
                       })
                       .getResult(0);
-      rewriter.replaceOp(
-          op, buildFloatEpilogue(rewriter, loc, acc, adaptor.getBias(),
-                                 resultType, op.getActivation(),
-                                 op.getClampMin(), op.getClampMax()));
-      return success();
+      return acc;
     }
-
-    EpilogueSpec s = makeEpilogueSpec(op, *x, *w, *z, n, fallback);
-    if (failed(prepareBias(op, op.getBias(), adaptor.getBias(), s)))
-      return failure();
 
     FailureOr<SmallVector<int64_t>> wValues =
         rhsBatched ? FailureOr<SmallVector<int64_t>>(failure())
@@ -453,33 +438,27 @@ struct MatmulLowering : public OpConversionPattern<MatmulOp> {
           rewriter, loc, acc,
           sumLastDim(rewriter, loc, adaptor.getLhs(), x->isSigned), *w, n);
     }
-    rewriter.replaceOp(op, buildEpilogue(rewriter, loc, acc, resultType, s));
-    return success();
+    return acc;
   }
 };
 
-struct Conv2DLowering : public OpConversionPattern<Conv2DOp> {
-  Conv2DLowering(const TypeConverter &tc, MLIRContext *ctx, RequantKind fb)
-      : OpConversionPattern(tc, ctx), fallback(fb) {}
-  RequantKind fallback;
+struct Conv2DLowering : public ContractionLowering<Conv2DOp, Conv2DLowering,
+                                                   /*ReplaceEmpty=*/false> {
+  using ContractionLowering::ContractionLowering;
 
-  LogicalResult
-  matchAndRewrite(Conv2DOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
+  static bool takes(Conv2DOp op) { return !isBinaryLoweringOp(op); }
+
+  FailureOr<Value> accumulate(Conv2DOp op, OpAdaptor adaptor,
+                              ConversionPatternRewriter &rewriter,
+                              const Conv2DDesc &desc, EpilogueSpec &s) const {
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
-    if (isBinaryLoweringOp(op))
-      return failure();
-    FailureOr<Conv2DDesc> desc = describeConv2D(op, *getTypeConverter());
-    if (failed(desc))
-      return failure();
-    const QuantInfo *x = &desc->x, *w = &desc->w, *z = &desc->z;
-    RankedTensorType resultType = desc->resultType;
-    int64_t nB = desc->batch, h = desc->h, wd = desc->w_, c = desc->c;
-    int64_t o = desc->o, kh = desc->kh, kw = desc->kw;
-    int64_t g = desc->groups, cg = desc->cg, og = desc->og;
-    ArrayRef<int64_t> pad = desc->padding;
-    int64_t oh = desc->oh, ow = desc->ow;
+    const QuantInfo *x = &desc.x, *w = &desc.w;
+    int64_t nB = desc.batch, h = desc.h, wd = desc.w_, c = desc.c;
+    int64_t o = desc.o, kh = desc.kh, kw = desc.kw;
+    int64_t g = desc.groups, cg = desc.cg, og = desc.og;
+    ArrayRef<int64_t> pad = desc.padding;
+    int64_t oh = desc.oh, ow = desc.ow;
     QuantBuilder qb(rewriter, loc);
     Type inStorage =
         cast<RankedTensorType>(adaptor.getInput().getType()).getElementType();
@@ -522,18 +501,15 @@ struct Conv2DLowering : public OpConversionPattern<Conv2DOp> {
         adaptor.getFilter(),
         ArrayRef<ReassociationIndices>{{0, 1}, {2}, {3}, {4}});
 
-    SmallVector<AffineMap> maps = desc->indexingMaps(ctx);
+    SmallVector<AffineMap> maps = desc.indexingMaps(ctx);
     SmallVector<utils::IteratorType> iters = Conv2DDesc::iteratorTypes();
     SmallVector<int64_t> acc5Shape = {nB, oh, ow, g, og};
     auto acc5Type = RankedTensorType::get(acc5Shape, accElem);
 
-    int64_t k = desc->k;
-    ArrayRef<int64_t> st = desc->strides, dl = desc->dilations;
-    EpilogueSpec s = makeEpilogueSpec(op, *x, *w, *z, o, fallback);
+    int64_t k = desc.k;
+    ArrayRef<int64_t> st = desc.strides, dl = desc.dilations;
     bool foldWeights = false;
     if (!isFloat) {
-      if (failed(prepareBias(op, op.getBias(), adaptor.getBias(), s)))
-        return failure();
       FailureOr<SmallVector<int64_t>> fValues =
           getConstantStoredValues(op.getFilter());
       foldWeights = succeeded(fValues);
@@ -663,15 +639,7 @@ struct Conv2DLowering : public OpConversionPattern<Conv2DOp> {
         rewriter, loc, RankedTensorType::get({nB, oh, ow, o}, accElem), acc5,
         ArrayRef<ReassociationIndices>{{0}, {1}, {2}, {3, 4}});
 
-    if (isFloat) {
-      rewriter.replaceOp(
-          op, buildFloatEpilogue(rewriter, loc, acc, adaptor.getBias(),
-                                 resultType, op.getActivation(),
-                                 op.getClampMin(), op.getClampMax()));
-      return success();
-    }
-    rewriter.replaceOp(op, buildEpilogue(rewriter, loc, acc, resultType, s));
-    return success();
+    return acc;
   }
 };
 

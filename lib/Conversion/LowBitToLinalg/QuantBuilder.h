@@ -263,6 +263,13 @@ EpilogueSpec makeEpilogueSpec(OpTy op, const QuantInfo &x, const QuantInfo &w,
 Value buildEpilogue(OpBuilder &b, Location loc, Value acc,
                     RankedTensorType resultType, const EpilogueSpec &s);
 
+/// Float contractions: f32 accumulator + bias, activation, rounding to the
+/// result's float type.
+Value buildFloatEpilogue(OpBuilder &b, Location loc, Value acc, Value bias,
+                         RankedTensorType resultType, Activation activation,
+                         std::optional<APFloat> clampMin,
+                         std::optional<APFloat> clampMax);
+
 /// Reads a bias operand into `s`: constant i32 values are folded into the
 /// offsets, anything else is added at run time.
 LogicalResult prepareBias(Operation *op, Value origBias, Value convertedBias,
@@ -316,14 +323,23 @@ struct ContractionLowering : public OpConversionPattern<OpTy> {
       return failure();
     EpilogueSpec s = makeEpilogueSpec(op, desc->x, desc->w, desc->z,
                                       outputChannels(*desc), fallback);
-    if (failed(prepareBias(op, op.getBias(), adaptor.getBias(), s)))
+    // Float operands (which only the integer lowerings take) accumulate in
+    // f32 and take the float epilogue, with the bias as it is.
+    bool floatOperands = desc->x.isFloat;
+    if (!floatOperands &&
+        failed(prepareBias(op, op.getBias(), adaptor.getBias(), s)))
       return failure();
     FailureOr<Value> acc = static_cast<const Derived *>(this)->accumulate(
         op, adaptor, rewriter, *desc, s);
     if (failed(acc))
       return failure();
     rewriter.replaceOp(
-        op, buildEpilogue(rewriter, op.getLoc(), *acc, desc->resultType, s));
+        op,
+        floatOperands
+            ? buildFloatEpilogue(rewriter, op.getLoc(), *acc, adaptor.getBias(),
+                                 desc->resultType, op.getActivation(),
+                                 op.getClampMin(), op.getClampMax())
+            : buildEpilogue(rewriter, op.getLoc(), *acc, desc->resultType, s));
     return success();
   }
 };
