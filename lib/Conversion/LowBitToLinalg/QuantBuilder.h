@@ -284,6 +284,8 @@ LogicalResult checkAccumulatorBound(Operation *op, int64_t k,
 bool replaceEmptyResult(Operation *op, const TypeConverter *converter,
                         ConversionPatternRewriter &rewriter);
 
+/// describeMatmul or describeConv2D by the op's type, and the number of
+/// output channels of the description.
 inline FailureOr<MatmulDesc> describeContraction(MatmulOp op,
                                                  const TypeConverter &tc) {
   return describeMatmul(op, tc);
@@ -295,13 +297,14 @@ inline FailureOr<Conv2DDesc> describeContraction(Conv2DOp op,
 inline int64_t outputChannels(const MatmulDesc &d) { return d.n; }
 inline int64_t outputChannels(const Conv2DDesc &d) { return d.o; }
 
-/// The frame of a lowering of a quantized matmul or conv2d to an int32
-/// accumulator and the shared epilogue: `Derived::takes(op)` picks the ops;
-/// the op is described (MatmulDesc, Conv2DDesc) and its epilogue specified
-/// with the bias folded in; `Derived::accumulate(op, adaptor, rewriter,
-/// desc, spec)` builds the accumulator, adding the offsets it folds to the
-/// specification; the epilogue (offsets, bias, requantization) finishes
-/// it. With `ReplaceEmpty`, a result without elements is an empty tensor.
+/// The frame of a lowering of a matmul or conv2d to an accumulator (int32,
+/// or f32 for float operands) and the shared epilogue. `Derived::takes(op)`
+/// picks the ops; the op is described (MatmulDesc, Conv2DDesc) and its
+/// epilogue specified with the bias folded in; `Derived::accumulate(op,
+/// adaptor, rewriter, desc, spec)` builds the accumulator, adding the
+/// offsets it folds to the specification; the epilogue (offsets, bias,
+/// requantization, or the float one) finishes it. With `ReplaceEmpty`, a
+/// result without elements is an empty tensor.
 template <typename OpTy, typename Derived, bool ReplaceEmpty,
           unsigned Benefit = 1>
 struct ContractionLowering : public OpConversionPattern<OpTy> {
