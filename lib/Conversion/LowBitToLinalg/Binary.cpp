@@ -798,22 +798,7 @@ struct BinaryConv2DLowering
     SmallVector<AffineMap> maps = desc.indexingMaps(ctx);
 
     auto padSpatial = [&](Value v, TypedAttr value) -> Value {
-      if (!anyPad)
-        return v;
-      auto t = cast<RankedTensorType>(v.getType());
-      SmallVector<OpFoldResult> lo(t.getRank(), rewriter.getIndexAttr(0));
-      SmallVector<OpFoldResult> hi(t.getRank(), rewriter.getIndexAttr(0));
-      lo[1] = rewriter.getIndexAttr(pad[0]);
-      hi[1] = rewriter.getIndexAttr(pad[1]);
-      lo[2] = rewriter.getIndexAttr(pad[2]);
-      hi[2] = rewriter.getIndexAttr(pad[3]);
-      SmallVector<int64_t> shape(t.getShape());
-      shape[1] += pad[0] + pad[1];
-      shape[2] += pad[2] + pad[3];
-      Value pv = arith::ConstantOp::create(rewriter, loc, value);
-      return tensor::PadOp::create(
-          rewriter, loc, RankedTensorType::get(shape, t.getElementType()), v,
-          lo, hi, pv);
+      return lowbit::padSpatial(rewriter, loc, v, pad, value);
     };
     auto expandGroups = [&](Value v) -> Value {
       auto t = cast<RankedTensorType>(v.getType());
@@ -1188,19 +1173,7 @@ Value pooledWords(ConversionPatternRewriter &rewriter, MaxPool2DOp op,
   SmallVector<int64_t, 2> st = op.getStrideValues();
   ArrayRef<int64_t> kernel = op.getKernel();
   Value allOnes = arith::ConstantIntOp::create(rewriter, loc, word, -1);
-  if (llvm::any_of(pad, [](int64_t p) { return p != 0; })) {
-    SmallVector<OpFoldResult> lo = {
-        rewriter.getIndexAttr(0), rewriter.getIndexAttr(pad[0]),
-        rewriter.getIndexAttr(pad[2]), rewriter.getIndexAttr(0)};
-    SmallVector<OpFoldResult> hi = {
-        rewriter.getIndexAttr(0), rewriter.getIndexAttr(pad[1]),
-        rewriter.getIndexAttr(pad[3]), rewriter.getIndexAttr(0)};
-    words = tensor::PadOp::create(
-        rewriter, loc,
-        RankedTensorType::get({n, h + pad[0] + pad[1], w + pad[2] + pad[3], cw},
-                              word),
-        words, lo, hi, allOnes);
-  }
+  words = padSpatial(rewriter, loc, words, pad, allOnes);
   int64_t oh = resultType.getDimSize(1), ow = resultType.getDimSize(2);
   Value init = filledTensor(rewriter, loc, {n, oh, ow, cw}, allOnes);
   Value window =

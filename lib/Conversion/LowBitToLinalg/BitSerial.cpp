@@ -259,7 +259,7 @@ struct BitSerialConv2D
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
     const QuantInfo *x = &desc.x, *w = &desc.w;
-    int64_t nB = desc.batch, h = desc.h, wd = desc.w_, c = desc.c;
+    int64_t nB = desc.batch;
     int64_t o = desc.o, kh = desc.kh, kw = desc.kw;
     int64_t g = desc.groups, cg = desc.cg, og = desc.og;
     ArrayRef<int64_t> st = desc.strides, dl = desc.dilations;
@@ -283,24 +283,10 @@ struct BitSerialConv2D
     // take the bit-planes and pack them: [N, Hp, Wp, G, Pa, Cw].
     Value input = adaptor.getInput();
     Type inStorage = cast<RankedTensorType>(input.getType()).getElementType();
-    if (llvm::any_of(pad, [](int64_t p) { return p != 0; })) {
-      Value padValue = arith::ConstantOp::create(
-          rewriter, loc,
-          rewriter.getIntegerAttr(inStorage,
-                                  APInt(x->width, za, /*isSigned=*/true,
-                                        /*implicitTrunc=*/true)));
-      SmallVector<OpFoldResult> lo = {
-          rewriter.getIndexAttr(0), rewriter.getIndexAttr(pad[0]),
-          rewriter.getIndexAttr(pad[2]), rewriter.getIndexAttr(0)};
-      SmallVector<OpFoldResult> hi = {
-          rewriter.getIndexAttr(0), rewriter.getIndexAttr(pad[1]),
-          rewriter.getIndexAttr(pad[3]), rewriter.getIndexAttr(0)};
-      input = tensor::PadOp::create(
-          rewriter, loc,
-          RankedTensorType::get(
-              {nB, h + pad[0] + pad[1], wd + pad[2] + pad[3], c}, inStorage),
-          input, lo, hi, padValue);
-    }
+    input = padSpatial(rewriter, loc, input, pad,
+                       rewriter.getIntegerAttr(
+                           inStorage, APInt(x->width, za, /*isSigned=*/true,
+                                            /*implicitTrunc=*/true)));
     auto pt = cast<RankedTensorType>(input.getType());
     Value in5 = tensor::ExpandShapeOp::create(
         rewriter, loc,

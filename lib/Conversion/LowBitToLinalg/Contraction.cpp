@@ -454,7 +454,7 @@ struct Conv2DLowering : public ContractionLowering<Conv2DOp, Conv2DLowering,
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
     const QuantInfo *x = &desc.x, *w = &desc.w;
-    int64_t nB = desc.batch, h = desc.h, wd = desc.w_, c = desc.c;
+    int64_t nB = desc.batch;
     int64_t o = desc.o, kh = desc.kh, kw = desc.kw;
     int64_t g = desc.groups, cg = desc.cg, og = desc.og;
     ArrayRef<int64_t> pad = desc.padding;
@@ -476,17 +476,7 @@ struct Conv2DLowering : public ContractionLowering<Conv2DOp, Conv2DLowering,
         padAttr = rewriter.getIntegerAttr(
             inStorage, APInt(x->width, x->zeroPoint(), /*isSigned=*/true,
                              /*implicitTrunc=*/true));
-      Value padValue = arith::ConstantOp::create(rewriter, loc, padAttr);
-      SmallVector<OpFoldResult> lowPad = {
-          rewriter.getIndexAttr(0), rewriter.getIndexAttr(pad[0]),
-          rewriter.getIndexAttr(pad[2]), rewriter.getIndexAttr(0)};
-      SmallVector<OpFoldResult> highPad = {
-          rewriter.getIndexAttr(0), rewriter.getIndexAttr(pad[1]),
-          rewriter.getIndexAttr(pad[3]), rewriter.getIndexAttr(0)};
-      auto paddedType = RankedTensorType::get(
-          {nB, h + pad[0] + pad[1], wd + pad[2] + pad[3], c}, inStorage);
-      input = tensor::PadOp::create(rewriter, loc, paddedType, input, lowPad,
-                                    highPad, padValue);
+      input = padSpatial(rewriter, loc, input, pad, padAttr);
     }
     auto inPT = cast<RankedTensorType>(input.getType());
     Value in5 = tensor::ExpandShapeOp::create(

@@ -18,24 +18,6 @@ using namespace mlir::lowbit;
 
 namespace {
 
-/// Pads `input` (NHWC storage) and returns it with the padded type.
-static Value padInput(OpBuilder &b, Location loc, Value input,
-                      ArrayRef<int64_t> pad, TypedAttr padValue) {
-  if (llvm::all_of(pad, [](int64_t p) { return p == 0; }))
-    return input;
-  auto t = cast<RankedTensorType>(input.getType());
-  SmallVector<OpFoldResult> lo = {b.getIndexAttr(0), b.getIndexAttr(pad[0]),
-                                  b.getIndexAttr(pad[2]), b.getIndexAttr(0)};
-  SmallVector<OpFoldResult> hi = {b.getIndexAttr(0), b.getIndexAttr(pad[1]),
-                                  b.getIndexAttr(pad[3]), b.getIndexAttr(0)};
-  auto padded = RankedTensorType::get(
-      {t.getDimSize(0), t.getDimSize(1) + pad[0] + pad[1],
-       t.getDimSize(2) + pad[2] + pad[3], t.getDimSize(3)},
-      t.getElementType());
-  Value v = arith::ConstantOp::create(b, loc, padValue);
-  return tensor::PadOp::create(b, loc, padded, input, lo, hi, v);
-}
-
 /// A window reduction over (n, oh, ow, c, kh, kw) into `init`.
 static Value
 windowReduce(OpBuilder &b, Location loc, Value padded, Value init,
@@ -94,8 +76,8 @@ struct MaxPoolLowering : public OpConversionPattern<MaxPool2DOp> {
                                                       /*isSigned=*/true,
                                                       /*implicitTrunc=*/true));
     }
-    Value padded = padInput(rewriter, loc, adaptor.getInput(),
-                            op.getPaddingValues(), lowest);
+    Value padded = padSpatial(rewriter, loc, adaptor.getInput(),
+                              op.getPaddingValues(), lowest);
     Value init = filledTensor(rewriter, loc, resultType.getShape(),
                               arith::ConstantOp::create(rewriter, loc, lowest));
     bool isSigned = info->isSigned;
@@ -154,7 +136,7 @@ struct AvgPoolLowering : public OpConversionPattern<AvgPool2DOp> {
       zero = rewriter.getIntegerAttr(
           storage, APInt(info->width, info->zeroPoint(), /*isSigned=*/true,
                          /*implicitTrunc=*/true));
-    Value padded = padInput(rewriter, loc, input, pad, zero);
+    Value padded = padSpatial(rewriter, loc, input, pad, zero);
     Value init = filledTensor(rewriter, loc, resultType.getShape(),
                               info->isFloat ? qb.f32(0.0) : qb.i32(0));
     bool isSigned = info->isSigned;

@@ -469,3 +469,30 @@ FailureOr<SmallVector<int64_t>> mlir::lowbit::getConstantStoredValues(Value v) {
     out.push_back(x.getSExtValue());
   return out;
 }
+
+Value mlir::lowbit::padSpatial(OpBuilder &b, Location loc, Value v,
+                               ArrayRef<int64_t> pad, Value padValue) {
+  if (llvm::all_of(pad, [](int64_t p) { return p == 0; }))
+    return v;
+  auto t = cast<RankedTensorType>(v.getType());
+  SmallVector<OpFoldResult> lo(t.getRank(), b.getIndexAttr(0));
+  SmallVector<OpFoldResult> hi(t.getRank(), b.getIndexAttr(0));
+  lo[1] = b.getIndexAttr(pad[0]);
+  hi[1] = b.getIndexAttr(pad[1]);
+  lo[2] = b.getIndexAttr(pad[2]);
+  hi[2] = b.getIndexAttr(pad[3]);
+  SmallVector<int64_t> shape(t.getShape());
+  shape[1] += pad[0] + pad[1];
+  shape[2] += pad[2] + pad[3];
+  return tensor::PadOp::create(b, loc,
+                               RankedTensorType::get(shape, t.getElementType()),
+                               v, lo, hi, padValue);
+}
+
+Value mlir::lowbit::padSpatial(OpBuilder &b, Location loc, Value v,
+                               ArrayRef<int64_t> pad, TypedAttr padValue) {
+  if (llvm::all_of(pad, [](int64_t p) { return p == 0; }))
+    return v;
+  return padSpatial(b, loc, v, pad,
+                    arith::ConstantOp::create(b, loc, padValue).getResult());
+}

@@ -279,6 +279,15 @@ LogicalResult prepareBias(Operation *op, Value origBias, Value convertedBias,
 LogicalResult checkAccumulatorBound(Operation *op, int64_t k,
                                     const EpilogueSpec &s);
 
+/// `v` (NHWC, or any rank with H and W as dims 1 and 2) padded in H and W
+/// by `pad` = [top, bottom, left, right] with `padValue`; `v` itself when
+/// `pad` is all zeros.
+Value padSpatial(OpBuilder &b, Location loc, Value v, ArrayRef<int64_t> pad,
+                 Value padValue);
+/// The same with a constant pad value, created only when there is padding.
+Value padSpatial(OpBuilder &b, Location loc, Value v, ArrayRef<int64_t> pad,
+                 TypedAttr padValue);
+
 /// A result without elements becomes an empty tensor of its storage type
 /// (nothing to compute); false if `op`'s result has elements.
 bool replaceEmptyResult(Operation *op, const TypeConverter *converter,
