@@ -211,12 +211,15 @@ struct TileCoords {
 /// channel blocks, or channel blocks > pixel tiles when `blocksOutside`
 /// (the weights of a block then stay in the L1 cache while every pixel
 /// tile of a row passes over them). They carry `init`, which `body`
-/// updates per tile. The output rows and both tile loops are marked
-/// `lowbit.parallel`: each writes disjoint outputs.
+/// updates per tile. The output rows, the pixel tiles and, when
+/// `channelTilesDisjoint`, the channel tiles are marked `lowbit.parallel`:
+/// each iteration writes its own outputs. Channel tiles that OR their bits
+/// into packed words another tile also writes are not disjoint.
 Value buildTileLoops(OpBuilder &b, Location loc, const ContractionShape &s,
                      int64_t rows, int64_t cols, int64_t blocks,
                      bool blocksOutside, Value init,
-                     function_ref<Value(const TileCoords &, Value)> body);
+                     function_ref<Value(const TileCoords &, Value)> body,
+                     bool channelTilesDisjoint = true);
 
 /// Marks `lowbit.parallel` the scf.for `depth` levels inside the loop
 /// nest whose outermost loop yields `outer` (following the first nested

@@ -147,7 +147,8 @@ Value mlir::lowbit::dotkernels::windowIndex(OpBuilder &b, Location loc, Value x,
 Value mlir::lowbit::dotkernels::buildTileLoops(
     OpBuilder &b, Location loc, const ContractionShape &s, int64_t rows,
     int64_t cols, int64_t blocks, bool blocksOutside, Value init,
-    function_ref<Value(const TileCoords &, Value)> body) {
+    function_ref<Value(const TileCoords &, Value)> body,
+    bool channelTilesDisjoint) {
   auto idx = [&](int64_t v) -> Value {
     return arith::ConstantIndexOp::create(b, loc, v);
   };
@@ -189,8 +190,10 @@ Value mlir::lowbit::dotkernels::buildTileLoops(
         });
       });
   // batch > rows > groups > tiles > tiles.
-  for (unsigned depth : {1, 3, 4})
-    markParallelLoop(result[0], depth);
+  unsigned channelDepth = blocksOutside ? 3 : 4;
+  for (unsigned depth : {1u, 3u, 4u})
+    if (depth != channelDepth || channelTilesDisjoint)
+      markParallelLoop(result[0], depth);
   return result[0];
 }
 
@@ -883,7 +886,9 @@ Value KernelBuilder::build(std::optional<ArrayRef<int64_t>> weights) {
               });
         }
         return storeTile(b, loc, out, done, place);
-      });
+      },
+      // Channel tiles narrower than a word OR into words they share.
+      /*channelTilesDisjoint=*/!p.pack || (cols * lanes) % 64 == 0);
   Value res = result;
   // The packed words, in the kernel's layout (see replacePack).
   if (p.pack)

@@ -1006,7 +1006,9 @@ Value PopKernelBuilder::build() {
           out = storePackedTile(b, loc, *p.pack, out, tile, rows, cols, gi,
                                 channels, p.oc, consecutive, wordAt);
         return out;
-      });
+      },
+      // Channel tiles narrower than a word OR into words they share.
+      /*channelTilesDisjoint=*/!p.pack || (cols * isa.lanes) % 64 == 0);
   // The packed words, in the kernel's layout (see replacePack).
   if (p.pack)
     return res;

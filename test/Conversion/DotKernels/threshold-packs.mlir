@@ -41,6 +41,16 @@
 // KERNELS:         tensor.extract %{{.*}} : tensor<1x6x7x1x2xi64>
 // KERNELS:         arith.ori
 // KERNELS:         tensor.insert %{{.*}} : tensor<1x6x7x1x2xi64>
+// Tiles of 16 channels OR into words they share: only the loop over output
+// rows (oh) may be split across threads, not the one over channel tiles.
+// KERNELS:         scf.yield %{{.*}} : tensor<1x6x7x1x2xi64>
+// KERNELS-NEXT:    {{^ *[}]$}}
+// KERNELS-NEXT:    scf.yield %{{.*}} : tensor<1x6x7x1x2xi64>
+// KERNELS-NEXT:    {{^ *[}]$}}
+// KERNELS-NEXT:    scf.yield %{{.*}} : tensor<1x6x7x1x2xi64>
+// KERNELS-NEXT:    {{^ *[}]$}}
+// KERNELS-NEXT:    scf.yield %{{.*}} : tensor<1x6x7x1x2xi64>
+// KERNELS-NEXT:    } {lowbit.parallel}
 
 // LOWER-LABEL: func.func @chain
 // LOWER-NOT:     lowbit.threshold_pack

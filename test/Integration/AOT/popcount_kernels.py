@@ -179,6 +179,13 @@ aot.KERNEL_VARIANTS = [
     ("x86-avx2", "x86_64-linux-gnu", ["--mattr=+avx2"], ["avx2"]),
     ("x86-popcnt", "x86_64-linux-gnu", ["--mattr=+popcnt"], ["popcnt"]),
     ("x86-nokernels", "x86_64-linux-gnu", ["--popcount-kernels=none"], []),
+    # Kernel loops split across three threads, the chains' packed words
+    # included (tiles narrower than a word share words, so only their rows
+    # are split).
+    ("x86-threads", "x86_64-linux-gnu",
+     ["--mattr=+avx512f,+avx512bw,+avx512vpopcntdq",
+      "--popcount-kernels=avx512-vpopcntdq", "--threads=3"],
+     ["avx512f", "avx512bw", "avx512_vpopcntdq"]),
 ]
 aot.run(sys.argv, [aot.Model("popcount_kernels", aot.module(F))],
         what="module", kernel_variants=True)
