@@ -12,6 +12,8 @@
 // RUN:   | FileCheck %s --check-prefix=KERNELS
 // RUN: lowbit-opt --lowbit-lower-binary --lowbit-lower-quantized --canonicalize \
 // RUN:   --lowbit-lower-threshold-packs %s | FileCheck %s --check-prefix=LOWER
+// RUN: lowbit-opt --lowbit-lower-binary --lowbit-lower-quantized --canonicalize \
+// RUN:   --lowbit-dot-kernels="isa=avx2" %s | FileCheck %s --check-prefix=AVX2
 
 // 96 channels (two words, the second half full) from a 3x3 binary conv,
 // packed for a 1x1 binary conv. The kernel (7 pixels x 16 channels, the
@@ -116,6 +118,15 @@ func.func @also_returned(%x: tensor<4x64x!lowbit.binary>) -> (tensor<4x64x!lowbi
 // KERNELS:         vector.bitcast %{{.*}} : vector<64xi1> to vector<1xi64>
 // KERNELS-NOT:     tensor.extract %{{.*}} : tensor<1x5x5x1xi64>
 // KERNELS:         tensor.insert %{{.*}} : tensor<1x5x5x1xi64>
+// With AVX2 a tile holds 16 channels: tiles share words, so their loop
+// (inside the one over pixel tiles) is not split across threads.
+// AVX2-LABEL: func.func @int8_stem
+// AVX2:         arith.ori
+// AVX2:         tensor.insert %{{.*}} : tensor<1x5x5x1xi64>
+// AVX2:         scf.yield %{{.*}} : tensor<1x5x5x1xi64>
+// AVX2-NEXT:    {{^ *[}]$}}
+// AVX2-NEXT:    scf.yield %{{.*}} : tensor<1x5x5x1xi64>
+// AVX2-NEXT:    } {lowbit.parallel}
 func.func @int8_stem(%x: tensor<1x9x9x3x!quant.uniform<i8:f32, 0.5>>) -> tensor<1x5x5x8x!quant.uniform<i32:f32, 1.0>> {
   %w1 = lowbit.constant dense<3> : tensor<64x3x3x3xi8> as tensor<64x3x3x3x!quant.uniform<i8:f32, 0.25>>
   %a = lowbit.conv2d %x, %w1 strides [2, 2] padding [1, 1, 1, 1] : tensor<1x9x9x3x!quant.uniform<i8:f32, 0.5>>, tensor<64x3x3x3x!quant.uniform<i8:f32, 0.25>> -> tensor<1x5x5x64x!quant.uniform<i32:f32, 0.125>>
