@@ -329,6 +329,14 @@ Value storePackedTile(OpBuilder &b, Location loc, const ThresholdPack &tp,
                       int64_t oc, bool consecutive,
                       function_ref<SmallVector<Value>(int64_t, Value)> wordAt);
 
+/// Whether kernel tiles of `tileChannels` channels (each starting at a
+/// multiple of it) that store packed bits write only words of their own.
+/// Narrower tiles OR into words other tiles also write: the loop over them
+/// must not be split across threads.
+inline bool packTilesOwnWords(int64_t tileChannels) {
+  return tileChannels % 64 == 0;
+}
+
 } // namespace dotkernels
 } // namespace lowbit
 } // namespace mlir

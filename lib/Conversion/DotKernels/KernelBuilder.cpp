@@ -887,8 +887,7 @@ Value KernelBuilder::build(std::optional<ArrayRef<int64_t>> weights) {
         }
         return storeTile(b, loc, out, done, place);
       },
-      // Channel tiles narrower than a word OR into words they share.
-      /*channelTilesDisjoint=*/!p.pack || (cols * lanes) % 64 == 0);
+      /*channelTilesDisjoint=*/!p.pack || packTilesOwnWords(cols * lanes));
   Value res = result;
   // The packed words, in the kernel's layout (see replacePack).
   if (p.pack)

@@ -1007,8 +1007,7 @@ Value PopKernelBuilder::build() {
                                 channels, p.oc, consecutive, wordAt);
         return out;
       },
-      // Channel tiles narrower than a word OR into words they share.
-      /*channelTilesDisjoint=*/!p.pack || (cols * isa.lanes) % 64 == 0);
+      /*channelTilesDisjoint=*/!p.pack || packTilesOwnWords(cols * isa.lanes));
   // The packed words, in the kernel's layout (see replacePack).
   if (p.pack)
     return res;

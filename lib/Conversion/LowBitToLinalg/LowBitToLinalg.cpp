@@ -469,12 +469,19 @@ static LogicalResult lowerFloatElementwise(OpTy op, Value lhs, Value rhs,
 }
 
 /// The quantization of an integer lowbit.add / lowbit.mul (binary operands
-/// are refused), its storage result type and the stored range its
-/// activation allows.
+/// are refused), its storage result type, its fused activation and the
+/// stored range that activation allows.
 struct ElementwiseInfo {
   QuantInfo x, y, z;
   RankedTensorType resultType;
+  Activation activation;
+  std::optional<APFloat> clampMin, clampMax;
   std::pair<int32_t, int32_t> act{0, 0};
+
+  /// The activation applied to an f32 scalar (for float results).
+  Value activate(OpBuilder &b, Location l, Value f) const {
+    return applyFloatActivation(b, l, f, activation, clampMin, clampMax);
+  }
 };
 
 template <typename OpTy>
@@ -488,10 +495,16 @@ static FailureOr<ElementwiseInfo> readElementwise(OpTy op) {
   if (failed(x) || failed(y) || failed(z) || x->isBinary || y->isBinary)
     return op.emitOpError("binary operands of ")
            << op->getName() << " are not supported by --lowbit-lower-quantized";
-  ElementwiseInfo info{*x, *y, *z, storageTensorType(op.getResult())};
+  ElementwiseInfo info{*x,
+                       *y,
+                       *z,
+                       storageTensorType(op.getResult()),
+                       op.getActivation(),
+                       op.getClampMin(),
+                       op.getClampMax()};
   if (!z->isFloat && !z->isBinary)
-    info.act = getActivationRange(*z, op.getActivation(), op.getClampMin(),
-                                  op.getClampMax());
+    info.act =
+        getActivationRange(*z, info.activation, info.clampMin, info.clampMax);
   return info;
 }
 
@@ -556,47 +569,44 @@ struct AddLowering : public QuantizedElementwiseLowering<AddOp, AddLowering> {
     int leftShift = std::min<int>(20, 30 - (centered ? w : w - 1));
     numerics::AddParams params =
         numerics::computeAddParams(x.scale(), y.scale(), z.scale(), leftShift);
-    Activation activation = op.getActivation();
-    std::optional<APFloat> clampMin = op.getClampMin(),
-                           clampMax = op.getClampMax();
-    return ElementwiseBody([=](OpBuilder &b, Location l, Value xa,
-                               Value ya) -> Value {
-      QuantBuilder q(b, l);
-      if (z.isFloat || z.isBinary || kind == RequantKind::Float) {
-        // Dequantize both in float32, add, requantize (PyTorch / ONNX style
-        // with round half to even).
-        Value fx = arith::MulFOp::create(
-            b, l, arith::SIToFPOp::create(b, l, b.getF32Type(), xa),
-            q.f32(x.scale()));
-        Value fy = arith::MulFOp::create(
-            b, l, arith::SIToFPOp::create(b, l, b.getF32Type(), ya),
-            q.f32(y.scale()));
-        Value sum = arith::AddFOp::create(b, l, fx, fy);
-        if (z.isFloat) {
-          sum = applyFloatActivation(b, l, sum, activation, clampMin, clampMax);
-          return truncateFloat(b, l, sum, z.floatType);
-        }
-        if (z.isBinary)
-          return arith::CmpFOp::create(b, l, arith::CmpFPredicate::OLT, sum,
-                                       q.f32(0.0));
-        return quantizeScalar(b, l, sum, q.f32(z.scale()), q.i32(z.zeroPoint()),
-                              z, RequantKind::Float, storage, act.first,
-                              act.second);
-      }
-      Value shift = q.i32(params.leftShift);
-      Value sx = arith::ShLIOp::create(b, l, xa, shift);
-      Value sy = arith::ShLIOp::create(b, l, ya, shift);
-      auto apply = [&](Value v, numerics::QuantizedMultiplier m) {
-        return q.mbqm(v, q.i32(m.multiplier), q.i32(std::max(m.shift, 0)),
-                      q.i32(std::max(-m.shift, 0)));
-      };
-      Value sum = arith::AddIOp::create(b, l, apply(sx, params.input1),
-                                        apply(sy, params.input2));
-      Value r = arith::AddIOp::create(b, l, apply(sum, params.output),
-                                      q.i32(z.zeroPoint()));
-      return q.narrow(q.clampI(r, q.i32(act.first), q.i32(act.second)),
-                      storage);
-    });
+    return ElementwiseBody(
+        [=](OpBuilder &b, Location l, Value xa, Value ya) -> Value {
+          QuantBuilder q(b, l);
+          if (z.isFloat || z.isBinary || kind == RequantKind::Float) {
+            // Dequantize both in float32, add, requantize (PyTorch / ONNX style
+            // with round half to even).
+            Value fx = arith::MulFOp::create(
+                b, l, arith::SIToFPOp::create(b, l, b.getF32Type(), xa),
+                q.f32(x.scale()));
+            Value fy = arith::MulFOp::create(
+                b, l, arith::SIToFPOp::create(b, l, b.getF32Type(), ya),
+                q.f32(y.scale()));
+            Value sum = arith::AddFOp::create(b, l, fx, fy);
+            if (z.isFloat) {
+              sum = info.activate(b, l, sum);
+              return truncateFloat(b, l, sum, z.floatType);
+            }
+            if (z.isBinary)
+              return arith::CmpFOp::create(b, l, arith::CmpFPredicate::OLT, sum,
+                                           q.f32(0.0));
+            return quantizeScalar(b, l, sum, q.f32(z.scale()),
+                                  q.i32(z.zeroPoint()), z, RequantKind::Float,
+                                  storage, act.first, act.second);
+          }
+          Value shift = q.i32(params.leftShift);
+          Value sx = arith::ShLIOp::create(b, l, xa, shift);
+          Value sy = arith::ShLIOp::create(b, l, ya, shift);
+          auto apply = [&](Value v, numerics::QuantizedMultiplier m) {
+            return q.mbqm(v, q.i32(m.multiplier), q.i32(std::max(m.shift, 0)),
+                          q.i32(std::max(-m.shift, 0)));
+          };
+          Value sum = arith::AddIOp::create(b, l, apply(sx, params.input1),
+                                            apply(sy, params.input2));
+          Value r = arith::AddIOp::create(b, l, apply(sum, params.output),
+                                          q.i32(z.zeroPoint()));
+          return q.narrow(q.clampI(r, q.i32(act.first), q.i32(act.second)),
+                          storage);
+        });
   }
 };
 
@@ -619,9 +629,6 @@ struct MulLowering : public QuantizedElementwiseLowering<MulOp, MulLowering> {
     RequantParams p = computeRequantParams(
         {z.isFloat ? 1.0 : sxy / z.scale()},
         {z.isFloat ? 1.0f : sxyF / static_cast<float>(z.scale())});
-    Activation activation = op.getActivation();
-    std::optional<APFloat> clampMin = op.getClampMin(),
-                           clampMax = op.getClampMax();
     return ElementwiseBody(
         [=](OpBuilder &b, Location l, Value xa, Value ya) -> Value {
           QuantBuilder q(b, l);
@@ -633,7 +640,7 @@ struct MulLowering : public QuantizedElementwiseLowering<MulOp, MulLowering> {
             Value f = arith::MulFOp::create(
                 b, l, arith::SIToFPOp::create(b, l, b.getF32Type(), prod),
                 q.f32(sxyF));
-            f = applyFloatActivation(b, l, f, activation, clampMin, clampMax);
+            f = info.activate(b, l, f);
             return truncateFloat(b, l, f, z.floatType);
           }
           Value zp = q.i32(z.zeroPoint());
